@@ -1,0 +1,27 @@
+/** The process entry point: the only place that reads process.argv and calls process.exit. */
+import type { CliIo } from "./io.js";
+import { run } from "./run.js";
+
+export function processIo(): CliIo {
+  return {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+    progress: (text) => process.stderr.write(text),
+    isTty: Boolean(process.stderr.isTTY),
+    cwd: process.cwd(),
+  };
+}
+
+export function main(): void {
+  run(process.argv.slice(2), processIo()).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(
+        `epicenter: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      process.exitCode = 70;
+    },
+  );
+}

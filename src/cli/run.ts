@@ -1,0 +1,54 @@
+/** The CLI core: `run(argv, io)` returns an exit status; only main.ts touches the process. */
+import { SourceError } from "../model/model-errors.js";
+import { type CliIo, UsageError } from "./io.js";
+import { replayCommand } from "./replay-command.js";
+import { schemaCommand, validateCommand } from "./validate-command.js";
+
+type Command = (argv: string[], io: CliIo) => number | Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; summary: string }> = {
+  validate: { run: validateCommand, summary: "check config and scenario files, all errors at once" },
+  schema: { run: schemaCommand, summary: "print the JSON Schema of epicenter.yaml" },
+  replay: { run: replayCommand, summary: "run a scenario through the localizer and judge it" },
+};
+
+export function registerCommand(name: string, run: Command, summary: string): void {
+  COMMANDS[name] = { run, summary };
+}
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
+  return [
+    "epicenter: when the internet shakes, say where the quake started.",
+    "",
+    "Usage: epicenter <command> [options]   (epicenter <command> --help for details)",
+    "",
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+  ].join("\n");
+}
+
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    io.out(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`epicenter: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof SourceError) {
+      io.err(error.message);
+      return 1;
+    }
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      io.err(`epicenter ${name}: ${(error as Error).message}`);
+      return 2;
+    }
+    throw error;
+  }
+}

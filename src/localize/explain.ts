@@ -1,0 +1,289 @@
+/**
+ * Explanation search: the most probable set of failed components given the evidence on observed ones.
+ *
+ * A hypothesis is a set of faults, each a component in state down or degraded whose direct dependency edges
+ * are each struck or spared (partial impact: only the first hop is thinned, as in scenario.md). Its cost in
+ * nats is: for each fault, a prior cost; for each spared edge that matters, a sparing cost; for each observed
+ * component, -log of the evidence for the state the hypothesis predicts (relative to "up"). Greedy forward
+ * selection (as SCORE does over shared-risk groups) with a swap pass, scored by noisy evidence and exact
+ * propagation instead of hit ratios. Alternatives for each fault are ranked by the same cost and turned into
+ * confidences with a softmax, so indistinguishable components (same observed dependents) tie. Pure.
+ */
+import type { Graph } from "../model/graph.js";
+import { DEGRADED, DOWN, type FaultSet, Propagator, UP } from "../model/propagate.js";
+
+export interface ExplainOptions {
+  /** Prior cost of one more fault, in nats. */
+  faultCost: number;
+  /** Cost of a spared edge that changes what is predicted, in nats (how unlikely partial impact is). */
+  sparedCost: number;
+  /** Floor of evidence probabilities: no single observed component can cost more than -log(floor). */
+  evidenceFloor: number;
+  /** How many alternatives to rank per fault. */
+  alternatives: number;
+  /** Stop adding candidates beyond this many (a guard for enormous models). */
+  maxCandidates: number;
+}
+
+export const DEFAULT_EXPLAIN: ExplainOptions = {
+  faultCost: 5,
+  sparedCost: 2,
+  evidenceFloor: 1e-4,
+  alternatives: 5,
+  maxCandidates: 5000,
+};
+
+export interface RankedCause {
+  component: number;
+  state: number;
+  confidence: number;
+  cost: number;
+}
+
+export interface ExplainedFault {
+  /** Best first; ties share a confidence. */
+  ranked: RankedCause[];
+  /** Observed components (graph indices) this fault makes impaired. */
+  explains: number[];
+}
+
+/** Per observed component, -log P(state) from the evidence, as `cost[3*obs + state]`. */
+export interface EvidenceCosts {
+  /** Graph index → observed position, or -1. */
+  observedAt: Int32Array;
+  cost: Float64Array;
+}
+
+interface Choice {
+  component: number;
+  state: number;
+  /** Total marginal cost (negative = improves the explanation). */
+  cost: number;
+  struck: number[];
+  explains: number[];
+}
+
+export class Explainer {
+  readonly #g: Graph;
+  readonly #o: ExplainOptions;
+  readonly #prop: Propagator;
+  readonly #fault: Uint8Array;
+  readonly #spared: Uint8Array;
+  readonly #status: Uint8Array;
+  readonly #faults: FaultSet;
+
+  constructor(g: Graph, options: Partial<ExplainOptions> = {}) {
+    this.#g = g;
+    this.#o = { ...DEFAULT_EXPLAIN, ...options };
+    this.#prop = new Propagator(g);
+    this.#fault = new Uint8Array(g.size);
+    this.#spared = new Uint8Array(g.members.length);
+    this.#status = new Uint8Array(g.size);
+    const spared = this.#spared;
+    this.#faults = { state: this.#fault, spared: (slot) => spared[slot] === 1 };
+  }
+
+  /** Every component that could explain an impaired observed component: it and its ancestors. */
+  candidates(impaired: ReadonlyArray<number>): number[] {
+    const g = this.#g;
+    const seen = new Uint8Array(g.size);
+    const out: number[] = [];
+    const stack = [...impaired];
+    while (stack.length > 0 && out.length < this.#o.maxCandidates) {
+      const c = stack.pop()!;
+      if (seen[c]) continue;
+      seen[c] = 1;
+      out.push(c);
+      for (let s = g.memberStart[g.itemStart[c]!]!; s < g.memberStart[g.itemStart[c + 1]!]!; s++) {
+        const m = g.members[s]!;
+        if (!seen[m]) stack.push(m);
+      }
+    }
+    return out.sort((a, b) => a - b);
+  }
+
+  /** The best explanation of the evidence: zero or more faults, each with ranked alternatives. */
+  explain(evidence: EvidenceCosts, impaired: ReadonlyArray<number>): ExplainedFault[] {
+    if (impaired.length === 0) return [];
+    const cands = this.candidates(impaired);
+    const chosen: Choice[] = [];
+    // Greedy forward selection.
+    for (;;) {
+      const best = this.#bestChoice(evidence, cands, chosen);
+      if (!best || best.cost >= 0) break;
+      this.#commit(best);
+      chosen.push(best);
+    }
+    // Swap pass: take each fault out and put the best candidate back in its place.
+    for (let i = 0; i < chosen.length; i++) {
+      this.#retract(chosen[i]!, chosen);
+      const best = this.#bestChoice(
+        evidence,
+        cands,
+        chosen.filter((_, j) => j !== i),
+      );
+      if (best && best.cost < 0) {
+        chosen[i] = best;
+        this.#commit(best);
+      } else {
+        chosen.splice(i, 1);
+        i--;
+      }
+    }
+    const out: ExplainedFault[] = [];
+    for (let i = 0; i < chosen.length; i++) {
+      const choice = chosen[i]!;
+      this.#retract(choice, chosen);
+      const others = chosen.filter((_, j) => j !== i);
+      out.push({ ranked: this.#rank(evidence, cands, others, choice), explains: choice.explains });
+      this.#commit(choice);
+    }
+    for (const c of chosen) this.#retract(c, []);
+    return out.sort((a, b) => (a.ranked[0]?.cost ?? 0) - (b.ranked[0]?.cost ?? 0));
+  }
+
+  #rank(evidence: EvidenceCosts, cands: number[], others: Choice[], chosen: Choice): RankedCause[] {
+    const mine = new Set(chosen.explains);
+    const options: Choice[] = [];
+    for (const c of cands) {
+      if (others.some((o) => o.component === c)) continue;
+      for (const state of [DOWN, DEGRADED]) {
+        const trial = this.#trial(evidence, c, state);
+        if (trial.cost >= 0 && c !== chosen.component) continue;
+        if (c !== chosen.component && !trial.explains.some((x) => mine.has(x))) continue;
+        options.push(trial);
+      }
+    }
+    // One entry per component: its better state.
+    const byComponent = new Map<number, Choice>();
+    for (const o of options) {
+      const prev = byComponent.get(o.component);
+      if (!prev || o.cost < prev.cost) byComponent.set(o.component, o);
+    }
+    const list = [...byComponent.values()].sort((a, b) => a.cost - b.cost || a.component - b.component);
+    const best = list[0]?.cost ?? 0;
+    // Softmax over alternatives and "no fault here" (cost 0).
+    let z = Math.exp(-(0 - best));
+    for (const o of list) z += Math.exp(-(o.cost - best));
+    return list.slice(0, this.#o.alternatives).map((o) => ({
+      component: o.component,
+      state: o.state,
+      cost: o.cost,
+      confidence: Math.exp(-(o.cost - best)) / z,
+    }));
+  }
+
+  #bestChoice(evidence: EvidenceCosts, cands: number[], chosen: Choice[]): Choice | undefined {
+    let best: Choice | undefined;
+    for (const c of cands) {
+      if (this.#fault[c] !== 0 || chosen.some((x) => x.component === c)) continue;
+      for (const state of [DOWN, DEGRADED]) {
+        const trial = this.#trial(evidence, c, state);
+        if (!best || trial.cost < best.cost - 1e-9) best = trial;
+      }
+    }
+    return best;
+  }
+
+  /** Marginal cost of adding fault (c, state) to what is committed; leaves the committed state unchanged. */
+  #trial(evidence: EvidenceCosts, c: number, state: number): Choice {
+    const g = this.#g;
+    const journal: number[] = [];
+    const slots: number[] = [];
+    for (let d = g.depStart[c]!; d < g.depStart[c + 1]!; d++) slots.push(g.depSlots[d]!);
+    for (const s of slots) this.#spared[s] = 1;
+    this.#fault[c] = state;
+    this.#prop.update(this.#status, [c], this.#faults, journal);
+    let cost = this.#o.faultCost + this.#delta(evidence, journal, 0);
+    const sparedCost = this.#o.sparedCost;
+    // First pass: strike each edge in turn when what it explains outweighs the cost of sparing it.
+    for (const s of slots) {
+      const delta = this.#toggle(evidence, s, 0, journal);
+      if (delta < sparedCost) cost += delta;
+      else {
+        this.#toggle(evidence, s, 1, journal);
+        cost += sparedCost;
+      }
+    }
+    // Second pass: with every other edge decided, revisit each once (an early strike may be redundant now).
+    for (const s of slots) {
+      if (this.#spared[s] === 0) {
+        const delta = this.#toggle(evidence, s, 1, journal);
+        if (delta + sparedCost < -1e-9) cost += delta + sparedCost;
+        else this.#toggle(evidence, s, 0, journal);
+      } else {
+        const delta = this.#toggle(evidence, s, 0, journal);
+        if (delta - sparedCost < -1e-9) cost += delta - sparedCost;
+        else this.#toggle(evidence, s, 1, journal);
+      }
+    }
+    const struck = slots.filter((s) => this.#spared[s] === 0);
+    const explains: number[] = [];
+    for (let i = 0; i < journal.length; i += 2) {
+      const x = journal[i]!;
+      if (evidence.observedAt[x]! >= 0 && this.#status[x] !== UP) explains.push(x);
+    }
+    Propagator.undo(this.#status, journal);
+    this.#fault[c] = 0;
+    for (const s of slots) this.#spared[s] = 0;
+    return { component: c, state, cost, struck, explains: [...new Set(explains)] };
+  }
+
+  /** Sets an edge spared (1) or struck (0), propagates, and returns the change of evidence cost. */
+  #toggle(evidence: EvidenceCosts, slot: number, spared: number, journal: number[]): number {
+    const mark = journal.length;
+    this.#spared[slot] = spared;
+    const g = this.#g;
+    this.#prop.update(this.#status, [g.itemOwner[g.slotItem[slot]!]!], this.#faults, journal);
+    return this.#delta(evidence, journal, mark);
+  }
+
+  /** Change of evidence cost from journal entries at or after `from` (pairs of component, old state). */
+  #delta(evidence: EvidenceCosts, journal: number[], from: number): number {
+    // A component may change more than once: count from its first old state to its current state.
+    let delta = 0;
+    const firstOld = new Map<number, number>();
+    for (let i = from; i < journal.length; i += 2) {
+      const x = journal[i]!;
+      if (evidence.observedAt[x]! < 0 || firstOld.has(x)) continue;
+      firstOld.set(x, journal[i + 1]!);
+    }
+    for (const [x, old] of firstOld) {
+      const o = evidence.observedAt[x]!;
+      delta += evidence.cost[3 * o + this.#status[x]!]! - evidence.cost[3 * o + old]!;
+    }
+    return delta;
+  }
+
+  #commit(choice: Choice): void {
+    const g = this.#g;
+    this.#fault[choice.component] = choice.state;
+    for (let d = g.depStart[choice.component]!; d < g.depStart[choice.component + 1]!; d++)
+      this.#spared[g.depSlots[d]!] = 1;
+    for (const s of choice.struck) this.#spared[s] = 0;
+    this.#recompute();
+  }
+
+  #retract(choice: Choice, _keep: Choice[]): void {
+    const g = this.#g;
+    this.#fault[choice.component] = 0;
+    for (let d = g.depStart[choice.component]!; d < g.depStart[choice.component + 1]!; d++)
+      this.#spared[g.depSlots[d]!] = 0;
+    this.#recompute();
+  }
+
+  /** Committed faults are few: recompute their downstream from scratch for exactness. */
+  #recompute(): void {
+    const dirty: number[] = [];
+    for (let c = 0; c < this.#g.size; c++) if (this.#fault[c] !== 0 || this.#status[c] !== UP) dirty.push(c);
+    for (const c of dirty) this.#status[c] = UP;
+    const all: number[] = [];
+    for (const c of dirty) {
+      all.push(c);
+      const g = this.#g;
+      for (let d = g.depStart[c]!; d < g.depStart[c + 1]!; d++)
+        all.push(g.itemOwner[g.slotItem[g.depSlots[d]!]!]!);
+    }
+    this.#prop.update(this.#status, all, this.#faults);
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * Turns a stream of per-evaluation explanations into incidents: one per epicenter, opened only when a cause
+ * persists, updated as the ranked hypotheses change, resolved with hysteresis, and reopened (not duplicated)
+ * when the same cause flaps back soon after. Pure.
+ */
+
+export interface Ranked {
+  component: string;
+  confidence: number;
+}
+
+export interface HistoryEntry {
+  at: number;
+  epicenter: Ranked[];
+}
+
+export interface Incident {
+  id: string;
+  openedAt: number;
+  resolvedAt: number | null;
+  epicenter: Ranked[];
+  affected: string[];
+  history: HistoryEntry[];
+  /** True when the epicenter is a vantage: the watcher's own network is broken. */
+  vantage: boolean;
+}
+
+/** One cause the localizer believes active at an evaluation. */
+export interface Cause {
+  ranked: Ranked[];
+  affected: string[];
+  vantage: boolean;
+}
+
+export interface TrackerOptions {
+  /** Consecutive evaluations a cause must persist before an incident opens. */
+  openAfter: number;
+  /** Consecutive evaluations without its cause before an incident resolves. */
+  resolveAfter: number;
+  /** Evaluations after resolution during which the same cause reopens the incident instead of a new one. */
+  reopenWithin: number;
+  /** A confidence change smaller than this is not a new history entry. */
+  confidenceStep: number;
+}
+
+export const DEFAULT_TRACKER: TrackerOptions = {
+  openAfter: 2,
+  resolveAfter: 3,
+  reopenWithin: 6,
+  confidenceStep: 0.05,
+};
+
+export type IncidentEvent =
+  | { type: "opened"; incident: Incident }
+  | { type: "changed"; incident: Incident }
+  | { type: "resolved"; incident: Incident };
+
+interface Tracked {
+  incident: Incident;
+  misses: number;
+  /** Evaluation number at resolution (for reopening). */
+  resolvedStep: number;
+  affected: Set<string>;
+  names: Set<string>;
+}
+
+interface Pending {
+  cause: Cause;
+  seen: number;
+  lastStep: number;
+}
+
+export class IncidentTracker {
+  readonly incidents: Incident[] = [];
+  readonly #o: TrackerOptions;
+  readonly #tracked: Tracked[] = [];
+  #pending: Pending[] = [];
+  #step = 0;
+  #nextId = 1;
+
+  constructor(options: Partial<TrackerOptions> = {}) {
+    this.#o = { ...DEFAULT_TRACKER, ...options };
+  }
+
+  /** Feeds the causes believed at time `at`; returns what changed. */
+  observe(at: number, causes: ReadonlyArray<Cause>): IncidentEvent[] {
+    const step = ++this.#step;
+    const events: IncidentEvent[] = [];
+    const matched = new Set<Tracked>();
+    const fresh: Cause[] = [];
+    for (const cause of causes) {
+      const target = this.#match(cause, matched);
+      if (!target) {
+        fresh.push(cause);
+        continue;
+      }
+      matched.add(target);
+      target.misses = 0;
+      const inc = target.incident;
+      if (inc.resolvedAt !== null) {
+        inc.resolvedAt = null;
+        events.push({ type: "opened", incident: inc });
+      }
+      for (const a of cause.affected) target.affected.add(a);
+      for (const r of cause.ranked) target.names.add(r.component);
+      inc.affected = [...target.affected].sort();
+      if (this.#differs(inc.epicenter, cause.ranked)) {
+        inc.epicenter = cause.ranked;
+        inc.history.push({ at, epicenter: cause.ranked });
+        events.push({ type: "changed", incident: inc });
+      }
+    }
+    for (const t of this.#tracked) {
+      if (matched.has(t) || t.incident.resolvedAt !== null) continue;
+      if (++t.misses >= this.#o.resolveAfter) {
+        t.incident.resolvedAt = at;
+        t.resolvedStep = step;
+        events.push({ type: "resolved", incident: t.incident });
+      }
+    }
+    // Causes not yet incidents must persist before one opens.
+    const pending: Pending[] = [];
+    for (const cause of fresh) {
+      const prev = this.#pending.find((p) => p.lastStep === step - 1 && overlaps(p.cause, cause));
+      const entry: Pending = { cause, seen: prev ? prev.seen + 1 : 1, lastStep: step };
+      if (entry.seen >= this.#o.openAfter) events.push({ type: "opened", incident: this.#open(at, cause) });
+      else pending.push(entry);
+    }
+    this.#pending = pending;
+    return events;
+  }
+
+  /** The open incidents. */
+  open(): Incident[] {
+    return this.incidents.filter((i) => i.resolvedAt === null);
+  }
+
+  #open(at: number, cause: Cause): Incident {
+    const incident: Incident = {
+      id: `inc-${this.#nextId++}`,
+      openedAt: at,
+      resolvedAt: null,
+      epicenter: cause.ranked,
+      affected: [...cause.affected].sort(),
+      history: [{ at, epicenter: cause.ranked }],
+      vantage: cause.vantage,
+    };
+    this.incidents.push(incident);
+    this.#tracked.push({
+      incident,
+      misses: 0,
+      resolvedStep: 0,
+      affected: new Set(cause.affected),
+      names: new Set(cause.ranked.map((r) => r.component)),
+    });
+    return incident;
+  }
+
+  /** The open (or recently resolved) incident this cause continues, if any. */
+  #match(cause: Cause, taken: Set<Tracked>): Tracked | undefined {
+    const top = cause.ranked[0]?.component;
+    let best: Tracked | undefined;
+    let bestScore = 0;
+    for (const t of this.#tracked) {
+      if (taken.has(t) || t.incident.vantage !== cause.vantage) continue;
+      const inc = t.incident;
+      if (inc.resolvedAt !== null && this.#step - t.resolvedStep > this.#o.reopenWithin) continue;
+      let score = 0;
+      if (top !== undefined && inc.epicenter[0]?.component === top) score = 3;
+      else if (top !== undefined && t.names.has(top)) score = 2;
+      else if (cause.affected.length > 0) {
+        let shared = 0;
+        for (const a of cause.affected) if (t.affected.has(a)) shared++;
+        if (shared * 2 >= Math.min(cause.affected.length, t.affected.size))
+          score = 1 + shared / cause.affected.length;
+      }
+      if (inc.resolvedAt !== null) score -= 0.5;
+      if (score > bestScore) {
+        bestScore = score;
+        best = t;
+      }
+    }
+    return best;
+  }
+
+  #differs(a: Ranked[], b: Ranked[]): boolean {
+    if (a.length !== b.length) return true;
+    for (let i = 0; i < a.length; i++) {
+      if (a[i]!.component !== b[i]!.component) return true;
+      if (Math.abs(a[i]!.confidence - b[i]!.confidence) >= this.#o.confidenceStep) return true;
+    }
+    return false;
+  }
+}
+
+function overlaps(a: Cause, b: Cause): boolean {
+  if (a.vantage !== b.vantage) return false;
+  if (a.ranked[0]?.component === b.ranked[0]?.component) return true;
+  const names = new Set(a.ranked.map((r) => r.component));
+  if (b.ranked.some((r) => names.has(r.component))) return true;
+  const affected = new Set(a.affected);
+  return b.affected.some((x) => affected.has(x));
+}

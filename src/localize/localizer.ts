@@ -1,0 +1,156 @@
+/**
+ * The localizer: consumes observations in time order and keeps incidents, one per epicenter.
+ * It knows only the model without hidden edges and the vantage ids: never faults, noise or expectations.
+ * Pure: time comes from the observations (or the caller's clock through `advance`).
+ */
+import type { Graph } from "../model/graph.js";
+import { UP } from "../model/propagate.js";
+import { DEFAULT_EVIDENCE, Evidence, type EvidenceOptions, judgeVantages } from "./evidence.js";
+import { type EvidenceCosts, Explainer, type ExplainOptions } from "./explain.js";
+import {
+  type Cause,
+  type Incident,
+  type IncidentEvent,
+  IncidentTracker,
+  type TrackerOptions,
+} from "./incident-tracker.js";
+
+/** What a localizer may know: the model it is told (no hidden edges) and who watches. */
+export interface LocalizerView {
+  graph: Graph;
+  vantages: string[];
+}
+
+export interface LocalizerOptions {
+  evidence: Partial<EvidenceOptions>;
+  explain: Partial<ExplainOptions>;
+  tracker: Partial<TrackerOptions>;
+  onEvent?: (event: IncidentEvent) => void;
+}
+
+export class Localizer {
+  readonly #g: Graph;
+  readonly #vantages: string[];
+  readonly #observedAt: Int32Array;
+  readonly #observed: number[];
+  readonly #evidence: Evidence;
+  readonly #explainer: Explainer;
+  readonly #tracker: IncidentTracker;
+  readonly #seen: Int8Array[];
+  readonly #costs: Float64Array;
+  readonly #floor: number;
+  readonly #onEvent: ((event: IncidentEvent) => void) | undefined;
+  #roundAt = Number.NEGATIVE_INFINITY;
+  #roundHasData = false;
+  #signature = "";
+  #causes: Cause[] = [];
+  #count = 0;
+
+  constructor(view: LocalizerView, options: Partial<LocalizerOptions> = {}) {
+    this.#g = view.graph;
+    this.#vantages = view.vantages;
+    this.#observedAt = new Int32Array(this.#g.size).fill(-1);
+    this.#observed = [];
+    for (let c = 0; c < this.#g.size; c++)
+      if (this.#g.observed[c]) {
+        this.#observedAt[c] = this.#observed.length;
+        this.#observed.push(c);
+      }
+    this.#evidence = new Evidence(this.#observed.length, { ...DEFAULT_EVIDENCE, ...options.evidence });
+    this.#explainer = new Explainer(this.#g, options.explain);
+    this.#floor = options.explain?.evidenceFloor ?? 1e-4;
+    this.#tracker = new IncidentTracker(options.tracker);
+    this.#seen = view.vantages.map(() => new Int8Array(this.#observed.length).fill(-1));
+    this.#costs = new Float64Array(3 * this.#observed.length);
+    this.#onEvent = options.onEvent;
+  }
+
+  /** Observations handled so far. */
+  get observations(): number {
+    return this.#count;
+  }
+
+  get incidents(): Incident[] {
+    return this.#tracker.incidents;
+  }
+
+  /**
+   * One check result. `vantage` indexes the view's vantages, `component` the graph; status is 0 up,
+   * 1 degraded, 2 down. Times must not decrease; a later time closes the round before it.
+   */
+  observe(t: number, vantage: number, component: number, status: number): void {
+    if (t > this.#roundAt) this.advance(t);
+    const at = this.#observedAt[component]!;
+    if (at < 0) return;
+    this.#seen[vantage]![at] = status;
+    this.#roundHasData = true;
+    this.#count++;
+  }
+
+  /** Closes the current round if `now` is past it, evaluating what it saw. */
+  advance(now: number): void {
+    if (now <= this.#roundAt) return;
+    if (this.#roundHasData) this.#evaluate(this.#roundAt);
+    this.#roundAt = now;
+  }
+
+  /** Evaluates the last round; call at the end of a stream. */
+  finish(): void {
+    if (this.#roundHasData) this.#evaluate(this.#roundAt);
+  }
+
+  #evaluate(at: number): void {
+    this.#roundHasData = false;
+    const verdicts = judgeVantages(this.#seen);
+    const ev = this.#evidence;
+    const n = this.#observed.length;
+    for (let i = 0; i < n; i++) {
+      ev.predict(i);
+      for (let v = 0; v < this.#seen.length; v++) {
+        const s = this.#seen[v]![i]!;
+        if (s >= 0 && !verdicts[v]!.blind) ev.update(i, s);
+      }
+    }
+    for (const row of this.#seen) row.fill(-1);
+
+    const impaired: number[] = [];
+    let signature = "";
+    for (let i = 0; i < n; i++) {
+      const likely = ev.likely(i);
+      if (likely !== UP) {
+        impaired.push(this.#observed[i]!);
+        signature += `${i}:${likely},`;
+      }
+    }
+    if (signature !== this.#signature) {
+      this.#signature = signature;
+      for (let i = 0; i < 3 * n; i++) this.#costs[i] = -Math.log(Math.max(ev.belief[i]!, this.#floor));
+      const costs: EvidenceCosts = { observedAt: this.#observedAt, cost: this.#costs };
+      const ids = this.#g.ids;
+      this.#causes = this.#explainer.explain(costs, impaired).map((f) => ({
+        ranked: f.ranked.map((r) => ({ component: ids[r.component]!, confidence: round(r.confidence) })),
+        affected: f.explains.map((c) => ids[c]!).sort(),
+        vantage: false,
+      }));
+    }
+    const causes = [...this.#causes];
+    verdicts.forEach((v, i) => {
+      if (v.blind)
+        causes.push({
+          ranked: [
+            {
+              component: this.#vantages[i]!,
+              confidence: round(Math.min(0.99, Math.max(0.5, v.disagreement))),
+            },
+          ],
+          affected: [],
+          vantage: true,
+        });
+    });
+    for (const event of this.#tracker.observe(at, causes)) this.#onEvent?.(event);
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

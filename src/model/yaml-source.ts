@@ -1,0 +1,97 @@
+/** YAML parsing that remembers where every value came from, so errors can name a line. */
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import type * as z from "zod";
+import { formatPath, SourceError, type SourceIssue } from "./model-errors.js";
+
+export interface YamlSource {
+  file: string;
+  value: unknown;
+  /** 1-based line of the value at `path`, or of its nearest ancestor found. */
+  lineOf(path: ReadonlyArray<PropertyKey>): number;
+  issue(path: ReadonlyArray<PropertyKey>, message: string): SourceIssue;
+}
+
+/** Parses YAML (or JSON) text; syntax errors become a SourceError with their lines. */
+export function parseYamlSource(file: string, text: string): YamlSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new SourceError(
+      doc.errors.map((e) => ({
+        file,
+        line: lineCounter.linePos(e.pos[0]).line,
+        path: "",
+        message: `YAML syntax: ${e.message.split("\n")[0]}`,
+      })),
+    );
+  }
+  const lineAt = (offset: number | undefined) =>
+    offset === undefined ? 0 : lineCounter.linePos(offset).line;
+  const lineOf = (path: ReadonlyArray<PropertyKey>): number => {
+    let node: unknown = doc.contents;
+    let line = lineAt((node as Node | null)?.range?.[0]);
+    for (const seg of path) {
+      if (isMap(node)) {
+        const pair = node.items.find(
+          (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg),
+        );
+        if (!pair) return line;
+        line = lineAt((pair.key as Node).range?.[0]) || line;
+        node = pair.value;
+        if (node && (node as Node).range) line = lineAt((node as Node).range?.[0]) || line;
+      } else if (isSeq(node) && typeof seg === "number") {
+        node = node.items[seg];
+        if (!node) return line;
+        line = lineAt((node as Node).range?.[0]) || line;
+      } else {
+        return line;
+      }
+    }
+    return line;
+  };
+  return {
+    file,
+    value: doc.toJS({ maxAliasCount: 1000 }),
+    lineOf,
+    issue: (path, message) => ({ file, line: lineOf(path), path: formatPath(path), message }),
+  };
+}
+
+/**
+ * Turns zod issues into source issues with lines. For a union (like a `requires` item), reports the
+ * branch the user most likely meant rather than every branch's complaint.
+ */
+export function zodIssues(
+  source: YamlSource,
+  issues: ReadonlyArray<z.core.$ZodIssue>,
+  base: ReadonlyArray<PropertyKey> = [],
+): SourceIssue[] {
+  const out: SourceIssue[] = [];
+  for (const issue of issues) {
+    const path = [...base, ...issue.path];
+    if (issue.code === "invalid_union" && issue.errors.length > 0) {
+      const best = [...issue.errors].sort((a, b) => branchPenalty(a) - branchPenalty(b))[0]!;
+      out.push(...zodIssues(source, best, path));
+    } else if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) out.push(source.issue([...path, key], `unknown key "${key}"`));
+    } else {
+      out.push(source.issue(path, plainMessage(issue)));
+    }
+  }
+  return out;
+}
+
+function branchPenalty(branch: ReadonlyArray<z.core.$ZodIssue>): number {
+  let penalty = 0;
+  for (const i of branch) penalty += i.path.length === 0 && i.code === "invalid_type" ? 100 : 1;
+  return penalty;
+}
+
+function plainMessage(issue: z.core.$ZodIssue): string {
+  return issue.message.replace(/^Invalid input: /, "");
+}
+
+/** Throws a SourceError when `issues` is not empty. */
+export function throwIfAny(issues: SourceIssue[]): void {
+  if (issues.length > 0) throw new SourceError(issues);
+}

@@ -1,0 +1,58 @@
+/** Reads a recorded observations file (JSON Lines, scenario.md) into the same sink the simulator feeds. */
+import { readFileSync } from "node:fs";
+import { SourceError, type SourceIssue } from "../model/model-errors.js";
+import type { Scenario } from "./scenario-types.js";
+import { type ObservationSink, STATUS_OF } from "./simulator.js";
+
+/** Validates the whole file first (all errors at once), then feeds it; returns the number of observations. */
+export function readRecorded(scenario: Scenario, file: string, sink: ObservationSink): number {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new SourceError(
+      [{ file, line: 0, path: "", message: `cannot read observations: ${String(error)}` }],
+      {
+        cause: error,
+      },
+    );
+  }
+  const vantages = new Map(scenario.vantages.map((v, i) => [v, i]));
+  const components = new Map(scenario.model.components.map((c, i) => [c.id, i]));
+  const rows: [number, number, number, number][] = [];
+  const issues: SourceIssue[] = [];
+  let last = Number.NEGATIVE_INFINITY;
+  const lines = text.split("\n");
+  lines.forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === "") return;
+    const bad = (path: string, message: string) => issues.push({ file, line: i + 1, path, message });
+    let obj: unknown;
+    try {
+      obj = JSON.parse(line);
+    } catch {
+      bad("", "not a JSON object");
+      return;
+    }
+    if (typeof obj !== "object" || obj === null || Array.isArray(obj)) return bad("", "not a JSON object");
+    const o = obj as Record<string, unknown>;
+    for (const key of Object.keys(o))
+      if (!["t", "vantage", "component", "status"].includes(key)) return bad(key, `unknown key "${key}"`);
+    if (typeof o.t !== "number" || !Number.isFinite(o.t) || o.t < 0)
+      return bad("t", "t must be a number of seconds ≥ 0");
+    if (o.t < last)
+      return bad("t", `t ${o.t} is before the previous line's ${last}; lines must be in time order`);
+    const v = vantages.get(String(o.vantage));
+    if (v === undefined) return bad("vantage", `unknown vantage "${String(o.vantage)}"`);
+    const c = components.get(String(o.component));
+    if (c === undefined) return bad("component", `unknown component "${String(o.component)}"`);
+    const s = STATUS_OF[String(o.status)];
+    if (s === undefined)
+      return bad("status", `status must be up, degraded or down, not "${String(o.status)}"`);
+    last = o.t;
+    rows.push([o.t, v, c, s]);
+  });
+  if (issues.length > 0) throw new SourceError(issues.slice(0, 50));
+  for (const [t, v, c, s] of rows) sink(t, v, c, s);
+  return rows.length;
+}
