@@ -53,7 +53,7 @@ export function compileGraph(model: Model, options: CompileOptions): Graph {
   const comps = model.components;
   const n = comps.length;
   const index = new Map<string, number>();
-  comps.forEach((c, i) => index.set(c.id, i));
+  for (let i = 0; i < n; i++) index.set(comps[i]!.id, i);
   let itemCount = 0;
   let slotCount = 0;
   for (const c of comps)

@@ -38,18 +38,27 @@ export function localizerView(scenario: Scenario): LocalizerView {
   return { graph: compileGraph(scenario.model, { includeHidden: false }), vantages: [...scenario.vantages] };
 }
 
+/** Anything that turns observations into incidents: the localizer, or a baseline in the benches. */
+export interface IncidentSource {
+  observe(t: number, vantage: number, component: number, status: number): void;
+  finish(): void;
+  readonly incidents: Incident[];
+}
+
 export interface ReplayOptions {
   localizer?: Partial<LocalizerOptions>;
+  /** Replaces the localizer (benches compare baselines through the same replay). */
+  createSource?: (view: LocalizerView) => IncidentSource;
   onProgress?: (t: number, duration: number) => void;
   onEvent?: (event: IncidentEvent) => void;
 }
 
 export function replay(scenario: Scenario, options: ReplayOptions = {}): ReplayRun {
   const truth = new Truth(scenario);
-  const localizer = new Localizer(localizerView(scenario), {
-    ...options.localizer,
-    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-  });
+  const view = localizerView(scenario);
+  const localizer: IncidentSource = options.createSource
+    ? options.createSource(view)
+    : new Localizer(view, { ...options.localizer, ...(options.onEvent ? { onEvent: options.onEvent } : {}) });
   let firstSymptomAt: number | null = null;
   const sink = (t: number, v: number, c: number, s: number) => {
     if (s !== 0 && firstSymptomAt === null) firstSymptomAt = t;

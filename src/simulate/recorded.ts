@@ -19,40 +19,58 @@ export function readRecorded(scenario: Scenario, file: string, sink: Observation
   }
   const vantages = new Map(scenario.vantages.map((v, i) => [v, i]));
   const components = new Map(scenario.model.components.map((c, i) => [c.id, i]));
-  const rows: [number, number, number, number][] = [];
+  const rows: Row[] = [];
   const issues: SourceIssue[] = [];
   let last = Number.NEGATIVE_INFINITY;
   const lines = text.split("\n");
-  lines.forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === "") return;
-    const bad = (path: string, message: string) => issues.push({ file, line: i + 1, path, message });
-    let obj: unknown;
-    try {
-      obj = JSON.parse(line);
-    } catch {
-      bad("", "not a JSON object");
-      return;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === "") continue;
+    const row = parseLine(line, last, vantages, components);
+    if ("message" in row) issues.push({ file, line: i + 1, path: row.path, message: row.message });
+    else {
+      last = row[0];
+      rows.push(row);
     }
-    if (typeof obj !== "object" || obj === null || Array.isArray(obj)) return bad("", "not a JSON object");
-    const o = obj as Record<string, unknown>;
-    for (const key of Object.keys(o))
-      if (!["t", "vantage", "component", "status"].includes(key)) return bad(key, `unknown key "${key}"`);
-    if (typeof o.t !== "number" || !Number.isFinite(o.t) || o.t < 0)
-      return bad("t", "t must be a number of seconds ≥ 0");
-    if (o.t < last)
-      return bad("t", `t ${o.t} is before the previous line's ${last}; lines must be in time order`);
-    const v = vantages.get(String(o.vantage));
-    if (v === undefined) return bad("vantage", `unknown vantage "${String(o.vantage)}"`);
-    const c = components.get(String(o.component));
-    if (c === undefined) return bad("component", `unknown component "${String(o.component)}"`);
-    const s = STATUS_OF[String(o.status)];
-    if (s === undefined)
-      return bad("status", `status must be up, degraded or down, not "${String(o.status)}"`);
-    last = o.t;
-    rows.push([o.t, v, c, s]);
-  });
+  }
   if (issues.length > 0) throw new SourceError(issues.slice(0, 50));
   for (const [t, v, c, s] of rows) sink(t, v, c, s);
   return rows.length;
+}
+
+type Row = [number, number, number, number];
+
+function parseLine(
+  line: string,
+  last: number,
+  vantages: Map<string, number>,
+  components: Map<string, number>,
+): Row | { path: string; message: string } {
+  let obj: unknown;
+  try {
+    obj = JSON.parse(line);
+  } catch {
+    return { path: "", message: "not valid JSON" };
+  }
+  if (typeof obj !== "object" || obj === null || Array.isArray(obj))
+    return { path: "", message: "not a JSON object" };
+  const o = obj as Record<string, unknown>;
+  for (const key of Object.keys(o))
+    if (!["t", "vantage", "component", "status"].includes(key))
+      return { path: key, message: `unknown key "${key}"` };
+  if (typeof o.t !== "number" || !Number.isFinite(o.t) || o.t < 0)
+    return { path: "t", message: "t must be a number of seconds ≥ 0" };
+  if (o.t < last)
+    return {
+      path: "t",
+      message: `t ${o.t} is before the previous line's ${last}; lines must be in time order`,
+    };
+  const v = vantages.get(String(o.vantage));
+  if (v === undefined) return { path: "vantage", message: `unknown vantage "${String(o.vantage)}"` };
+  const c = components.get(String(o.component));
+  if (c === undefined) return { path: "component", message: `unknown component "${String(o.component)}"` };
+  const s = STATUS_OF[String(o.status)];
+  if (s === undefined)
+    return { path: "status", message: `status must be up, degraded or down, not "${String(o.status)}"` };
+  return [o.t, v, c, s];
 }
