@@ -119,7 +119,9 @@ export class Localizer {
       const likely = ev.likely(i);
       if (likely !== UP) {
         impaired.push(this.#observed[i]!);
-        signature += `${i}:${likely},`;
+        // The explanation is recomputed when the impaired set changes or its evidence firms up.
+        const firmness = Math.min(4, Math.floor(-Math.log10(Math.max(ev.probability(i, UP), this.#floor))));
+        signature += `${i}:${likely}:${firmness},`;
       }
     }
     if (signature !== this.#signature) {
