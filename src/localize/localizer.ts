@@ -12,6 +12,7 @@ import {
   type Incident,
   type IncidentEvent,
   IncidentTracker,
+  type Ranked,
   type TrackerOptions,
 } from "./incident-tracker.js";
 
@@ -130,7 +131,9 @@ export class Localizer {
       const costs: EvidenceCosts = { observedAt: this.#observedAt, cost: this.#costs };
       const ids = this.#g.ids;
       this.#causes = this.#explainer.explain(costs, impaired).map((f) => ({
-        ranked: f.ranked.map((r) => ({ component: ids[r.component]!, confidence: round(r.confidence) })),
+        ranked: canonical(
+          f.ranked.map((r) => ({ component: ids[r.component]!, confidence: round(r.confidence) })),
+        ),
         affected: f.explains.map((c) => ids[c]!).sort(),
         vantage: false,
       }));
@@ -151,6 +154,12 @@ export class Localizer {
     });
     for (const event of this.#tracker.observe(at, causes)) this.#onEvent?.(event);
   }
+}
+
+/** Best first, ties in id order, and alternatives too unlikely to mention left out (the best always stays). */
+function canonical(ranked: Ranked[]): Ranked[] {
+  const sorted = ranked.sort((a, b) => b.confidence - a.confidence || (a.component < b.component ? -1 : 1));
+  return sorted.filter((r, i) => i === 0 || r.confidence >= 0.01);
 }
 
 function round(x: number): number {
