@@ -41,6 +41,11 @@ export interface TrackerOptions {
   reopenWithin: number;
   /** A confidence change smaller than this is not a new history entry. */
   confidenceStep: number;
+  /**
+   * Evaluations within which a lone component blaming itself, starting with a larger cause, is taken for a
+   * symptom of that cause through a dependency the model does not know, rather than a separate incident.
+   */
+  coOnset: number;
 }
 
 export const DEFAULT_TRACKER: TrackerOptions = {
@@ -48,6 +53,7 @@ export const DEFAULT_TRACKER: TrackerOptions = {
   resolveAfter: 3,
   reopenWithin: 6,
   confidenceStep: 0.05,
+  coOnset: 2,
 };
 
 export type IncidentEvent =
@@ -62,11 +68,16 @@ interface Tracked {
   resolvedStep: number;
   affected: Set<string>;
   names: Set<string>;
+  /** When its cause was first seen. */
+  onsetStep: number;
+  /** Lone components whose self-blame this incident absorbed (see `coOnset`). */
+  absorbed: Set<string>;
 }
 
 interface Pending {
   cause: Cause;
   seen: number;
+  firstStep: number;
   lastStep: number;
 }
 
@@ -89,6 +100,11 @@ export class IncidentTracker {
     const matched = new Set<Tracked>();
     const fresh: Cause[] = [];
     for (const cause of causes) {
+      const host = this.#absorbedBy(cause);
+      if (host) {
+        this.#absorb(host, cause);
+        continue;
+      }
       const target = this.#match(cause, matched);
       if (!target) {
         fresh.push(cause);
@@ -122,9 +138,21 @@ export class IncidentTracker {
     const pending: Pending[] = [];
     for (const cause of fresh) {
       const prev = this.#pending.find((p) => p.lastStep === step - 1 && overlaps(p.cause, cause));
-      const entry: Pending = { cause, seen: prev ? prev.seen + 1 : 1, lastStep: step };
-      if (entry.seen >= this.#o.openAfter) events.push({ type: "opened", incident: this.#open(at, cause) });
-      else pending.push(entry);
+      const entry: Pending = {
+        cause,
+        seen: prev ? prev.seen + 1 : 1,
+        firstStep: prev?.firstStep ?? step,
+        lastStep: step,
+      };
+      if (entry.seen < this.#o.openAfter) {
+        pending.push(entry);
+        continue;
+      }
+      const host = isLone(cause) ? this.#coOnsetHost(entry.firstStep) : undefined;
+      if (host) {
+        host.absorbed.add(cause.ranked[0]!.component);
+        this.#absorb(host, cause);
+      } else events.push({ type: "opened", incident: this.#open(at, cause, entry.firstStep) });
     }
     this.#pending = pending;
     return events;
@@ -135,7 +163,30 @@ export class IncidentTracker {
     return this.incidents.filter((i) => i.resolvedAt === null);
   }
 
-  #open(at: number, cause: Cause): Incident {
+  /** The open incident that absorbed this lone cause before, if any. */
+  #absorbedBy(cause: Cause): Tracked | undefined {
+    if (!isLone(cause)) return undefined;
+    const top = cause.ranked[0]!.component;
+    return this.#tracked.find((t) => t.incident.resolvedAt === null && t.absorbed.has(top));
+  }
+
+  /** An open incident with a larger cause that began within `coOnset` evaluations of `firstStep`. */
+  #coOnsetHost(firstStep: number): Tracked | undefined {
+    return this.#tracked.find(
+      (t) =>
+        t.incident.resolvedAt === null &&
+        !t.incident.vantage &&
+        t.affected.size > 1 &&
+        Math.abs(t.onsetStep - firstStep) <= this.#o.coOnset,
+    );
+  }
+
+  #absorb(host: Tracked, cause: Cause): void {
+    for (const a of cause.affected) host.affected.add(a);
+    host.incident.affected = [...host.affected].sort();
+  }
+
+  #open(at: number, cause: Cause, onsetStep: number): Incident {
     const incident: Incident = {
       id: `inc-${this.#nextId++}`,
       openedAt: at,
@@ -152,6 +203,8 @@ export class IncidentTracker {
       resolvedStep: 0,
       affected: new Set(cause.affected),
       names: new Set(cause.ranked.map((r) => r.component)),
+      onsetStep,
+      absorbed: new Set(),
     });
     return incident;
   }
@@ -191,6 +244,11 @@ export class IncidentTracker {
     }
     return false;
   }
+}
+
+/** A single observed component blaming itself: what a dependency missing from the model looks like. */
+function isLone(cause: Cause): boolean {
+  return !cause.vantage && cause.affected.length === 1 && cause.ranked[0]?.component === cause.affected[0];
 }
 
 function overlaps(a: Cause, b: Cause): boolean {

@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { type Cause, IncidentTracker } from "../src/localize/incident-tracker.js";
+
+const cause = (top: string, affected: string[], confidence = 0.9): Cause => ({
+  ranked: [{ component: top, confidence }],
+  affected,
+  vantage: false,
+});
+
+describe("incident tracker", () => {
+  it("opens only after a cause persists, and resolves after it has been gone a while", () => {
+    const t = new IncidentTracker({ openAfter: 2, resolveAfter: 3 });
+    const net = cause("net", ["a", "b"]);
+    expect(t.observe(0, [net])).toEqual([]);
+    expect(t.observe(30, [net]).map((e) => e.type)).toEqual(["opened"]);
+    expect(t.incidents[0]).toMatchObject({ openedAt: 30, resolvedAt: null, affected: ["a", "b"] });
+    t.observe(60, []);
+    t.observe(90, []);
+    expect(t.observe(120, []).map((e) => e.type)).toEqual(["resolved"]);
+    expect(t.incidents[0]?.resolvedAt).toBe(120);
+  });
+
+  it("never opens for a single flaky round", () => {
+    const t = new IncidentTracker();
+    for (let i = 0; i < 20; i++) t.observe(i * 30, i % 2 === 0 ? [cause("x", ["x"])] : []);
+    expect(t.incidents).toEqual([]);
+  });
+
+  it("keeps one incident through a flapping cause (hysteresis and reopening)", () => {
+    const t = new IncidentTracker({ resolveAfter: 3, reopenWithin: 6 });
+    const c = cause("cdn", ["a", "b", "c"]);
+    const pattern = [1, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1];
+    pattern.forEach((on, i) => t.observe(i * 30, on ? [c] : []));
+    expect(t.incidents).toHaveLength(1);
+    expect(t.incidents[0]?.resolvedAt).toBeNull();
+  });
+
+  it("records a history entry when the ranking changes, not for jitter", () => {
+    const t = new IncidentTracker();
+    t.observe(0, [cause("a/x", ["s1", "s2"], 0.6)]);
+    t.observe(30, [cause("a/x", ["s1", "s2"], 0.6)]);
+    t.observe(60, [cause("a/x", ["s1", "s2"], 0.62)]);
+    t.observe(90, [
+      {
+        ranked: [
+          { component: "a", confidence: 0.9 },
+          { component: "a/x", confidence: 0.1 },
+        ],
+        affected: ["s1", "s2", "s3"],
+        vantage: false,
+      },
+    ]);
+    const inc = t.incidents[0]!;
+    expect(inc.history.map((h) => [h.at, h.epicenter[0]?.component])).toEqual([
+      [30, "a/x"],
+      [90, "a"],
+    ]);
+    expect(inc.affected).toEqual(["s1", "s2", "s3"]);
+  });
+
+  it("absorbs a lone self-blaming component that fails together with a larger cause", () => {
+    const t = new IncidentTracker({ coOnset: 2 });
+    const big = cause("net", ["a", "b", "c"]);
+    const lone = cause("z", ["z"]);
+    t.observe(0, [big, lone]);
+    t.observe(30, [big, lone]);
+    t.observe(60, [big, lone]);
+    expect(t.incidents).toHaveLength(1);
+    expect(t.incidents[0]?.affected).toEqual(["a", "b", "c", "z"]);
+    expect(t.incidents[0]?.epicenter[0]?.component).toBe("net");
+  });
+
+  it("still opens a separate incident for a lone failure that starts later", () => {
+    const t = new IncidentTracker({ coOnset: 2 });
+    const big = cause("net", ["a", "b", "c"]);
+    const lone = cause("z", ["z"]);
+    for (let i = 0; i < 10; i++) t.observe(i * 30, i < 6 ? [big] : [big, lone]);
+    expect(t.incidents.map((i) => i.epicenter[0]?.component)).toEqual(["net", "z"]);
+  });
+});
