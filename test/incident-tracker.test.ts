@@ -30,7 +30,7 @@ describe("incident tracker", () => {
     const t = new IncidentTracker({ resolveAfter: 3, reopenWithin: 6 });
     const c = cause("cdn", ["a", "b", "c"]);
     const pattern = [1, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 1];
-    pattern.forEach((on, i) => t.observe(i * 30, on ? [c] : []));
+    for (const [i, on] of pattern.entries()) t.observe(i * 30, on ? [c] : []);
     expect(t.incidents).toHaveLength(1);
     expect(t.incidents[0]?.resolvedAt).toBeNull();
   });

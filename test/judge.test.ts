@@ -31,7 +31,12 @@ const entry = (at: number, ...names: [string, number][]) => ({
   at,
   epicenter: names.map(([component, confidence]) => ({ component, confidence })),
 });
-const incident = (id: string, openedAt: number, resolvedAt: number | null, history: ReplayIncident["history"]) => ({
+const incident = (
+  id: string,
+  openedAt: number,
+  resolvedAt: number | null,
+  history: ReplayIncident["history"],
+) => ({
   id,
   openedAt,
   resolvedAt,
@@ -39,7 +44,8 @@ const incident = (id: string, openedAt: number, resolvedAt: number | null, histo
   affected: [],
   history,
 });
-const verdict = (incidents: ReplayIncident[]) => judge(scenario, truth, { scenario: "judged", observations: 0, incidents });
+const verdict = (incidents: ReplayIncident[]) =>
+  judge(scenario, truth, { scenario: "judged", observations: 0, incidents });
 
 describe("judge (scenario.md, How a replay is judged)", () => {
   it("first place: the members sharing the top confidence, nothing when more than 3", () => {
@@ -60,14 +66,18 @@ describe("judge (scenario.md, How a replay is judged)", () => {
 
   it("fails a late detection and a late resolution", () => {
     expect(verdict([incident("i1", 800, 1900, [entry(800, ["net", 0.9])])]).expected[0]?.counts).toBe(false);
-    expect(verdict([incident("i1", 660, 1800 + 901, [entry(660, ["net", 0.9])])]).expected[0]?.counts).toBe(false);
+    expect(verdict([incident("i1", 660, 1800 + 901, [entry(660, ["net", 0.9])])]).expected[0]?.counts).toBe(
+      false,
+    );
   });
 
   it("marks an incident false when it is right less than half its open time", () => {
     // Open 600..2400 naming net; net's fault ends at 1800: right 1200 of 1800 s.
     expect(verdict([incident("i1", 600, 2400, [entry(600, ["net", 0.9])])]).incidents[0]?.false).toBe(false);
     // Named wrongly most of the time.
-    const wrong = verdict([incident("i1", 600, 1800, [entry(600, ["net", 0.9]), entry(700, ["site1", 0.9])])]);
+    const wrong = verdict([
+      incident("i1", 600, 1800, [entry(600, ["net", 0.9]), entry(700, ["site1", 0.9])]),
+    ]);
     expect(wrong.incidents[0]?.false).toBe(true);
     expect(wrong.passed).toBe(false);
   });
@@ -93,7 +103,15 @@ describe("judge (scenario.md, How a replay is judged)", () => {
   });
 
   it("merges faults on the same component that overlap or touch into one episode", () => {
-    const f = (at: number, end: number) => ({ index: 0, target: "component" as const, id: "x", at, end, state: "down" as const, impact: 1 });
+    const f = (at: number, end: number) => ({
+      index: 0,
+      target: "component" as const,
+      id: "x",
+      at,
+      end,
+      state: "down" as const,
+      impact: 1,
+    });
     const faults = [f(0, 10), f(10, 20), f(15, 40), f(50, 60)];
     expect(episodeEnd(faults, faults[0]!)).toBe(40);
     expect(episodeEnd(faults, faults[3]!)).toBe(60);

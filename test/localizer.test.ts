@@ -1,8 +1,7 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { Localizer } from "../src/localize/localizer.js";
-import { replay } from "../src/replay/replay.js";
-import { localizerView } from "../src/replay/replay.js";
+import { localizerView, replay } from "../src/replay/replay.js";
 import { parseScenario } from "../src/simulate/scenario-load.js";
 
 /** A small world: two regions with networks and services, sites on them, a CDN, and 3 vantages. */
@@ -105,7 +104,10 @@ faults:
   test.prop([fc.integer({ min: 0, max: 1000 })], { numRuns: 20 })(
     "does not depend on the order of observations within a round",
     (seed) => {
-      const scenario = parseScenario("loc.yaml", world("faults:\n  - { component: cloud/r1/net, at: 5m, for: 10m }\n"));
+      const scenario = parseScenario(
+        "loc.yaml",
+        world("faults:\n  - { component: cloud/r1/net, at: 5m, for: 10m }\n"),
+      );
       const view = localizerView(scenario);
       const rows: [number, number, number, number][] = [];
       const sites = scenario.model.components.flatMap((c, i) => (c.observed ? [i] : []));

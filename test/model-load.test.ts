@@ -28,7 +28,10 @@ describe("config loading", () => {
   });
 
   it("lets the user's file override a catalog entry", () => {
-    const config = parseConfig("epicenter.yaml", "components:\n  - { id: saas/stripe, kind: saas, requires: [aws/us-west-2] }\n");
+    const config = parseConfig(
+      "epicenter.yaml",
+      "components:\n  - { id: saas/stripe, kind: saas, requires: [aws/us-west-2] }\n",
+    );
     const stripe = config.model.components.filter((c) => c.id === "saas/stripe");
     expect(stripe).toHaveLength(1);
     expect(stripe[0]?.requires).toEqual([{ type: "hard", id: "aws/us-west-2", hidden: false }]);
@@ -43,7 +46,9 @@ describe("config loading", () => {
     const issues = issuesOf(
       "components:\n  - id: a\n  - id: b\n  - id: c\n  - id: shop\n    requires:\n      - a\n      - aws/us-east-7\n",
     );
-    expect(issues).toEqual(['epicenter.yaml:8 components[3].requires[1]: unknown component "aws/us-east-7"; did you mean "aws/us-east-1"?']);
+    expect(issues).toEqual([
+      'epicenter.yaml:8 components[3].requires[1]: unknown component "aws/us-east-7"; did you mean "aws/us-east-1"?',
+    ]);
   });
 
   it("reports every error at once: duplicate, bad id, unknown key, bad quorum", () => {
@@ -59,12 +64,21 @@ describe("config loading", () => {
         "    requires: [{ atLeast: 3, of: [a, c] }]",
       ].join("\n"),
     );
-    expect(issues).toContain('epicenter.yaml:4 components[2].id: invalid id "Bad_Id": one or more \'/\'-separated segments of [a-z0-9._-]+, e.g. aws/us-east-1/ec2');
+    expect(issues).toContain(
+      "epicenter.yaml:4 components[2].id: invalid id \"Bad_Id\": one or more '/'-separated segments of [a-z0-9._-]+, e.g. aws/us-east-1/ec2",
+    );
     expect(issues).toContain('epicenter.yaml:6 components[3].colour: unknown key "colour"');
     expect(issues.length).toBe(2);
     // Semantic checks run once the syntax is right.
     const semantic = issuesOf(
-      ["components:", "  - id: a", "  - id: a", "  - id: c", "  - id: d", "    requires: [{ atLeast: 3, of: [a, c] }]"].join("\n"),
+      [
+        "components:",
+        "  - id: a",
+        "  - id: a",
+        "  - id: c",
+        "  - id: d",
+        "    requires: [{ atLeast: 3, of: [a, c] }]",
+      ].join("\n"),
     );
     expect(semantic).toEqual([
       'epicenter.yaml:3 components[1].id: duplicate id "a" (first declared at [0])',
@@ -82,7 +96,9 @@ describe("config loading", () => {
 
   it("explains a malformed requires item by the shape the user meant", () => {
     const issues = issuesOf("catalog: false\ncomponents:\n  - id: a\n    requires:\n      - { anyOf: b }\n");
-    expect(issues).toEqual(["epicenter.yaml:5 components[0].requires[0].anyOf: expected array, received string"]);
+    expect(issues).toEqual([
+      "epicenter.yaml:5 components[0].requires[0].anyOf: expected array, received string",
+    ]);
   });
 
   it("reports YAML syntax errors with their line", () => {

@@ -9,10 +9,18 @@ const hard = (id: string): RequireItem => ({ type: "hard", id, hidden: false });
 const soft = (id: string): RequireItem => ({ type: "soft", id, hidden: false });
 const anyOf = (...of: string[]): RequireItem => ({ type: "anyOf", of, hidden: false });
 const atLeast = (k: number, ...of: string[]): RequireItem => ({ type: "atLeast", k, of, hidden: false });
-const comp = (id: string, ...requires: RequireItem[]): ComponentSpec => ({ id, kind: "x", observed: false, requires });
+const comp = (id: string, ...requires: RequireItem[]): ComponentSpec => ({
+  id,
+  kind: "x",
+  observed: false,
+  requires,
+});
 
 /** States of every component with the given faults (id → "down" | "degraded"), full impact. */
-function states(components: ComponentSpec[], faults: Record<string, "down" | "degraded">): Record<string, string> {
+function states(
+  components: ComponentSpec[],
+  faults: Record<string, "down" | "degraded">,
+): Record<string, string> {
   const g = compileGraph({ components }, { includeHidden: true });
   const state = new Uint8Array(g.size);
   for (const [id, s] of Object.entries(faults)) state[g.index.get(id)!] = s === "down" ? 2 : 1;
@@ -81,7 +89,15 @@ describe("partial impact", () => {
     // dependent "a" requires item 0 = net: key 1/0/a/0/0 → 0.6728, so spared at impact 0.6.
     const model = [comp("net"), comp("a", hard("net")), comp("b", hard("net")), comp("c", hard("a"))];
     const g = compileGraph({ components: model }, { includeHidden: true });
-    const fault = { index: 0, target: "component" as const, id: "net", at: 0, end: 10, state: "down" as const, impact: 0.6 };
+    const fault = {
+      index: 0,
+      target: "component" as const,
+      id: "net",
+      at: 0,
+      end: 10,
+      state: "down" as const,
+      impact: 0.6,
+    };
     const status = propagateAll(g, faultSet(g, 1, [fault]));
     const state = (id: string) => STATUS_NAMES[status[g.index.get(id)!]!];
     expect(state("net")).toBe("down");
@@ -104,7 +120,9 @@ describe("partial impact", () => {
     ];
     const seen: string[] = [];
     const g = compileGraph({ components: model }, { includeHidden: false });
-    const fs: FaultSet = faultSet(g, 5, [{ index: 3, target: "component", id: "net", at: 0, end: 1, state: "down", impact: 0.5 }]);
+    const fs: FaultSet = faultSet(g, 5, [
+      { index: 3, target: "component", id: "net", at: 0, end: 1, state: "down", impact: 0.5 },
+    ]);
     // The slot naming net is the group's member 1 of item 1 (item 0 is hidden and left out of this graph).
     const slot = [...g.members].indexOf(g.index.get("net")!);
     expect(g.itemPos[g.slotItem[slot]!]).toBe(1);

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { judge } from "../src/replay/judge.js";
 import { replay } from "../src/replay/replay.js";
 import { loadScenarioFile } from "../src/simulate/scenario-load.js";
-import { SHARED_SCENARIOS } from "./scenario-load.test.js";
+import { SHARED_SCENARIOS } from "./shared-paths.js";
 
 const files = readdirSync(SHARED_SCENARIOS).filter((f) => f.endsWith(".yaml"));
 
@@ -37,7 +37,9 @@ describe("replay of the shared scenarios", () => {
         }
       if (inc.resolvedAt !== null) expect(inc.resolvedAt).toBeGreaterThanOrEqual(inc.openedAt);
     }
-    const network = output.incidents.find((i) => i.epicenter[0]?.component === "aws/us-east-1/internal-network");
+    const network = output.incidents.find(
+      (i) => i.epicenter[0]?.component === "aws/us-east-1/internal-network",
+    );
     expect(network?.affected).toContain("disneyplus");
     expect(network?.affected).not.toContain("app-on-running-instances");
   });

@@ -1,11 +1,9 @@
 import { readdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseDuration } from "../src/model/duration.js";
 import { formatIssue, SourceError } from "../src/model/model-errors.js";
 import { loadScenarioFile, parseScenario } from "../src/simulate/scenario-load.js";
-
-export const SHARED_SCENARIOS = fileURLToPath(new URL("../../shared/scenarios/", import.meta.url));
+import { SHARED_SCENARIOS } from "./shared-paths.js";
 
 function issuesOf(text: string): string[] {
   try {
@@ -68,9 +66,13 @@ describe("scenario loading", () => {
 
   it("rejects unknown keys, bad durations and bad references with lines and paths", () => {
     const issues = issuesOf(`${BASE}faults:\n  - { component: nett, at: soon }\nextra: 1\n`);
-    expect(issues).toContain('s.yaml:11 faults[0].at: invalid duration "soon": a duration like 90s, 1h30m, 250ms, or a plain number of seconds');
+    expect(issues).toContain(
+      's.yaml:11 faults[0].at: invalid duration "soon": a duration like 90s, 1h30m, 250ms, or a plain number of seconds',
+    );
     expect(issues).toContain('s.yaml:12 extra: unknown key "extra"');
-    const semantic = issuesOf(`${BASE}faults:\n  - { component: nett, at: 1m }\n  - { vantage: probe/z, at: 1m, impact: 0.5 }\n`);
+    const semantic = issuesOf(
+      `${BASE}faults:\n  - { component: nett, at: 1m }\n  - { vantage: probe/z, at: 1m, impact: 0.5 }\n`,
+    );
     expect(semantic).toEqual([
       's.yaml:11 faults[0].component: unknown component "nett"',
       's.yaml:12 faults[1].vantage: unknown vantage "probe/z"',
@@ -79,7 +81,12 @@ describe("scenario loading", () => {
   });
 
   it("keeps component and vantage ids in one namespace", () => {
-    const issues = issuesOf(BASE.replace("- { id: net, kind: network }", "- { id: probe/a, kind: network }").replace("[net]", "[probe/a]"));
+    const issues = issuesOf(
+      BASE.replace("- { id: net, kind: network }", "- { id: probe/a, kind: network }").replace(
+        "[net]",
+        "[probe/a]",
+      ),
+    );
     expect(issues[0]).toMatch(/components\[0\]\.id: id "probe\/a" is already a vantage/);
   });
 

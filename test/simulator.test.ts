@@ -35,9 +35,12 @@ describe("simulator", () => {
   });
 
   it("reports the ground truth during a fault and down from a blind vantage", () => {
-    const rows = run(`${WORLD}faults:\n  - { component: net, at: 2m, for: 3m }\n  - { vantage: probe/b, at: 8m }\n`);
+    const rows = run(
+      `${WORLD}faults:\n  - { component: net, at: 2m, for: 3m }\n  - { vantage: probe/b, at: 8m }\n`,
+    );
     // Component indices: net 0, site1 1, site2 2, site3 3.
-    const at = (t: number, v: number, c: number) => rows.find((r) => r[0] === t && r[1] === v && r[2] === c)?.[3];
+    const at = (t: number, v: number, c: number) =>
+      rows.find((r) => r[0] === t && r[1] === v && r[2] === c)?.[3];
     expect([at(60, 0, 1), at(120, 0, 1), at(240, 0, 1), at(300, 0, 1)]).toEqual([0, 2, 2, 0]);
     expect(at(180, 0, 2)).toBe(1);
     expect(at(480, 1, 3)).toBe(2);
@@ -45,7 +48,9 @@ describe("simulator", () => {
   });
 
   it("is deterministic for a seed, and noise follows its rates", () => {
-    const noisy = WORLD.replace("duration: 10m", "duration: 2000m").concat("noise: { flip: 0.1, missing: 0.2 }\n");
+    const noisy = WORLD.replace("duration: 10m", "duration: 2000m").concat(
+      "noise: { flip: 0.1, missing: 0.2 }\n",
+    );
     const a = run(noisy);
     expect(run(noisy)).toEqual(a);
     expect(run(noisy.replace("seed: 42", "seed: 43"))).not.toEqual(a);

@@ -2,7 +2,9 @@
 import { SourceError } from "../model/model-errors.js";
 import { type CliIo, UsageError } from "./io.js";
 import { replayCommand } from "./replay-command.js";
+import { reportCommand } from "./report-command.js";
 import { schemaCommand, validateCommand } from "./validate-command.js";
+import { whatifCommand } from "./whatif-command.js";
 
 type Command = (argv: string[], io: CliIo) => number | Promise<number>;
 
@@ -10,6 +12,8 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   validate: { run: validateCommand, summary: "check config and scenario files, all errors at once" },
   schema: { run: schemaCommand, summary: "print the JSON Schema of epicenter.yaml" },
   replay: { run: replayCommand, summary: "run a scenario through the localizer and judge it" },
+  whatif: { run: whatifCommand, summary: "what goes down, and why, if these components fail" },
+  report: { run: reportCommand, summary: "report concentration: what each shared component holds up" },
 };
 
 export function registerCommand(name: string, run: Command, summary: string): void {
