@@ -23,6 +23,8 @@ export interface ExplainOptions {
   alternatives: number;
   /** Stop adding candidates beyond this many (a guard for enormous models). */
   maxCandidates: number;
+  /** Extra cost, in nats, that moves the fourth and later of a tie just below first place. */
+  tieMargin: number;
 }
 
 export const DEFAULT_EXPLAIN: ExplainOptions = {
@@ -31,6 +33,7 @@ export const DEFAULT_EXPLAIN: ExplainOptions = {
   evidenceFloor: 1e-4,
   alternatives: 5,
   maxCandidates: 5000,
+  tieMargin: 0.1,
 };
 
 export interface RankedCause {
@@ -105,23 +108,15 @@ export class Explainer {
   /** The best explanation of the evidence: zero or more faults, each with ranked alternatives. */
   explain(evidence: EvidenceCosts, impaired: ReadonlyArray<number>): ExplainedFault[] {
     if (impaired.length === 0) return [];
-    const cands = this.candidates(impaired);
-    const chosen: Choice[] = [];
-    // Greedy forward selection.
-    for (;;) {
-      const best = this.#bestChoice(evidence, cands, chosen);
-      if (!best || best.cost >= 0) break;
-      this.#commit(best);
-      chosen.push(best);
-    }
-    // Swap pass: take each fault out and put the best candidate back in its place.
+    const states = this.#states(evidence, impaired);
+    const chosen = this.#greedy(evidence, this.candidates(impaired), states);
+    // Swap pass: take each fault out and put back the best candidate among those that could explain its
+    // symptoms (an early greedy pick may be beaten once the other faults are in place).
     for (let i = 0; i < chosen.length; i++) {
-      this.#retract(chosen[i]!, chosen);
-      const best = this.#bestChoice(
-        evidence,
-        cands,
-        chosen.filter((_, j) => j !== i),
-      );
+      const current = chosen[i]!;
+      this.#retract(current);
+      const local = this.candidates(current.explains.length > 0 ? current.explains : [current.component]);
+      const best = this.#bestChoice(evidence, local, states);
       if (best && best.cost < 0) {
         chosen[i] = best;
         this.#commit(best);
@@ -133,22 +128,64 @@ export class Explainer {
     const out: ExplainedFault[] = [];
     for (let i = 0; i < chosen.length; i++) {
       const choice = chosen[i]!;
-      this.#retract(choice, chosen);
-      const others = chosen.filter((_, j) => j !== i);
-      out.push({ ranked: this.#rank(evidence, cands, others, choice), explains: choice.explains });
+      this.#retract(choice);
+      const local = this.candidates(choice.explains.length > 0 ? choice.explains : [choice.component]);
+      out.push({ ranked: this.#rank(evidence, local, states, choice), explains: choice.explains });
       this.#commit(choice);
     }
-    for (const c of chosen) this.#retract(c, []);
+    for (const c of chosen) this.#retract(c);
     return out.sort((a, b) => (a.ranked[0]?.cost ?? 0) - (b.ranked[0]?.cost ?? 0));
   }
 
-  #rank(evidence: EvidenceCosts, cands: number[], others: Choice[], chosen: Choice): RankedCause[] {
+  /** Fault states worth trying: degraded only when some impaired component looks degraded rather than down. */
+  #states(evidence: EvidenceCosts, impaired: ReadonlyArray<number>): number[] {
+    for (const x of impaired) {
+      const o = evidence.observedAt[x]!;
+      if (evidence.cost[3 * o + DEGRADED]! < evidence.cost[3 * o + DOWN]!) return [DOWN, DEGRADED];
+    }
+    return [DOWN];
+  }
+
+  /**
+   * Lazy greedy forward selection: a candidate's marginal cost rarely falls when other faults are added,
+   * so each round re-evaluates only the best-looking stale candidates instead of all of them.
+   */
+  #greedy(evidence: EvidenceCosts, cands: number[], states: number[]): Choice[] {
+    const chosen: Choice[] = [];
+    const entries: { choice: Choice; version: number }[] = [];
+    for (const c of cands)
+      for (const state of states) entries.push({ choice: this.#trial(evidence, c, state), version: 0 });
+    let version = 0;
+    for (;;) {
+      let bestAt = -1;
+      for (let i = 0; i < entries.length; i++)
+        if (bestAt < 0 || entries[i]!.choice.cost < entries[bestAt]!.choice.cost) bestAt = i;
+      if (bestAt < 0) break;
+      const top = entries[bestAt]!;
+      if (top.choice.cost >= 0) break;
+      if (top.version !== version) {
+        top.choice = this.#trial(evidence, top.choice.component, top.choice.state);
+        top.version = version;
+        continue;
+      }
+      this.#commit(top.choice);
+      chosen.push(top.choice);
+      version++;
+      // A component is a fault once, in one state.
+      for (let i = entries.length - 1; i >= 0; i--)
+        if (entries[i]!.choice.component === top.choice.component) entries.splice(i, 1);
+    }
+    return chosen;
+  }
+
+  #rank(evidence: EvidenceCosts, cands: number[], states: number[], chosen: Choice): RankedCause[] {
     const mine = new Set(chosen.explains);
     const options: Choice[] = [];
     for (const c of cands) {
-      if (others.some((o) => o.component === c)) continue;
-      for (const state of [DOWN, DEGRADED]) {
-        const trial = this.#trial(evidence, c, state);
+      if (c !== chosen.component && this.#fault[c] !== 0) continue;
+      for (const state of states) {
+        const trial =
+          c === chosen.component && state === chosen.state ? chosen : this.#trial(evidence, c, state);
         if (trial.cost >= 0 && c !== chosen.component) continue;
         if (c !== chosen.component && !trial.explains.some((x) => mine.has(x))) continue;
         options.push(trial);
@@ -160,7 +197,19 @@ export class Explainer {
       const prev = byComponent.get(o.component);
       if (!prev || o.cost < prev.cost) byComponent.set(o.component, o);
     }
-    const list = [...byComponent.values()].sort((a, b) => a.cost - b.cost || a.component - b.component);
+    const g = this.#g;
+    const list = [...byComponent.values()]
+      .map((o) => ({ ...o }))
+      .sort((a, b) =>
+        Math.abs(a.cost - b.cost) > 1e-9 ? a.cost - b.cost : g.rank[b.component]! - g.rank[a.component]!,
+      );
+    // More than three indistinguishable answers name nothing: keep the three closest to the symptoms
+    // (latest in dependency order) in first place and rank the rest just below.
+    const tieCost = list[0]?.cost ?? 0;
+    list.forEach((o, i) => {
+      if (i >= 3 && Math.abs(o.cost - tieCost) <= 1e-9) o.cost += this.#o.tieMargin;
+    });
+    list.sort((a, b) => a.cost - b.cost);
     const best = list[0]?.cost ?? 0;
     // Softmax over alternatives and "no fault here" (cost 0).
     let z = Math.exp(-(0 - best));
@@ -173,11 +222,11 @@ export class Explainer {
     }));
   }
 
-  #bestChoice(evidence: EvidenceCosts, cands: number[], chosen: Choice[]): Choice | undefined {
+  #bestChoice(evidence: EvidenceCosts, cands: number[], states: number[]): Choice | undefined {
     let best: Choice | undefined;
     for (const c of cands) {
-      if (this.#fault[c] !== 0 || chosen.some((x) => x.component === c)) continue;
-      for (const state of [DOWN, DEGRADED]) {
+      if (this.#fault[c] !== 0) continue;
+      for (const state of states) {
         const trial = this.#trial(evidence, c, state);
         if (!best || trial.cost < best.cost - 1e-9) best = trial;
       }
@@ -264,7 +313,7 @@ export class Explainer {
     this.#recompute();
   }
 
-  #retract(choice: Choice, _keep: Choice[]): void {
+  #retract(choice: Choice): void {
     const g = this.#g;
     this.#fault[choice.component] = 0;
     for (let d = g.depStart[choice.component]!; d < g.depStart[choice.component + 1]!; d++)

@@ -121,7 +121,9 @@ export class Localizer {
       if (likely !== UP) {
         impaired.push(this.#observed[i]!);
         // The explanation is recomputed when the impaired set changes or its evidence firms up.
-        const firmness = Math.min(4, Math.floor(-Math.log10(Math.max(ev.probability(i, UP), this.#floor))));
+        // Coarse on purpose: missing checks make a firm belief wobble, and each re-explanation costs.
+        const pUp = ev.probability(i, UP);
+        const firmness = pUp < 1e-3 ? 2 : pUp < 0.05 ? 1 : 0;
         signature += `${i}:${likely}:${firmness},`;
       }
     }
