@@ -1,5 +1,6 @@
 /** The CLI core: `run(argv, io)` returns an exit status; only main.ts touches the process. */
 import { SourceError } from "../model/model-errors.js";
+import { demoCommand } from "./demo-command.js";
 import { type CliIo, UsageError } from "./io.js";
 import { replayCommand } from "./replay-command.js";
 import { reportCommand } from "./report-command.js";
@@ -9,6 +10,10 @@ import { whatifCommand } from "./whatif-command.js";
 type Command = (argv: string[], io: CliIo) => number | Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
+  demo: {
+    run: demoCommand,
+    summary: "what npm start shows: a what-if and a replay of the 2021-12-07 outage",
+  },
   validate: { run: validateCommand, summary: "check config and scenario files, all errors at once" },
   schema: { run: schemaCommand, summary: "print the JSON Schema of epicenter.yaml" },
   replay: { run: replayCommand, summary: "run a scenario through the localizer and judge it" },
