@@ -74,6 +74,10 @@ export class Explainer {
   readonly #spared: Uint8Array;
   readonly #status: Uint8Array;
   readonly #faults: FaultSet;
+  /** Whether a component has an observed component at or below it (fixed per graph). */
+  readonly #watched: Uint8Array;
+  /** Whether a component is at or above an impaired observed component (per explanation). */
+  readonly #relevant: Uint8Array;
 
   constructor(g: Graph, options: Partial<ExplainOptions> = {}) {
     this.#g = g;
@@ -84,6 +88,15 @@ export class Explainer {
     this.#status = new Uint8Array(g.size);
     const spared = this.#spared;
     this.#faults = { state: this.#fault, spared: (slot) => spared[slot] === 1 };
+    this.#relevant = new Uint8Array(g.size);
+    this.#watched = new Uint8Array(g.size);
+    for (let r = g.size - 1; r >= 0; r--) {
+      const c = g.topo[r]!;
+      let w = g.observed[c]!;
+      for (let d = g.depStart[c]!; d < g.depStart[c + 1]! && !w; d++)
+        w = this.#watched[g.itemOwner[g.slotItem[g.depSlots[d]!]!]!]!;
+      this.#watched[c] = w;
+    }
   }
 
   /** Every component that could explain an impaired observed component: it and its ancestors. */
@@ -109,14 +122,18 @@ export class Explainer {
   explain(evidence: EvidenceCosts, impaired: ReadonlyArray<number>): ExplainedFault[] {
     if (impaired.length === 0) return [];
     const states = this.#states(evidence, impaired);
-    const chosen = this.#greedy(evidence, this.candidates(impaired), states);
+    const cands = this.candidates(impaired);
+    this.#relevant.fill(0);
+    for (const c of cands) this.#relevant[c] = 1;
+    const bound = this.#bounds(evidence, cands);
+    const chosen = this.#greedy(evidence, cands, states, bound);
     // Swap pass: take each fault out and put back the best candidate among those that could explain its
     // symptoms (an early greedy pick may be beaten once the other faults are in place).
     for (let i = 0; i < chosen.length; i++) {
       const current = chosen[i]!;
       this.#retract(current);
       const local = this.candidates(current.explains.length > 0 ? current.explains : [current.component]);
-      const best = this.#bestChoice(evidence, local, states);
+      const best = this.#bestChoice(evidence, local, states, bound);
       if (best && best.cost < 0) {
         chosen[i] = best;
         this.#commit(best);
@@ -130,7 +147,7 @@ export class Explainer {
       const choice = chosen[i]!;
       this.#retract(choice);
       const local = this.candidates(choice.explains.length > 0 ? choice.explains : [choice.component]);
-      out.push({ ranked: this.#rank(evidence, local, states, choice), explains: choice.explains });
+      out.push({ ranked: this.#rank(evidence, local, states, choice, bound), explains: choice.explains });
       this.#commit(choice);
     }
     for (const c of chosen) this.#retract(c);
@@ -147,24 +164,58 @@ export class Explainer {
   }
 
   /**
-   * Lazy greedy forward selection: a candidate's marginal cost rarely falls when other faults are added,
-   * so each round re-evaluates only the best-looking stale candidates instead of all of them.
+   * An optimistic cost for each candidate: its fault cost minus everything the impaired observed components
+   * below it could gain (counted once per path, so never too little). A trial can only cost more.
    */
-  #greedy(evidence: EvidenceCosts, cands: number[], states: number[]): Choice[] {
+  #bounds(evidence: EvidenceCosts, cands: number[]): Float64Array {
+    const g = this.#g;
+    const gain = new Float64Array(g.size);
+    const isCandidate = new Uint8Array(g.size);
+    for (const c of cands) isCandidate[c] = 1;
+    const order = [...cands].sort((a, b) => g.rank[b]! - g.rank[a]!);
+    for (const c of order) {
+      const o = evidence.observedAt[c]!;
+      let total = 0;
+      if (o >= 0) {
+        const up = evidence.cost[3 * o]!;
+        total += Math.max(0, up - Math.min(evidence.cost[3 * o + DEGRADED]!, evidence.cost[3 * o + DOWN]!));
+      }
+      let last = -1;
+      for (let d = g.depStart[c]!; d < g.depStart[c + 1]!; d++) {
+        const owner = g.itemOwner[g.slotItem[g.depSlots[d]!]!]!;
+        if (owner === last || !isCandidate[owner]) continue;
+        last = owner;
+        total += gain[owner]!;
+      }
+      gain[c] = total;
+    }
+    const bound = new Float64Array(g.size);
+    for (const c of cands) bound[c] = this.#o.faultCost - gain[c]!;
+    return bound;
+  }
+
+  /**
+   * Lazy greedy forward selection: candidates start at their optimistic bound and are tried only when they
+   * look best, so a candidate that cannot beat the best real cost is never tried at all.
+   */
+  #greedy(evidence: EvidenceCosts, cands: number[], states: number[], bound: Float64Array): Choice[] {
     const chosen: Choice[] = [];
-    const entries: { choice: Choice; version: number }[] = [];
+    const entries: { component: number; state: number; cost: number; choice?: Choice; version: number }[] =
+      [];
     for (const c of cands)
-      for (const state of states) entries.push({ choice: this.#trial(evidence, c, state), version: 0 });
+      if (bound[c]! < 0)
+        for (const state of states) entries.push({ component: c, state, cost: bound[c]!, version: -1 });
     let version = 0;
     for (;;) {
       let bestAt = -1;
       for (let i = 0; i < entries.length; i++)
-        if (bestAt < 0 || entries[i]!.choice.cost < entries[bestAt]!.choice.cost) bestAt = i;
+        if (bestAt < 0 || entries[i]!.cost < entries[bestAt]!.cost) bestAt = i;
       if (bestAt < 0) break;
       const top = entries[bestAt]!;
-      if (top.choice.cost >= 0) break;
-      if (top.version !== version) {
-        top.choice = this.#trial(evidence, top.choice.component, top.choice.state);
+      if (top.cost >= 0) break;
+      if (top.version !== version || !top.choice) {
+        top.choice = this.#trial(evidence, top.component, top.state);
+        top.cost = top.choice.cost;
         top.version = version;
         continue;
       }
@@ -173,16 +224,25 @@ export class Explainer {
       version++;
       // A component is a fault once, in one state.
       for (let i = entries.length - 1; i >= 0; i--)
-        if (entries[i]!.choice.component === top.choice.component) entries.splice(i, 1);
+        if (entries[i]!.component === top.component) entries.splice(i, 1);
     }
     return chosen;
   }
 
-  #rank(evidence: EvidenceCosts, cands: number[], states: number[], chosen: Choice): RankedCause[] {
+  #rank(
+    evidence: EvidenceCosts,
+    cands: number[],
+    states: number[],
+    chosen: Choice,
+    bound: Float64Array,
+  ): RankedCause[] {
     const mine = new Set(chosen.explains);
     const options: Choice[] = [];
+    // Alternatives more than this many nats behind the chosen fault would show a confidence of 0.
+    const reach = Math.min(0, chosen.cost + 12);
     for (const c of cands) {
       if (c !== chosen.component && this.#fault[c] !== 0) continue;
+      if (c !== chosen.component && bound[c]! >= reach) continue;
       for (const state of states) {
         const trial =
           c === chosen.component && state === chosen.state ? chosen : this.#trial(evidence, c, state);
@@ -222,10 +282,18 @@ export class Explainer {
     }));
   }
 
-  #bestChoice(evidence: EvidenceCosts, cands: number[], states: number[]): Choice | undefined {
+  #bestChoice(
+    evidence: EvidenceCosts,
+    cands: number[],
+    states: number[],
+    bound: Float64Array,
+  ): Choice | undefined {
     let best: Choice | undefined;
-    for (const c of cands) {
-      if (this.#fault[c] !== 0) continue;
+    const order = cands
+      .filter((c) => this.#fault[c] === 0 && bound[c]! < 0)
+      .sort((a, b) => bound[a]! - bound[b]!);
+    for (const c of order) {
+      if (best && bound[c]! >= best.cost) break;
       for (const state of states) {
         const trial = this.#trial(evidence, c, state);
         if (!best || trial.cost < best.cost - 1e-9) best = trial;
@@ -245,8 +313,16 @@ export class Explainer {
     this.#prop.update(this.#status, [c], this.#faults, journal);
     let cost = this.#o.faultCost + this.#delta(evidence, journal, 0);
     const sparedCost = this.#o.sparedCost;
-    // First pass: strike each edge in turn when what it explains outweighs the cost of sparing it.
+    // An edge into a part of the model where nothing observed is impaired can only predict impairments the
+    // evidence denies: spare it without trying (paying for it only if something observed is below).
+    const open: number[] = [];
     for (const s of slots) {
+      const owner = g.itemOwner[g.slotItem[s]!]!;
+      if (this.#relevant[owner]) open.push(s);
+      else if (this.#watched[owner]) cost += sparedCost;
+    }
+    // First pass: strike each edge in turn when what it explains outweighs the cost of sparing it.
+    for (const s of open) {
       const delta = this.#toggle(evidence, s, 0, journal);
       if (delta < sparedCost) cost += delta;
       else {
@@ -255,7 +331,7 @@ export class Explainer {
       }
     }
     // Second pass: with every other edge decided, revisit each once (an early strike may be redundant now).
-    for (const s of slots) {
+    for (const s of open) {
       if (this.#spared[s] === 0) {
         const delta = this.#toggle(evidence, s, 1, journal);
         if (delta + sparedCost < -1e-9) cost += delta + sparedCost;
