@@ -44,6 +44,8 @@ export class Localizer {
   #roundAt = Number.NEGATIVE_INFINITY;
   #roundHasData = false;
   #signature = "";
+  /** Per observed component: 0 when up, else 1 + 3·state + the firmest evidence level seen in that state. */
+  readonly #held: Uint8Array;
   #causes: Cause[] = [];
   #count = 0;
 
@@ -63,6 +65,7 @@ export class Localizer {
     this.#tracker = new IncidentTracker(options.tracker);
     this.#seen = view.vantages.map(() => new Int8Array(this.#observed.length).fill(-1));
     this.#costs = new Float64Array(3 * this.#observed.length);
+    this.#held = new Uint8Array(this.#observed.length);
     this.#onEvent = options.onEvent;
   }
 
@@ -116,16 +119,22 @@ export class Localizer {
 
     const impaired: number[] = [];
     let signature = "";
+    const held = this.#held;
     for (let i = 0; i < n; i++) {
       const likely = ev.likely(i);
-      if (likely !== UP) {
-        impaired.push(this.#observed[i]!);
-        // The explanation is recomputed when the impaired set changes or its evidence firms up.
-        // Coarse on purpose: missing checks make a firm belief wobble, and each re-explanation costs.
-        const pUp = ev.probability(i, UP);
-        const firmness = pUp < 1e-3 ? 2 : pUp < 0.05 ? 1 : 0;
-        signature += `${i}:${likely}:${firmness},`;
+      if (likely === UP) {
+        held[i] = 0;
+        continue;
       }
+      impaired.push(this.#observed[i]!);
+      // The explanation is recomputed when the impaired set changes or its evidence firms up, not when a
+      // firm belief wobbles for a round of missing checks: the firmest level reached in this state holds.
+      const pUp = ev.probability(i, UP);
+      const firmness = pUp < 1e-3 ? 2 : pUp < 0.05 ? 1 : 0;
+      const code = likely * 3 + firmness + 1;
+      const prev = held[i]!;
+      held[i] = prev !== 0 && Math.floor((prev - 1) / 3) === likely ? Math.max(prev, code) : code;
+      signature += `${i}:${held[i]},`;
     }
     if (signature !== this.#signature) {
       this.#signature = signature;
