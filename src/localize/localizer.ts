@@ -128,12 +128,15 @@ export class Localizer {
       }
       impaired.push(this.#observed[i]!);
       // The explanation is recomputed when the impaired set changes or its evidence firms up, not when a
-      // firm belief wobbles for a round of missing checks: the firmest level reached in this state holds.
+      // firm belief wobbles for a round of missing checks.
       const pUp = ev.probability(i, UP);
       const firmness = pUp < 1e-3 ? 2 : pUp < 0.05 ? 1 : 0;
       const code = likely * 3 + firmness + 1;
       const prev = held[i]!;
-      held[i] = prev !== 0 && Math.floor((prev - 1) / 3) === likely ? Math.max(prev, code) : code;
+      // Only a firm belief is held: a weak one must be re-explained as it weakens, or a stale explanation of
+      // a few flipped checks would outlive them.
+      const firmBefore = prev !== 0 && Math.floor((prev - 1) / 3) === likely && (prev - 1) % 3 === 2;
+      held[i] = firmBefore ? prev : code;
       signature += `${i}:${held[i]},`;
     }
     if (signature !== this.#signature) {
