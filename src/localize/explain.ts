@@ -15,6 +15,12 @@ import { DEGRADED, DOWN, type FaultSet, Propagator, UP } from "../model/propagat
 export interface ExplainOptions {
   /** Prior cost of one more fault, in nats. */
   faultCost: number;
+  /**
+   * Discount, in nats, for a fault the previous explanation already held: faults persist, so symptoms that
+   * appear later are first tried as a new fault, not folded with the old ones under a common ancestor.
+   * Used to choose the set of faults, never to rank alternatives (ties stay ties).
+   */
+  persistDiscount: number;
   /** Cost of a spared edge that changes what is predicted, in nats (how unlikely partial impact is). */
   sparedCost: number;
   /** Floor of evidence probabilities: no single observed component can cost more than -log(floor). */
@@ -29,6 +35,7 @@ export interface ExplainOptions {
 
 export const DEFAULT_EXPLAIN: ExplainOptions = {
   faultCost: 5,
+  persistDiscount: 3,
   sparedCost: 2,
   evidenceFloor: 1e-4,
   alternatives: 5,
@@ -44,6 +51,8 @@ export interface RankedCause {
 }
 
 export interface ExplainedFault {
+  /** The component chosen for this fault (the ranking may tie others with it). */
+  component: number;
   /** Best first; ties share a confidence. */
   ranked: RankedCause[];
   /** Observed components (graph indices) this fault makes impaired. */
@@ -78,6 +87,12 @@ export class Explainer {
   readonly #watched: Uint8Array;
   /** Whether a component is at or above an impaired observed component (per explanation). */
   readonly #relevant: Uint8Array;
+  /** Faults of the previous explanation, while choosing faults (undefined while ranking). */
+  #persisting: ReadonlySet<number> | undefined;
+
+  #prior(c: number): number {
+    return this.#o.faultCost - (this.#persisting?.has(c) ? this.#o.persistDiscount : 0);
+  }
 
   constructor(g: Graph, options: Partial<ExplainOptions> = {}) {
     this.#g = g;
@@ -119,8 +134,13 @@ export class Explainer {
   }
 
   /** The best explanation of the evidence: zero or more faults, each with ranked alternatives. */
-  explain(evidence: EvidenceCosts, impaired: ReadonlyArray<number>): ExplainedFault[] {
+  explain(
+    evidence: EvidenceCosts,
+    impaired: ReadonlyArray<number>,
+    previous?: ReadonlySet<number>,
+  ): ExplainedFault[] {
     if (impaired.length === 0) return [];
+    this.#persisting = previous;
     const states = this.#states(evidence, impaired);
     const cands = this.candidates(impaired);
     this.#relevant.fill(0);
@@ -147,7 +167,12 @@ export class Explainer {
       const choice = chosen[i]!;
       this.#retract(choice);
       const local = this.candidates(choice.explains.length > 0 ? choice.explains : [choice.component]);
-      out.push({ ranked: this.#rank(evidence, local, states, choice, bound), explains: choice.explains });
+      this.#persisting = undefined;
+      out.push({
+        component: choice.component,
+        ranked: this.#rank(evidence, local, states, choice, bound),
+        explains: choice.explains,
+      });
       this.#commit(choice);
     }
     for (const c of chosen) this.#retract(c);
@@ -190,7 +215,7 @@ export class Explainer {
       gain[c] = total;
     }
     const bound = new Float64Array(g.size);
-    for (const c of cands) bound[c] = this.#o.faultCost - gain[c]!;
+    for (const c of cands) bound[c] = this.#prior(c) - gain[c]!;
     return bound;
   }
 
@@ -206,6 +231,21 @@ export class Explainer {
       if (bound[c]! < 0)
         for (const state of states) entries.push({ component: c, state, cost: bound[c]!, version: -1 });
     let version = 0;
+    // Faults persist: what the previous explanation held failed is kept first while it still pays for
+    // itself, so symptoms that appear later are explained on top of it rather than merged with it.
+    const kept = [...(this.#persisting ?? [])].filter((c) => bound[c]! < 0 && cands.includes(c));
+    for (const c of kept.sort((a, b) => a - b)) {
+      let best: Choice | undefined;
+      for (const state of states) {
+        const trial = this.#trial(evidence, c, state);
+        if (!best || trial.cost < best.cost) best = trial;
+      }
+      if (!best || best.cost >= 0) continue;
+      this.#commit(best);
+      chosen.push(best);
+      version++;
+      for (let i = entries.length - 1; i >= 0; i--) if (entries[i]!.component === c) entries.splice(i, 1);
+    }
     for (;;) {
       let bestAt = -1;
       for (let i = 0; i < entries.length; i++)
@@ -244,8 +284,7 @@ export class Explainer {
       if (c !== chosen.component && this.#fault[c] !== 0) continue;
       if (c !== chosen.component && bound[c]! >= reach) continue;
       for (const state of states) {
-        const trial =
-          c === chosen.component && state === chosen.state ? chosen : this.#trial(evidence, c, state);
+        const trial = this.#trial(evidence, c, state);
         if (trial.cost >= 0 && c !== chosen.component) continue;
         if (c !== chosen.component && !trial.explains.some((x) => mine.has(x))) continue;
         options.push(trial);
@@ -311,7 +350,7 @@ export class Explainer {
     for (const s of slots) this.#spared[s] = 1;
     this.#fault[c] = state;
     this.#prop.update(this.#status, [c], this.#faults, journal);
-    let cost = this.#o.faultCost + this.#delta(evidence, journal, 0);
+    let cost = this.#prior(c) + this.#delta(evidence, journal, 0);
     const sparedCost = this.#o.sparedCost;
     // An edge into a part of the model where nothing observed is impaired can only predict impairments the
     // evidence denies: spare it without trying (paying for it only if something observed is below).

@@ -47,6 +47,8 @@ export class Localizer {
   /** Per observed component: 0 when up, else 1 + 3·state + the firmest evidence level seen in that state. */
   readonly #held: Uint8Array;
   #causes: Cause[] = [];
+  /** The components the last explanation held failed. */
+  #faults: ReadonlySet<number> = new Set();
   #count = 0;
 
   constructor(view: LocalizerView, options: Partial<LocalizerOptions> = {}) {
@@ -144,7 +146,9 @@ export class Localizer {
       for (let i = 0; i < 3 * n; i++) this.#costs[i] = -Math.log(Math.max(ev.belief[i]!, this.#floor));
       const costs: EvidenceCosts = { observedAt: this.#observedAt, cost: this.#costs };
       const ids = this.#g.ids;
-      this.#causes = this.#explainer.explain(costs, impaired).map((f) => ({
+      const explained = this.#explainer.explain(costs, impaired, this.#faults);
+      this.#faults = new Set(explained.map((f) => f.component));
+      this.#causes = explained.map((f) => ({
         ranked: canonical(
           f.ranked.map((r) => ({ component: ids[r.component]!, confidence: round(r.confidence) })),
         ),
