@@ -74,6 +74,19 @@ describe("localizer", () => {
     expect(out.incidents.map((i) => i.epicenter[0]?.component).sort()).toEqual(["cdn", "cloud/r1/net"]);
   });
 
+  it("keeps a fault it holds and names a later one under the same provider separately", () => {
+    const out = run(
+      "faults:\n  - { component: cloud/r1/net, at: 10m, for: 30m }\n  - { component: cloud/r2/vm, at: 20m, for: 30m }\n",
+    );
+    // cloud/r2's only dependent is cloud/r2/vm: the two are indistinguishable and tie in first place.
+    const first = (i: { epicenter: { component: string; confidence: number }[] }) =>
+      i.epicenter.filter((r) => r.confidence === i.epicenter[0]?.confidence).map((r) => r.component);
+    expect(out.incidents.map((i) => [first(i), i.openedAt])).toEqual([
+      [["cloud/r1/net"], 630],
+      [["cloud/r2", "cloud/r2/vm"], 1230],
+    ]);
+  });
+
   it("ties components no observation can tell apart", () => {
     // disk has only d0..d2 below it, and nothing else tells disk from... nothing: make a chain.
     const out = replay(
