@@ -27,8 +27,11 @@ export function readRecorded(scenario: Scenario, file: string, sink: Observation
     const line = lines[i]!.trim();
     if (line === "") continue;
     const row = parseLine(line, last, vantages, components);
-    if ("message" in row) issues.push({ file, line: i + 1, path: row.path, message: row.message });
-    else {
+    if ("message" in row) {
+      issues.push({ file, line: i + 1, path: row.path, message: row.message });
+      // A line wrong elsewhere still sets the clock, so the next line's order is judged against it.
+      if (row.t !== undefined && row.t > last) last = row.t;
+    } else {
       last = row[0];
       rows.push(row);
     }
@@ -45,7 +48,7 @@ function parseLine(
   last: number,
   vantages: Map<string, number>,
   components: Map<string, number>,
-): Row | { path: string; message: string } {
+): Row | { path: string; message: string; t?: number } {
   let obj: unknown;
   try {
     obj = JSON.parse(line);
@@ -66,11 +69,16 @@ function parseLine(
       message: `t ${o.t} is before the previous line's ${last}; lines must be in time order`,
     };
   const v = vantages.get(String(o.vantage));
-  if (v === undefined) return { path: "vantage", message: `unknown vantage "${String(o.vantage)}"` };
+  if (v === undefined) return { path: "vantage", message: `unknown vantage "${String(o.vantage)}"`, t: o.t };
   const c = components.get(String(o.component));
-  if (c === undefined) return { path: "component", message: `unknown component "${String(o.component)}"` };
+  if (c === undefined)
+    return { path: "component", message: `unknown component "${String(o.component)}"`, t: o.t };
   const s = STATUS_OF[String(o.status)];
   if (s === undefined)
-    return { path: "status", message: `status must be up, degraded or down, not "${String(o.status)}"` };
+    return {
+      path: "status",
+      message: `status must be up, degraded or down, not "${String(o.status)}"`,
+      t: o.t,
+    };
   return [o.t, v, c, s];
 }
