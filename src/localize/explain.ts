@@ -66,6 +66,22 @@ export interface EvidenceCosts {
   cost: Float64Array;
 }
 
+interface Settled {
+  explains: Set<number>;
+  cost: number;
+  ranked: RankedCause[];
+}
+
+/** Whether a fault explains nearly what it did before (2% of its symptoms) at nearly the same cost. */
+function isSettled(before: Settled | undefined, now: Choice): boolean {
+  if (!before) return false;
+  if (Math.abs(before.cost - now.cost) > Math.max(1, 0.02 * Math.abs(before.cost))) return false;
+  const allowed = Math.max(1, Math.floor(0.02 * before.explains.size));
+  let differ = Math.abs(before.explains.size - now.explains.length);
+  for (const x of now.explains) if (!before.explains.has(x) && ++differ > allowed) return false;
+  return differ <= allowed;
+}
+
 interface Choice {
   component: number;
   state: number;
@@ -87,6 +103,8 @@ export class Explainer {
   readonly #watched: Uint8Array;
   /** Whether a component is at or above an impaired observed component (per explanation). */
   readonly #relevant: Uint8Array;
+  /** The previous explanation's faults with what they explained and their ranking, for reuse. */
+  #settled = new Map<number, Settled>();
   /** Faults of the previous explanation, while choosing faults (undefined while ranking). */
   #persisting: ReadonlySet<number> | undefined;
 
@@ -149,8 +167,11 @@ export class Explainer {
     const chosen = this.#greedy(evidence, cands, states, bound);
     // Swap pass: take each fault out and put back the best candidate among those that could explain its
     // symptoms (an early greedy pick may be beaten once the other faults are in place).
+    const settled = this.#settled;
     for (let i = 0; i < chosen.length; i++) {
       const current = chosen[i]!;
+      // A fault that explains what it explained last time, at about the same cost, was swapped then.
+      if (isSettled(settled.get(current.component), current)) continue;
       this.#retract(current);
       const local = this.candidates(current.explains.length > 0 ? current.explains : [current.component]);
       const best = this.#bestChoice(evidence, local, states, bound);
@@ -163,18 +184,26 @@ export class Explainer {
       }
     }
     const out: ExplainedFault[] = [];
+    const next = new Map<number, Settled>();
     for (let i = 0; i < chosen.length; i++) {
       const choice = chosen[i]!;
+      const before = settled.get(choice.component);
+      if (before && isSettled(before, choice)) {
+        // Same fault, same symptoms, about the same evidence: its ranking stands (and its cost reference).
+        next.set(choice.component, before);
+        out.push({ component: choice.component, ranked: before.ranked, explains: choice.explains });
+        continue;
+      }
       this.#retract(choice);
       const local = this.candidates(choice.explains.length > 0 ? choice.explains : [choice.component]);
       this.#persisting = undefined;
-      out.push({
-        component: choice.component,
-        ranked: this.#rank(evidence, local, states, choice, bound),
-        explains: choice.explains,
-      });
+      const ranked = this.#rank(evidence, local, states, choice, bound);
+      next.set(choice.component, { explains: new Set(choice.explains), cost: choice.cost, ranked });
+      out.push({ component: choice.component, ranked, explains: choice.explains });
       this.#commit(choice);
     }
+    this.#persisting = undefined;
+    this.#settled = next;
     for (const c of chosen) this.#retract(c);
     return out.sort((a, b) => (a.ranked[0]?.cost ?? 0) - (b.ranked[0]?.cost ?? 0));
   }
