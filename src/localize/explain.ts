@@ -66,6 +66,15 @@ export interface EvidenceCosts {
   cost: Float64Array;
 }
 
+interface Entry {
+  component: number;
+  state: number;
+  /** The trial's cost when tried at `version`, else a lower bound. */
+  cost: number;
+  choice?: Choice;
+  version: number;
+}
+
 interface Settled {
   explains: Set<number>;
   cost: number;
@@ -231,8 +240,9 @@ export class Explainer {
       const o = evidence.observedAt[c]!;
       let total = 0;
       if (o >= 0) {
-        const up = evidence.cost[3 * o]!;
-        total += Math.max(0, up - Math.min(evidence.cost[3 * o + DEGRADED]!, evidence.cost[3 * o + DOWN]!));
+        // What it costs as the committed faults predict it, against the best it could cost.
+        const now = evidence.cost[3 * o + this.#status[c]!]!;
+        total += Math.max(0, now - Math.min(evidence.cost[3 * o + DEGRADED]!, evidence.cost[3 * o + DOWN]!));
       }
       let last = -1;
       for (let d = g.depStart[c]!; d < g.depStart[c + 1]!; d++) {
@@ -254,8 +264,7 @@ export class Explainer {
    */
   #greedy(evidence: EvidenceCosts, cands: number[], states: number[], bound: Float64Array): Choice[] {
     const chosen: Choice[] = [];
-    const entries: { component: number; state: number; cost: number; choice?: Choice; version: number }[] =
-      [];
+    let entries: Entry[] = [];
     for (const c of cands)
       if (bound[c]! < 0)
         for (const state of states) entries.push({ component: c, state, cost: bound[c]!, version: -1 });
@@ -273,8 +282,8 @@ export class Explainer {
       this.#commit(best);
       chosen.push(best);
       version++;
-      for (let i = entries.length - 1; i >= 0; i--) if (entries[i]!.component === c) entries.splice(i, 1);
     }
+    if (chosen.length > 0) entries = this.#tighten(evidence, cands, entries);
     for (;;) {
       let bestAt = -1;
       for (let i = 0; i < entries.length; i++)
@@ -291,11 +300,26 @@ export class Explainer {
       this.#commit(top.choice);
       chosen.push(top.choice);
       version++;
-      // A component is a fault once, in one state.
-      for (let i = entries.length - 1; i >= 0; i--)
-        if (entries[i]!.component === top.component) entries.splice(i, 1);
+      // A component is a fault once, in one state; and what the new fault explains is no longer there to
+      // gain, so every bound tightens (most candidates below it drop out without a trial).
+      entries = this.#tighten(evidence, cands, entries);
     }
     return chosen;
+  }
+
+  /**
+   * Drops candidates that are faults now or can no longer pay for themselves, and raises the others' costs
+   * to their bounds against what the committed faults already explain.
+   */
+  #tighten(evidence: EvidenceCosts, cands: number[], entries: Entry[]): Entry[] {
+    const tighter = this.#bounds(evidence, cands);
+    const out: Entry[] = [];
+    for (const e of entries) {
+      if (this.#fault[e.component] !== 0 || tighter[e.component]! >= 0) continue;
+      e.cost = Math.max(e.cost, tighter[e.component]!);
+      out.push(e);
+    }
+    return out;
   }
 
   #rank(
