@@ -2,22 +2,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { CliIo } from "../src/cli/io.js";
 import { run } from "../src/cli/run.js";
+import { captureIo } from "./capture-io.js";
 import { SHARED_SCENARIOS } from "./shared-paths.js";
 
-function capture(cwd = process.cwd()) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    progress: () => {},
-    isTty: false,
-    cwd,
-  };
-  return { io, out, err };
-}
+const capture = captureIo;
 
 describe("epicenter CLI", () => {
   it("replay --json prints exactly one JSON object in the spec's shape", async () => {

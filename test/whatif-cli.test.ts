@@ -3,21 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { CliIo } from "../src/cli/io.js";
 import { run } from "../src/cli/run.js";
+import { captureIo } from "./capture-io.js";
 
 const AWS = fileURLToPath(new URL("../../shared/scenarios/aws-us-east-1-2021-12-07.yaml", import.meta.url));
 
 async function cli(argv: string[], cwd = mkdtempSync(join(tmpdir(), "epicenter-whatif-"))) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    out: (line) => out.push(line),
-    err: (line) => err.push(line),
-    progress: () => {},
-    isTty: false,
-    cwd,
-  };
+  const { io, out, err } = captureIo(cwd);
   const code = await run(argv, io);
   return { code, out: out.join("\n"), err: err.join("\n") };
 }

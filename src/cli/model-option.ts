@@ -57,3 +57,11 @@ export function resolveIds(model: CliModel, ids: readonly string[]): number[] {
   if (problems.length > 0) throw new UsageError(`${problems.join("\n")}\n(the model: ${model.source})`);
   return out;
 }
+
+/** The options every command over a model takes: which model, JSON output, list length, help. */
+export const MODEL_COMMAND_OPTIONS = {
+  config: { type: "string" },
+  json: { type: "boolean" },
+  limit: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;

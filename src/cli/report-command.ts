@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { type CandidateImpact, type ConcentrationReport, concentration } from "../whatif/concentration.js";
 import { type CliIo, UsageError } from "./io.js";
-import { loadCliModel } from "./model-option.js";
+import { loadCliModel, MODEL_COMMAND_OPTIONS } from "./model-option.js";
 import { count, firstOf, formatTable, parseLimit, plural } from "./table-format.js";
 
 export const reportHelp = `epicenter report concentration [--config FILE] [--json] [--limit N]
@@ -26,12 +26,7 @@ export const DEFINITIONS = [
 export function reportCommand(argv: string[], io: CliIo): number {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: {
-      config: { type: "string" },
-      json: { type: "boolean" },
-      limit: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
+    options: MODEL_COMMAND_OPTIONS,
     allowPositionals: true,
   });
   if (values.help) {

@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { type ImpactEntry, type ImpactSummary, summarizeImpact, whatIf } from "../whatif/what-if.js";
 import { type CliIo, UsageError } from "./io.js";
-import { loadCliModel, resolveIds } from "./model-option.js";
+import { loadCliModel, MODEL_COMMAND_OPTIONS, resolveIds } from "./model-option.js";
 import { count, firstOf, formatTable, kindOrder, parseLimit, plural } from "./table-format.js";
 
 export const whatifHelp = `epicenter whatif ID... [--config FILE] [--json] [--limit N]
@@ -18,12 +18,7 @@ grouped by kind, with the chain of dependencies that explains each: disneyplus â
 export function whatifCommand(argv: string[], io: CliIo): number {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: {
-      config: { type: "string" },
-      json: { type: "boolean" },
-      limit: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
+    options: MODEL_COMMAND_OPTIONS,
     allowPositionals: true,
   });
   if (values.help) {
