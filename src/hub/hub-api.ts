@@ -1,0 +1,52 @@
+/**
+ * What the HTTP server asks of the hub. The server (src/server) only translates HTTP to these calls; the hub
+ * (src/hub) owns the pipeline behind them. Times are epoch ms; the server renders them as ISO 8601.
+ */
+import type { ComponentSpec } from "../model/model-types.js";
+import type { Observation } from "../model/observation.js";
+import type { Check } from "../probe/check-types.js";
+import type { Store, StoredIncident } from "../store/store.js";
+
+/** A component's state as the hub sees it now: observed by each vantage, and the localizer's belief. */
+export interface ComponentState {
+  component: string;
+  /** Latest status per vantage (observed components only). */
+  observed: { vantage: string; status: "up" | "degraded" | "down"; at: number; errorClass: string | null }[];
+  /** The localizer's view: up, or failing as an epicenter, or affected by one. */
+  belief: "up" | "failing" | "affected";
+  /** Open incident naming or affecting it. */
+  incidentId: string | null;
+}
+
+/** Pushed to live-stream subscribers. */
+export type HubEvent =
+  | { type: "incident"; action: "opened" | "changed" | "resolved" | "acknowledged"; incident: StoredIncident }
+  | { type: "state"; states: ComponentState[] }
+  | { type: "config"; action: "reloaded" | "rejected"; message: string };
+
+export interface WhatIfAnswer {
+  failed: string[];
+  down: string[];
+  degraded: string[];
+  /** Observed (monitored) components hit, the user's own services. */
+  observedHit: string[];
+}
+
+export interface Hub {
+  readonly store: Store;
+  /** The model the hub runs now (after reloads). */
+  components(): ComponentSpec[];
+  checks(): Check[];
+  vantages(): string[];
+  states(): ComponentState[];
+  /** Accepts observations from agents; resolves once they are committed to the store (then 202). */
+  ingest(observations: Observation[]): Promise<void>;
+  /** A heartbeat arrived for this secret token; false when no check has it. */
+  heartbeat(token: string, at: number): Promise<boolean>;
+  whatIf(failed: string[]): WhatIfAnswer;
+  acknowledge(incidentId: string, by: string): Promise<StoredIncident | null>;
+  /** Subscribes to live events; returns the unsubscribe function. */
+  subscribe(listener: (event: HubEvent) => void): () => void;
+  /** Prometheus text exposition of the hub's metrics. */
+  metrics(): Promise<string>;
+}
