@@ -2,8 +2,9 @@
  * Checks after config validation: what each check type needs, in one normalised shape the scheduler, the
  * runners and the store share. Durations are milliseconds here (the YAML takes "30s", "1m").
  */
-import type { ErrorClass } from "../model/observation.js";
+
 import type { Status } from "../model/model-types.js";
+import type { ErrorClass } from "../model/observation.js";
 
 interface CheckBase {
   /** `<component>#<n>` (n from 1 in file order) unless the config names it. */

@@ -6,8 +6,9 @@
  * - times are Unix epoch milliseconds everywhere; lists are newest first unless said otherwise.
  * Engines differ only through `capabilities`, never through checks of which engine is in use.
  */
-import type { ErrorClass, Observation } from "../model/observation.js";
+
 import type { Status } from "../model/model-types.js";
+import type { ErrorClass, Observation } from "../model/observation.js";
 
 export interface StoreCapabilities {
   /** Several hub processes may share this store (PostgreSQL yes, SQLite no). */
