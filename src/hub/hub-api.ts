@@ -50,3 +50,19 @@ export interface Hub {
   /** Prometheus text exposition of the hub's metrics. */
   metrics(): Promise<string>;
 }
+
+/**
+ * Input the hub refuses for what it names, not for its shape (the server validated that): an observation of
+ * a component or vantage the model does not have. The server answers 422 with `message`.
+ */
+export class HubInputError extends Error {
+  override readonly name = "HubInputError";
+  constructor(
+    readonly code: "E_UNKNOWN_COMPONENT" | "E_UNKNOWN_VANTAGE",
+    message: string,
+    /** Where in the request: `observations[3].component`. */
+    readonly path: string,
+  ) {
+    super(message);
+  }
+}
