@@ -50,6 +50,8 @@ export class Localizer {
   /** The components the last explanation held failed. */
   #faults: ReadonlySet<number> = new Set();
   #count = 0;
+  /** Per vantage: false while it says it cannot reach its anchors (it is blind whatever its checks say). */
+  readonly #selfHealthy: boolean[];
 
   constructor(view: LocalizerView, options: Partial<LocalizerOptions> = {}) {
     this.#g = view.graph;
@@ -69,6 +71,7 @@ export class Localizer {
     this.#costs = new Float64Array(3 * this.#observed.length);
     this.#held = new Uint8Array(this.#observed.length);
     this.#onEvent = options.onEvent;
+    this.#selfHealthy = view.vantages.map(() => true);
   }
 
   /** Observations handled so far. */
@@ -93,6 +96,15 @@ export class Localizer {
     this.#count++;
   }
 
+  /**
+   * A vantage's own health (live agents probe well-known anchors): an unhealthy vantage is blind from the
+   * next evaluation on, until it reports healthy again, so its failed checks are set aside and it gets a
+   * vantage incident ("is it me?") even when no other vantage watches the same components.
+   */
+  reportVantageHealth(vantage: number, healthy: boolean): void {
+    if (vantage >= 0 && vantage < this.#selfHealthy.length) this.#selfHealthy[vantage] = healthy;
+  }
+
   /** Closes the current round if `now` is past it, evaluating what it saw. */
   advance(now: number): void {
     if (now <= this.#roundAt) return;
@@ -107,7 +119,9 @@ export class Localizer {
 
   #evaluate(at: number): void {
     this.#roundHasData = false;
-    const verdicts = judgeVantages(this.#seen);
+    const verdicts = judgeVantages(this.#seen).map((v, i) =>
+      this.#selfHealthy[i] ? v : { ...v, blind: true, disagreement: Math.max(v.disagreement, 0.95) },
+    );
     const ev = this.#evidence;
     const n = this.#observed.length;
     for (let i = 0; i < n; i++) {

@@ -1,0 +1,156 @@
+import { describe, expect, it } from "vitest";
+import { IncidentLedger } from "../src/hub/incident-ledger.js";
+import { LiveRounds } from "../src/hub/live-rounds.js";
+import type { IncidentEvent } from "../src/localize/incident-tracker.js";
+import { compileGraph } from "../src/model/graph.js";
+import type { ComponentSpec } from "../src/model/model-types.js";
+import type { Observation } from "../src/model/observation.js";
+
+const comp = (id: string, requires: string[] = [], observed = false): ComponentSpec => ({
+  id,
+  kind: observed ? "service" : "region",
+  observed,
+  requires: requires.map((r) => ({ type: "hard", id: r, hidden: false })),
+});
+
+const services = ["shop/a", "shop/b", "shop/c", "shop/d"];
+const model = {
+  components: [
+    comp("cloud/r1"),
+    comp("cloud/r2"),
+    ...services.map((s, i) => comp(s, [i < 3 ? "cloud/r1" : "cloud/r2"], true)),
+  ],
+};
+const vantages = ["vantage/x", "vantage/y"];
+const T0 = 1_800_000_000_000;
+const ROUND = 10_000;
+
+function obs(at: number, vantage: string, component: string, status: Observation["status"]): Observation {
+  return {
+    id: `${vantage}:${component}:${at}`,
+    at,
+    vantage,
+    component,
+    check: `${component}#1`,
+    status,
+    latencyMs: 5,
+    errorClass: null,
+  };
+}
+
+function world(): { rounds: LiveRounds; events: IncidentEvent[] } {
+  const events: IncidentEvent[] = [];
+  const rounds = new LiveRounds(
+    { graph: compileGraph(model, { includeHidden: false }), vantages },
+    { roundMs: ROUND, graceMs: 2000, onEvent: (e) => events.push(e) },
+  );
+  return { rounds, events };
+}
+
+/** One round: every vantage checks every service a little after the round starts. */
+function feed(
+  rounds: LiveRounds,
+  k: number,
+  status: (service: string, vantage: string) => Observation["status"],
+): void {
+  for (const v of vantages)
+    for (const s of services) rounds.add(obs(T0 + k * ROUND + 3000, v, s, status(s, v)));
+  rounds.tick(T0 + (k + 1) * ROUND + 2500);
+}
+
+describe("live rounds", () => {
+  it("names the shared region when its services fail, and resolves when they recover", () => {
+    const { rounds, events } = world();
+    for (let k = 0; k < 4; k++) feed(rounds, k, () => "up");
+    expect(events).toEqual([]);
+    for (let k = 4; k < 10; k++) feed(rounds, k, (s) => (s === "shop/d" ? "up" : "down"));
+    const opened = events.find((e) => e.type === "opened");
+    expect(opened?.incident.epicenter[0]?.component).toBe("cloud/r1");
+    expect(opened?.incident.openedAt).toBeGreaterThanOrEqual(T0 + 4 * ROUND);
+    expect(opened?.incident.openedAt).toBeLessThan(T0 + 8 * ROUND);
+    for (let k = 10; k < 18; k++) feed(rounds, k, () => "up");
+    expect(events.at(-1)?.type).toBe("resolved");
+    expect(rounds.evaluations).toBe(18);
+  });
+
+  it("counts a late observation in its own round while the grace lasts, in the open round after", () => {
+    const { rounds } = world();
+    rounds.add(obs(T0 + 9000, "vantage/x", "shop/a", "up"));
+    expect(rounds.tick(T0 + 11_000)).toBe(0); // within grace of round 0's end
+    rounds.add(obs(T0 + 9500, "vantage/y", "shop/a", "up")); // late but in grace: still round 0
+    expect(rounds.tick(T0 + 12_000)).toBe(1);
+    expect(rounds.localizer.observations).toBe(2);
+    rounds.add(obs(T0 + 9800, "vantage/y", "shop/b", "up")); // round 0 closed: joins round 1
+    expect(rounds.tick(T0 + 22_000)).toBe(1);
+    expect(rounds.localizer.observations).toBe(3);
+  });
+
+  it("ignores what the model does not know and takes a vantage's own health", () => {
+    const { rounds, events } = world();
+    expect(rounds.add(obs(T0, "vantage/z", "shop/a", "up"))).toBe(false);
+    expect(rounds.add(obs(T0, "vantage/x", "shop/zzz", "up"))).toBe(false);
+    for (let k = 0; k < 6; k++) {
+      rounds.add(obs(T0 + k * ROUND + 1000, "vantage/y", "vantage/y", "down"));
+      feed(rounds, k, (_s, v) => (v === "vantage/y" ? "down" : "up"));
+    }
+    const opened = events.find((e) => e.type === "opened");
+    expect(opened?.incident.vantage).toBe(true);
+    expect(opened?.incident.epicenter[0]?.component).toBe("vantage/y");
+    expect(events.some((e) => !e.incident.vantage)).toBe(false);
+  });
+});
+
+describe("incident ledger", () => {
+  const local = (id: string, top: string, resolvedAt: number | null = null) => ({
+    id,
+    openedAt: T0,
+    resolvedAt,
+    epicenter: [{ component: top, confidence: 0.9 }],
+    affected: ["shop/a"],
+    history: [{ at: T0, epicenter: [{ component: top, confidence: 0.9 }] }],
+    vantage: false,
+  });
+
+  it("gives new incidents ids of their own and keeps them through changes", () => {
+    let n = 0;
+    const ledger = new IncidentLedger(() => `id-${++n}`);
+    ledger.begin([], T0);
+    const a = ledger.apply({ type: "opened", incident: local("inc-1", "cloud/r1") }, T0);
+    const b = ledger.apply({ type: "changed", incident: local("inc-1", "cloud/r2") }, T0 + 1);
+    expect(a.incident.id).toBe("id-1");
+    expect(b.incident.id).toBe("id-1");
+    expect(ledger.open.map((i) => i.id)).toEqual(["id-1"]);
+    ledger.apply({ type: "resolved", incident: local("inc-1", "cloud/r2", T0 + 5) }, T0 + 5);
+    expect(ledger.open).toEqual([]);
+  });
+
+  it("lets a restarted localizer adopt the open incident naming the same epicenter, and resolves the rest", () => {
+    const ledger = new IncidentLedger(() => "fresh");
+    const before = (id: string, top: string) => ({
+      id,
+      openedAt: T0 - 60_000,
+      resolvedAt: null,
+      epicenter: [{ component: top, confidence: 0.8 }],
+      affected: ["shop/b"],
+      history: [{ at: T0 - 60_000, epicenter: [{ component: top, confidence: 0.8 }] }],
+      vantage: false,
+      acknowledgedAt: T0 - 30_000,
+      acknowledgedBy: "ops",
+      updatedAt: T0 - 30_000,
+    });
+    ledger.begin([before("old-1", "cloud/r1"), before("old-2", "cloud/r2")], T0 + 60_000);
+    const e = ledger.apply({ type: "opened", incident: local("inc-1", "cloud/r1") }, T0 + 20_000);
+    expect(e.type).toBe("changed");
+    expect(e.incident.id).toBe("old-1");
+    expect(e.incident.openedAt).toBe(T0 - 60_000);
+    expect(e.incident.acknowledgedBy).toBe("ops");
+    expect(e.incident.history).toHaveLength(2);
+    expect(e.incident.affected).toEqual(["shop/a", "shop/b"]);
+    expect(ledger.expire(T0 + 30_000)).toEqual([]);
+    const expired = ledger.expire(T0 + 60_000);
+    expect(expired.map((x) => [x.type, x.incident.id, x.incident.resolvedAt])).toEqual([
+      ["resolved", "old-2", T0 + 60_000],
+    ]);
+    expect(ledger.open.map((i) => i.id)).toEqual(["old-1"]);
+  });
+});
