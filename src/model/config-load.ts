@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import * as z from "zod";
 import { catalogComponents } from "../catalog/catalog-data.js";
+import { type ChannelConfig, notificationsSchema } from "../notify/channel-schema.js";
 import { componentSchema, idSchema, normaliseComponent } from "./component-schema.js";
 import { checkModel } from "./model-check.js";
 import { SourceError } from "./model-errors.js";
@@ -14,6 +15,8 @@ export const configSchema = z.strictObject({
   catalog: z.boolean().optional(),
   vantages: z.array(idSchema).optional(),
   components: z.array(componentSchema).default([]),
+  /** Where incident notifications go (src/notify/channel-schema.ts). */
+  notifications: notificationsSchema.optional(),
 });
 
 export interface Config {
@@ -22,6 +25,8 @@ export interface Config {
   model: Model;
   /** How many components came from the user's file (the rest from the catalog). */
   userComponents: number;
+  /** Notification channels, secrets resolved from `${ENV_VAR}` references. */
+  notifications: ChannelConfig[];
 }
 
 export function loadConfigFile(file: string): Config {
@@ -59,6 +64,7 @@ export function configFromSource(source: YamlSource): Config {
     vantages: parsed.data.vantages ?? [],
     model: { components },
     userComponents: user.length,
+    notifications: parsed.data.notifications ?? [],
   };
 }
 

@@ -1,0 +1,171 @@
+/**
+ * The `notifications:` list of epicenter.yaml: where incident notifications go. Each entry is one channel:
+ *
+ *   notifications:
+ *     - { name: ops-slack, type: slack, url: "${SLACK_WEBHOOK_URL}" }
+ *     - { name: pager, type: pagerduty, routingKey: "${PD_ROUTING_KEY}", events: [opened, resolved] }
+ *     - name: mail
+ *       type: email
+ *       smtp: { host: smtp.example.com, port: 587, user: alerts, pass: "${SMTP_PASS}" }
+ *       from: epicenter@example.com
+ *       to: [oncall@example.com]
+ *       minConfidence: 0.8
+ *
+ * Secrets (urls, secrets, tokens, passwords, routing keys, header values) may be written as `${ENV_VAR}`
+ * references, resolved from the environment when the config is loaded, so they stay out of the file; a
+ * reference to an unset variable is a config error naming its line.
+ */
+import * as z from "zod";
+import { NOTIFY_EVENTS, type NotifyEvent, PLACEHOLDERS, unknownPlaceholders } from "./message-format.js";
+
+const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/** Replaces each `${NAME}` in `text` by the variable's value; lists the names that are not set. */
+export function resolveEnvRefs(
+  text: string,
+  env: Readonly<Record<string, string | undefined>>,
+): { value: string; missing: string[] } {
+  const missing: string[] = [];
+  const value = text.replace(ENV_REF, (_, name: string) => {
+    const v = env[name];
+    if (v === undefined || v === "") missing.push(name);
+    return v ?? "";
+  });
+  return { value, missing };
+}
+
+/** A string that may hold `${ENV_VAR}` references, resolved from process.env at load. */
+const secretString = z
+  .string()
+  .min(1)
+  .transform((text, ctx) => {
+    const { value, missing } = resolveEnvRefs(text, process.env);
+    for (const name of missing) {
+      ctx.addIssue({ code: "custom", message: `environment variable ${name} is not set`, input: text });
+    }
+    return value;
+  });
+
+const httpUrl = secretString.refine(isHttpUrl, {
+  error: "must be an http:// or https:// URL",
+});
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === "https:" || url.protocol === "http:";
+  } catch {
+    return false;
+  }
+}
+
+const templateText = z.string().superRefine((text, ctx) => {
+  for (const name of unknownPlaceholders(text)) {
+    ctx.addIssue({
+      code: "custom",
+      message: `unknown placeholder {{${name}}}; known: ${Object.keys(PLACEHOLDERS).join(", ")}`,
+      input: text,
+    });
+  }
+});
+
+const email = z.string().regex(/^[^\s@<>,;"]+@[^\s@<>,;"]+$/, { error: "must be an email address" });
+
+const common = {
+  /** Unique among channels; names deliveries and alert state, so renaming a channel forgets its state. */
+  name: z.string().regex(/^[A-Za-z0-9._-]+$/, { error: "channel names use [A-Za-z0-9._-]" }),
+  /** Which events this channel wants (default all three). */
+  events: z
+    .array(z.enum(NOTIFY_EVENTS as [NotifyEvent, ...NotifyEvent[]]))
+    .min(1)
+    .optional(),
+  /** Incidents whose top confidence stays below this are not sent to this channel (default 0). */
+  minConfidence: z.number().min(0).max(1).optional(),
+  /** Own wording; `{{placeholder}}` substitution only. Missing parts use the default wording. */
+  template: z.strictObject({ title: templateText.optional(), body: templateText.optional() }).optional(),
+};
+
+const webhook = z.strictObject({
+  ...common,
+  type: z.literal("webhook"),
+  url: httpUrl,
+  /** Signs each body with HMAC-SHA256 (header X-Epicenter-Signature), so the receiver can trust it. */
+  secret: secretString,
+  headers: z.record(z.string(), secretString).optional(),
+});
+const slack = z.strictObject({ ...common, type: z.literal("slack"), url: httpUrl });
+const discord = z.strictObject({ ...common, type: z.literal("discord"), url: httpUrl });
+const teams = z.strictObject({ ...common, type: z.literal("teams"), url: httpUrl });
+const emailChannel = z.strictObject({
+  ...common,
+  type: z.literal("email"),
+  smtp: z.strictObject({
+    host: z.string().min(1),
+    /** Default 465 when `secure`, else 587. */
+    port: z.number().int().min(1).max(65535).optional(),
+    /** TLS from the first byte (port 465); otherwise STARTTLS, required whenever a password is sent. */
+    secure: z.boolean().optional(),
+    user: secretString.optional(),
+    pass: secretString.optional(),
+  }),
+  from: email,
+  to: z.array(email).min(1),
+});
+const ntfy = z.strictObject({
+  ...common,
+  type: z.literal("ntfy"),
+  /** Server and topic, e.g. https://ntfy.sh/acme-outages. */
+  url: httpUrl,
+  token: secretString.optional(),
+  /** ntfy priority 1 (min) to 5 (max) for opened and changed; resolved is sent at 3 (default). */
+  priority: z.number().int().min(1).max(5).optional(),
+});
+const pagerduty = z.strictObject({
+  ...common,
+  type: z.literal("pagerduty"),
+  routingKey: secretString,
+  url: httpUrl.optional(),
+});
+
+export const channelSchema = z.discriminatedUnion("type", [
+  webhook,
+  slack,
+  discord,
+  teams,
+  emailChannel,
+  ntfy,
+  pagerduty,
+]);
+
+export const PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue";
+
+type ChannelInput = z.output<typeof channelSchema>;
+type Normalised<T> = Omit<T, "events" | "minConfidence"> & { events: NotifyEvent[]; minConfidence: number };
+
+/** One configured channel after loading: secrets resolved, defaults filled in. */
+export type ChannelConfig = {
+  [K in ChannelInput["type"]]: Normalised<Extract<ChannelInput, { type: K }>>;
+}[ChannelInput["type"]];
+
+export const notificationsSchema = z
+  .array(channelSchema)
+  .superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    list.forEach((c, i) => {
+      if (seen.has(c.name)) {
+        ctx.addIssue({ code: "custom", path: [i, "name"], message: `duplicate channel name "${c.name}"` });
+      }
+      seen.add(c.name);
+    });
+  })
+  .transform((list) => list.map(normaliseChannel));
+
+function normaliseChannel(c: ChannelInput): ChannelConfig {
+  const filled = { ...c, events: c.events ?? [...NOTIFY_EVENTS], minConfidence: c.minConfidence ?? 0 };
+  if (filled.type === "pagerduty") return { ...filled, url: filled.url ?? PAGERDUTY_EVENTS_URL };
+  if (filled.type === "email") {
+    const secure = filled.smtp.secure ?? filled.smtp.port === 465;
+    return { ...filled, smtp: { ...filled.smtp, secure, port: filled.smtp.port ?? (secure ? 465 : 587) } };
+  }
+  return filled;
+}
