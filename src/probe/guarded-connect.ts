@@ -1,0 +1,194 @@
+/**
+ * The target guard's adapter: resolve a name, ask the guard about each address, and connect to exactly the
+ * address it allowed (never re-resolving), binding the vantage's source address. Every runner and every
+ * HTTP hop opens its connections here.
+ */
+import { promises as dnsPromises, Resolver } from "node:dns";
+import net from "node:net";
+import tls from "node:tls";
+import { ProbeError } from "./probe-errors.js";
+import { DEFAULT_PROBE_POLICY, guardAddress, isIpLiteral, type ProbePolicy } from "./target-guard.js";
+
+export interface ResolvedAddress {
+  address: string;
+  family: 4 | 6;
+}
+
+/** Name resolution for probes: every address a name has. Passed in, so tests can point it at their own server. */
+export type HostResolver = (hostname: string, signal?: AbortSignal) => Promise<ResolvedAddress[]>;
+
+/** The operating system's resolver (getaddrinfo: /etc/hosts, then DNS), as other programs on the host see names. */
+export const systemResolver: HostResolver = async (hostname) => {
+  const all = await dnsPromises.lookup(hostname, { all: true, verbatim: true });
+  return all.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+};
+
+/** A resolver that asks one name server (`host:port`) directly for A and AAAA records. */
+export function nameServerResolver(server: string, timeoutMs = 5000): HostResolver {
+  return async (hostname, signal) => {
+    const resolver = new Resolver({ timeout: timeoutMs, tries: 1 });
+    resolver.setServers([server]);
+    const cancel = () => resolver.cancel();
+    signal?.addEventListener("abort", cancel, { once: true });
+    const ask = (fn: (h: string) => Promise<string[]>, family: 4 | 6) =>
+      fn(hostname).then(
+        (list) => list.map((address) => ({ address, family })),
+        (error: NodeJS.ErrnoException) => {
+          if (error.code === "ENODATA") return [];
+          throw error;
+        },
+      );
+    const promised = {
+      resolve4: (h: string) =>
+        new Promise<string[]>((ok, ko) => resolver.resolve4(h, (e, a) => (e ? ko(e) : ok(a)))),
+      resolve6: (h: string) =>
+        new Promise<string[]>((ok, ko) => resolver.resolve6(h, (e, a) => (e ? ko(e) : ok(a)))),
+    };
+    try {
+      const [v4, v6] = await Promise.all([ask(promised.resolve4, 4), ask(promised.resolve6, 6)]);
+      const all = [...v4, ...v6];
+      if (all.length === 0) throw Object.assign(new Error(`no address for ${hostname}`), { code: "ENODATA" });
+      return all;
+    } finally {
+      signal?.removeEventListener("abort", cancel);
+    }
+  };
+}
+
+export interface TargetOptions {
+  policy?: ProbePolicy;
+  resolver?: HostResolver;
+  signal?: AbortSignal;
+}
+
+/**
+ * The first address of `host` the guard allows (an IP literal is judged as it is), or a ProbeError of class
+ * `blocked` naming why every address was refused. DNS failures are thrown as node:dns raised them.
+ */
+export async function resolveTarget(host: string, options: TargetOptions = {}): Promise<ResolvedAddress> {
+  const policy = options.policy ?? DEFAULT_PROBE_POLICY;
+  const bare = host.startsWith("[") ? host.slice(1, -1) : host;
+  const candidates = isIpLiteral(bare)
+    ? [{ address: bare, family: bare.includes(":") ? 6 : 4 } as ResolvedAddress]
+    : await (options.resolver ?? systemResolver)(bare, options.signal);
+  const refusals: string[] = [];
+  for (const candidate of candidates) {
+    const decision = guardAddress(candidate.address, policy);
+    if (decision.allowed) return candidate;
+    refusals.push(decision.reason);
+  }
+  const via = isIpLiteral(bare) ? "" : `${bare} resolves to `;
+  throw new ProbeError("blocked", `target refused by the probe policy: ${via}${refusals.join("; ")}`);
+}
+
+export interface ConnectOptions extends TargetOptions {
+  host: string;
+  port: number;
+  localAddress?: string;
+  /** Give up connecting after this long (the socket is destroyed). */
+  connectTimeoutMs?: number;
+}
+
+export interface ConnectTimings {
+  dns?: number;
+  connect: number;
+}
+
+/** A guarded TCP connection: resolved, judged, connected to that very address. */
+export async function connectGuarded(
+  options: ConnectOptions,
+): Promise<{ socket: net.Socket; address: ResolvedAddress; timings: ConnectTimings }> {
+  const started = performance.now();
+  const literal = isIpLiteral(options.host.replace(/^\[|\]$/g, ""));
+  const address = await resolveTarget(options.host, options);
+  const resolved = performance.now();
+  const socket = await new Promise<net.Socket>((resolve, reject) => {
+    const s = net.connect({
+      host: address.address,
+      port: options.port,
+      family: address.family,
+      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+    });
+    const fail = (error: Error) => {
+      cleanup();
+      s.destroy();
+      reject(error);
+    };
+    const onAbort = () => fail(abortError("connect"));
+    const timer = options.connectTimeoutMs
+      ? setTimeout(
+          () =>
+            fail(
+              Object.assign(new Error(`connect timed out after ${options.connectTimeoutMs}ms`), {
+                code: "ETIMEDOUT",
+              }),
+            ),
+          options.connectTimeoutMs,
+        )
+      : undefined;
+    const cleanup = () => {
+      if (timer) clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+      s.off("error", fail);
+    };
+    if (options.signal?.aborted) return fail(abortError("connect"));
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    s.once("error", fail);
+    s.once("connect", () => {
+      cleanup();
+      resolve(s);
+    });
+  });
+  const timings: ConnectTimings = { connect: performance.now() - resolved };
+  if (!literal) timings.dns = resolved - started;
+  return { socket, address, timings };
+}
+
+export interface TlsOptions {
+  servername?: string;
+  rejectUnauthorized: boolean;
+  anchors?: string[];
+  signal?: AbortSignal;
+  alpn?: string[];
+}
+
+/** Trusted CAs: Node's roots plus the policy's anchors (undefined keeps Node's default store). */
+export function trustedCas(anchors: string[] | undefined): string[] | undefined {
+  return anchors && anchors.length > 0 ? [...tls.rootCertificates, ...anchors] : undefined;
+}
+
+/** Runs a TLS handshake over a connected socket; resolves once it is done (authorized or not, see rejectUnauthorized). */
+export function upgradeTls(socket: net.Socket, options: TlsOptions): Promise<tls.TLSSocket> {
+  return new Promise((resolve, reject) => {
+    const ca = trustedCas(options.anchors);
+    const servername =
+      options.servername && !isIpLiteral(options.servername) ? options.servername : undefined;
+    const secure = tls.connect({
+      socket,
+      rejectUnauthorized: options.rejectUnauthorized,
+      // `host` is what the certificate must name (an IP literal too); SNI carries names only.
+      ...(options.servername ? { host: options.servername } : {}),
+      ...(servername ? { servername } : {}),
+      ...(ca ? { ca } : {}),
+      ...(options.alpn ? { ALPNProtocols: options.alpn } : {}),
+    });
+    const fail = (error: Error) => {
+      options.signal?.removeEventListener("abort", onAbort);
+      secure.destroy();
+      reject(error);
+    };
+    const onAbort = () => fail(abortError("tls"));
+    if (options.signal?.aborted) return fail(abortError("tls"));
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    secure.once("error", fail);
+    secure.once("secureConnect", () => {
+      options.signal?.removeEventListener("abort", onAbort);
+      secure.off("error", fail);
+      resolve(secure);
+    });
+  });
+}
+
+function abortError(stage: string): Error {
+  return Object.assign(new Error(`aborted during ${stage}`), { name: "AbortError", code: "ABORT_ERR" });
+}

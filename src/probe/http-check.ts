@@ -1,0 +1,206 @@
+/**
+ * The http/https runner: one request (redirects followed hop by hop, each hop's connection guarded), its
+ * status and body judged against the check's expectations, its phases timed.
+ */
+import { request } from "undici";
+import type { ErrorClass } from "../model/observation.js";
+import type { CheckResult, HttpCheck, Phases } from "./check-types.js";
+import { agentFor, type RequestTrace, traced } from "./http-agent.js";
+import { classifyError, ProbeError } from "./probe-errors.js";
+import type { ProbeContext } from "./run-check.js";
+
+/** Bodies are read for assertions up to this size; the rest is not downloaded. */
+const BODY_LIMIT = 1024 * 1024;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Headers that must not follow a redirect to another origin. */
+const CREDENTIALS = ["authorization", "cookie", "proxy-authorization"];
+
+export interface HttpResponse {
+  status: number;
+  body: string;
+  url: string;
+}
+
+/**
+ * Fetches `url` through the guarded agents, following redirects as the check says, and returns the final
+ * response with its body (up to 1 MiB), summing phases into `phases`. Every failure is thrown as a ProbeError.
+ */
+export async function guardedFetch(
+  check: Pick<
+    HttpCheck,
+    "url" | "method" | "headers" | "body" | "followRedirects" | "maxRedirects" | "tlsVerify"
+  >,
+  ctx: ProbeContext,
+  phases: Phases,
+  readBody = true,
+): Promise<HttpResponse> {
+  let url = new URL(check.url);
+  let method = check.method.toUpperCase();
+  let body = check.body;
+  let headers = { ...check.headers };
+  const dispatcher = agentFor({
+    tlsVerify: check.tlsVerify,
+    ...(ctx.policy ? { policy: ctx.policy } : {}),
+    ...(ctx.resolver ? { resolver: ctx.resolver } : {}),
+    ...(ctx.localAddress ? { localAddress: ctx.localAddress } : {}),
+  });
+  for (let hop = 0; ; hop++) {
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+      throw new ProbeError("protocol", `cannot follow to ${url.protocol} (${url.href})`);
+    const { result, trace } = traced(() =>
+      request(url, {
+        method: method as "GET",
+        headers,
+        body: body ?? null,
+        dispatcher,
+        signal: ctx.signal,
+      }),
+    );
+    let response: Awaited<typeof result>;
+    try {
+      response = await result;
+    } catch (error) {
+      // Nothing sent yet means the connection was still being set up (resolved, guarded, connected).
+      const { errorClass, message } = classifyError(
+        error,
+        trace.sentAt === undefined ? "connect" : "exchange",
+      );
+      throw new ProbeError(errorClass, message, { cause: error });
+    } finally {
+      addPhases(phases, trace);
+    }
+    const location = response.headers.location;
+    if (check.followRedirects && REDIRECTS.has(response.statusCode) && typeof location === "string") {
+      await response.body.dump().catch(() => {});
+      if (hop >= check.maxRedirects)
+        throw new ProbeError("protocol", `more than ${check.maxRedirects} redirects (last to ${location})`);
+      const next = new URL(location, url);
+      if (next.origin !== url.origin) headers = withoutCredentials(headers);
+      if (
+        response.statusCode === 303 ||
+        ((response.statusCode === 301 || response.statusCode === 302) && method === "POST")
+      ) {
+        method = method === "HEAD" ? "HEAD" : "GET";
+        body = undefined;
+      }
+      url = next;
+      continue;
+    }
+    let text = "";
+    try {
+      if (readBody) text = await readLimited(response.body);
+      else await response.body.dump();
+    } catch (error) {
+      const { errorClass, message } = classifyError(error, "exchange");
+      throw new ProbeError(errorClass, message, { cause: error });
+    }
+    return { status: response.statusCode, body: text, url: url.href };
+  }
+}
+
+/** Runs an http check; never throws. */
+export async function runHttpCheck(check: HttpCheck, ctx: ProbeContext): Promise<CheckResult> {
+  const started = performance.now();
+  const phases: Phases = { total: 0 };
+  const needsBody =
+    check.bodyContains !== undefined || check.bodyRegex !== undefined || check.jsonPath !== undefined;
+  const done = (
+    status: CheckResult["status"],
+    errorClass: ErrorClass | null,
+    message?: string,
+  ): CheckResult => {
+    phases.total = performance.now() - started;
+    const result: CheckResult = { status, errorClass, latencyMs: phases.total, phases };
+    if (message) result.message = message;
+    return result;
+  };
+  let response: HttpResponse;
+  try {
+    response = await guardedFetch(check, ctx, phases, needsBody);
+  } catch (error) {
+    const { errorClass, message } = classifyError(error, "exchange");
+    return done("down", errorClass, message);
+  }
+  const { status } = response;
+  if (!check.expectStatus.some(([lo, hi]) => status >= lo && status <= hi)) {
+    const cls: ErrorClass = status >= 500 ? "http-5xx" : status >= 400 ? "http-4xx" : "assertion";
+    return done("down", cls, `HTTP ${status} (expected ${formatRanges(check.expectStatus)})`);
+  }
+  const failed = assertBody(check, response.body);
+  if (failed) return done("down", "assertion", failed);
+  const result = done("up", null, `HTTP ${status}`);
+  if (check.degradedOverMs !== undefined && result.latencyMs > check.degradedOverMs) {
+    result.status = "degraded";
+    result.message = `HTTP ${status} in ${Math.round(result.latencyMs)}ms, over ${check.degradedOverMs}ms`;
+  }
+  return result;
+}
+
+/** The first body expectation that fails, as a message; undefined when all hold. */
+export function assertBody(
+  check: Pick<HttpCheck, "bodyContains" | "bodyRegex" | "jsonPath">,
+  body: string,
+): string | undefined {
+  if (check.bodyContains !== undefined && !body.includes(check.bodyContains))
+    return `body does not contain ${JSON.stringify(check.bodyContains)}`;
+  if (check.bodyRegex !== undefined && !new RegExp(check.bodyRegex).test(body))
+    return `body does not match /${check.bodyRegex}/`;
+  if (check.jsonPath) {
+    let value: unknown;
+    try {
+      value = JSON.parse(body);
+    } catch {
+      return "body is not JSON";
+    }
+    for (const key of check.jsonPath.path.split(".")) {
+      value =
+        value !== null && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
+    }
+    if (!deepEqual(value, check.jsonPath.equals))
+      return `${check.jsonPath.path} is ${JSON.stringify(value) ?? "absent"}, expected ${JSON.stringify(check.jsonPath.equals)}`;
+  }
+  return undefined;
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+function addPhases(phases: Phases, trace: RequestTrace): void {
+  const add = (key: "dns" | "connect" | "tls" | "firstByte", ms: number | undefined) => {
+    if (ms !== undefined) phases[key] = (phases[key] ?? 0) + ms;
+  };
+  add("dns", trace.dns);
+  add("connect", trace.connect);
+  add("tls", trace.tls);
+  if (trace.sentAt !== undefined && trace.headersAt !== undefined)
+    add("firstByte", trace.headersAt - trace.sentAt);
+}
+
+function withoutCredentials(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([k]) => !CREDENTIALS.includes(k.toLowerCase())));
+}
+
+async function readLimited(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size >= BODY_LIMIT) {
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).subarray(0, BODY_LIMIT).toString("utf8");
+}
+
+export function formatRanges(ranges: [number, number][]): string {
+  return ranges.map(([lo, hi]) => (lo === hi ? `${lo}` : `${lo}-${hi}`)).join(", ");
+}

@@ -1,0 +1,44 @@
+/**
+ * Runs one check now: the single entry point the agent, the scheduler and `epicenter check` call. Never
+ * throws; every failure, a refused target included, becomes a result with an error class.
+ */
+import type { Check, CheckContext, CheckResult } from "./check-types.js";
+import type { HostResolver } from "./guarded-connect.js";
+import { runHttpCheck } from "./http-check.js";
+import { classifyError } from "./probe-errors.js";
+import type { ProbePolicy } from "./target-guard.js";
+
+/** What runners get: the deadline and source address, the probe policy, and (tests, custom setups) a resolver. */
+export interface ProbeContext extends CheckContext {
+  /** Where probes may connect; the secure default when absent. */
+  policy?: ProbePolicy;
+  /** How names are resolved before the guard judges them; the system's resolver when absent. */
+  resolver?: HostResolver;
+}
+
+/**
+ * Runs `check` once, bounded by its own timeout and by `ctx.signal`, whichever comes first. Heartbeat
+ * checks are not run here (the hub judges them with `heartbeatStatus`); asking yields a `protocol` result.
+ */
+export async function runCheck(check: Check, ctx: ProbeContext): Promise<CheckResult> {
+  const started = performance.now();
+  const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(check.timeoutMs)]);
+  const inner: ProbeContext = { ...ctx, signal };
+  try {
+    switch (check.type) {
+      case "http":
+        return await runHttpCheck(check, inner);
+      default:
+        return failure(started, "protocol", `${check.type} checks are not run by probes`);
+    }
+  } catch (error) {
+    // Runners classify their own failures; this is the net under them.
+    const { errorClass, message } = classifyError(error, "exchange");
+    return failure(started, errorClass, message);
+  }
+}
+
+function failure(started: number, errorClass: CheckResult["errorClass"], message: string): CheckResult {
+  const total = performance.now() - started;
+  return { status: "down", errorClass, latencyMs: total, phases: { total }, message };
+}
