@@ -1,0 +1,15 @@
+/**
+ * What differs between the engines, as data: the shared query and migration code reads these options and
+ * never asks which engine it runs on. Each engine folder fills them in once.
+ */
+export interface StoreDialect {
+  /** Most bind parameters one statement may carry (SQLite 32,766; PostgreSQL 65,535). */
+  maxParameters: number;
+  /** Column type of an increasing integer key the engine assigns (`integer primary key` is SQLite's rowid). */
+  serialType: "integer" | "bigserial";
+  /**
+   * Store tables with a composite primary key clustered by it (SQLite `WITHOUT ROWID`) instead of as a row
+   * plus an index repeating the key: about half the disk for the rollups. PostgreSQL has no such option.
+   */
+  clusteredKeys: boolean;
+}

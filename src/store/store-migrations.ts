@@ -1,0 +1,160 @@
+/**
+ * The store's schema as ordered migrations, run on open through Kysely's `Migrator` (which records what ran
+ * in `kysely_migration` and holds a lock while migrating, so hubs sharing PostgreSQL can start together).
+ * Migrations are append-only: never edit one that has shipped; add the next.
+ */
+import { type Kysely, type Migration, Migrator, sql } from "kysely";
+import type { StoreDialect } from "./store-dialect.js";
+import { StoreError } from "./store-errors.js";
+
+// Migrations work on any database: their own typed view would only restate the DDL.
+// biome-ignore lint/suspicious/noExplicitAny: the Migration interface takes Kysely<any>
+type AnyDb = Kysely<any>;
+
+/** The migrations for one engine, by name in the order they run. */
+export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
+  /** `WITHOUT ROWID` where the engine clusters by key; nothing elsewhere. */
+  const clustered = dialect.clusteredKeys ? sql`without rowid` : sql``;
+  return {
+    "0001-initial": {
+      async up(db: AnyDb) {
+        await db.schema
+          .createTable("observations")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("at", "bigint", (c) => c.notNull())
+          .addColumn("vantage", "text", (c) => c.notNull())
+          .addColumn("component", "text", (c) => c.notNull())
+          .addColumn("check_id", "text", (c) => c.notNull())
+          .addColumn("status", "text", (c) => c.notNull())
+          .addColumn("latency_ms", "double precision")
+          .addColumn("error_class", "text")
+          .addColumn("message", "text")
+          .execute();
+        await db.schema
+          .createIndex("observations_series_at")
+          .on("observations")
+          .columns(["component", "vantage", "at"])
+          .execute();
+        // Time alone: retention deletes and queries across every component.
+        await db.schema.createIndex("observations_at").on("observations").column("at").execute();
+
+        for (const table of ["rollups_1m", "rollups_1h"]) {
+          await db.schema
+            .createTable(table)
+            .addColumn("component", "text", (c) => c.notNull())
+            .addColumn("vantage", "text", (c) => c.notNull())
+            .addColumn("bucket", "bigint", (c) => c.notNull())
+            .addColumn("up", "integer", (c) => c.notNull())
+            .addColumn("degraded", "integer", (c) => c.notNull())
+            .addColumn("down", "integer", (c) => c.notNull())
+            .addColumn("latency_sum", "double precision", (c) => c.notNull())
+            .addColumn("latency_count", "integer", (c) => c.notNull())
+            .addColumn("latency_max", "double precision")
+            .addPrimaryKeyConstraint(`${table}_pk`, ["component", "vantage", "bucket"])
+            .modifyEnd(clustered)
+            .execute();
+        }
+
+        await db.schema
+          .createTable("model_snapshots")
+          .addColumn("seq", dialect.serialType, (c) => c.primaryKey())
+          .addColumn("hash", "text", (c) => c.notNull())
+          .addColumn("model", "text", (c) => c.notNull())
+          .addColumn("at", "bigint", (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable("checks")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("component", "text", (c) => c.notNull())
+          .addColumn("type", "text", (c) => c.notNull())
+          .addColumn("spec", "text", (c) => c.notNull())
+          .addColumn("updated_at", "bigint", (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable("incidents")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("opened_at", "bigint", (c) => c.notNull())
+          .addColumn("resolved_at", "bigint")
+          .addColumn("epicenter", "text", (c) => c.notNull())
+          .addColumn("affected", "text", (c) => c.notNull())
+          .addColumn("history", "text", (c) => c.notNull())
+          .addColumn("vantage", "integer", (c) => c.notNull())
+          .addColumn("acknowledged_at", "bigint")
+          .addColumn("acknowledged_by", "text")
+          .addColumn("updated_at", "bigint", (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex("incidents_opened_at").on("incidents").column("opened_at").execute();
+
+        await db.schema
+          .createTable("deliveries")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("incident_id", "text", (c) => c.notNull())
+          .addColumn("channel", "text", (c) => c.notNull())
+          .addColumn("event", "text", (c) => c.notNull())
+          .addColumn("at", "bigint", (c) => c.notNull())
+          .addColumn("attempt", "integer", (c) => c.notNull())
+          .addColumn("ok", "integer", (c) => c.notNull())
+          .addColumn("detail", "text", (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex("deliveries_incident_at")
+          .on("deliveries")
+          .columns(["incident_id", "at"])
+          .execute();
+        await db.schema.createIndex("deliveries_at").on("deliveries").column("at").execute();
+
+        await db.schema
+          .createTable("alert_states")
+          .addColumn("incident_id", "text", (c) => c.notNull())
+          .addColumn("channel", "text", (c) => c.notNull())
+          .addColumn("delivered", "text", (c) => c.notNull())
+          .addColumn("digest", "text", (c) => c.notNull())
+          .addColumn("at", "bigint", (c) => c.notNull())
+          .addPrimaryKeyConstraint("alert_states_pk", ["incident_id", "channel"])
+          .modifyEnd(clustered)
+          .execute();
+
+        await db.schema
+          .createTable("tokens")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("name", "text", (c) => c.notNull())
+          .addColumn("role", "text", (c) => c.notNull())
+          .addColumn("hash", "text", (c) => c.notNull().unique())
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .addColumn("expires_at", "bigint")
+          .addColumn("revoked_at", "bigint")
+          .execute();
+
+        await db.schema
+          .createTable("heartbeats")
+          .addColumn("check_id", "text", (c) => c.primaryKey())
+          .addColumn("at", "bigint", (c) => c.notNull())
+          .execute();
+      },
+    },
+  };
+}
+
+/**
+ * Brings the schema up to date; `schema` names the PostgreSQL schema holding the migration tables (the
+ * connection's search_path must point there too). Throws a StoreError naming the migration that failed.
+ */
+export async function migrateStore(db: AnyDb, dialect: StoreDialect, schema?: string): Promise<void> {
+  const migrations = storeMigrations(dialect);
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "(before any migration)";
+    throw new StoreError(
+      "E_STORE_MIGRATE",
+      `could not migrate the store at ${failed}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
+}

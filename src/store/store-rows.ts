@@ -1,0 +1,177 @@
+/** Conversions between the store's rows and the objects of `store.ts`, kept exact in both directions. */
+import type { Selectable } from "kysely";
+import type { Status } from "../model/model-types.js";
+import type { ErrorClass, Observation } from "../model/observation.js";
+import type {
+  AlertState,
+  DeliveryRecord,
+  Resolution,
+  Role,
+  Rollup,
+  StoredCheck,
+  StoredIncident,
+  StoredToken,
+} from "./store.js";
+import type {
+  AlertStatesTable,
+  ChecksTable,
+  DeliveriesTable,
+  IncidentsTable,
+  ObservationsTable,
+  RollupsTable,
+  TokensTable,
+} from "./store-tables.js";
+
+export function observationRow(o: Observation): ObservationsTable {
+  return {
+    id: o.id,
+    at: o.at,
+    vantage: o.vantage,
+    component: o.component,
+    check_id: o.check,
+    status: o.status,
+    latency_ms: o.latencyMs,
+    error_class: o.errorClass,
+    message: o.message ?? null,
+  };
+}
+
+/** The observation as written: `message` is absent, not undefined, when none was given. */
+export function observationFrom(r: Selectable<ObservationsTable>): Observation {
+  const o: Observation = {
+    id: r.id,
+    at: r.at,
+    vantage: r.vantage,
+    component: r.component,
+    check: r.check_id,
+    status: r.status as Status,
+    latencyMs: r.latency_ms,
+    errorClass: r.error_class as ErrorClass | null,
+  };
+  if (r.message !== null) o.message = r.message;
+  return o;
+}
+
+export function rollupFrom(r: Selectable<RollupsTable>, resolution: Resolution): Rollup {
+  return {
+    component: r.component,
+    vantage: r.vantage,
+    resolution,
+    at: r.bucket,
+    up: r.up,
+    degraded: r.degraded,
+    down: r.down,
+    latencyMeanMs: r.latency_count > 0 ? r.latency_sum / r.latency_count : null,
+    latencyMaxMs: r.latency_max,
+  };
+}
+
+export function checkRow(c: StoredCheck): ChecksTable {
+  return {
+    id: c.id,
+    component: c.component,
+    type: c.type,
+    spec: JSON.stringify(c.spec),
+    updated_at: c.updatedAt,
+  };
+}
+
+export function checkFrom(r: Selectable<ChecksTable>): StoredCheck {
+  return {
+    id: r.id,
+    component: r.component,
+    type: r.type,
+    spec: JSON.parse(r.spec),
+    updatedAt: r.updated_at,
+  };
+}
+
+export function incidentRow(i: StoredIncident): IncidentsTable {
+  return {
+    id: i.id,
+    opened_at: i.openedAt,
+    resolved_at: i.resolvedAt,
+    epicenter: JSON.stringify(i.epicenter),
+    affected: JSON.stringify(i.affected),
+    history: JSON.stringify(i.history),
+    vantage: i.vantage ? 1 : 0,
+    acknowledged_at: i.acknowledgedAt,
+    acknowledged_by: i.acknowledgedBy,
+    updated_at: i.updatedAt,
+  };
+}
+
+export function incidentFrom(r: Selectable<IncidentsTable>): StoredIncident {
+  return {
+    id: r.id,
+    openedAt: r.opened_at,
+    resolvedAt: r.resolved_at,
+    epicenter: JSON.parse(r.epicenter),
+    affected: JSON.parse(r.affected),
+    history: JSON.parse(r.history),
+    vantage: r.vantage === 1,
+    acknowledgedAt: r.acknowledged_at,
+    acknowledgedBy: r.acknowledged_by,
+    updatedAt: r.updated_at,
+  };
+}
+
+export function deliveryRow(d: DeliveryRecord): DeliveriesTable {
+  return {
+    id: d.id,
+    incident_id: d.incidentId,
+    channel: d.channel,
+    event: d.event,
+    at: d.at,
+    attempt: d.attempt,
+    ok: d.ok ? 1 : 0,
+    detail: d.detail,
+  };
+}
+
+export function deliveryFrom(r: Selectable<DeliveriesTable>): DeliveryRecord {
+  return {
+    id: r.id,
+    incidentId: r.incident_id,
+    channel: r.channel,
+    event: r.event,
+    at: r.at,
+    attempt: r.attempt,
+    ok: r.ok === 1,
+    detail: r.detail,
+  };
+}
+
+export function alertStateFrom(r: Selectable<AlertStatesTable>): AlertState {
+  return {
+    incidentId: r.incident_id,
+    channel: r.channel,
+    delivered: r.delivered,
+    digest: r.digest,
+    at: r.at,
+  };
+}
+
+export function tokenRow(t: StoredToken): TokensTable {
+  return {
+    id: t.id,
+    name: t.name,
+    role: t.role,
+    hash: t.hash,
+    created_at: t.createdAt,
+    expires_at: t.expiresAt,
+    revoked_at: t.revokedAt,
+  };
+}
+
+export function tokenFrom(r: Selectable<TokensTable>): StoredToken {
+  return {
+    id: r.id,
+    name: r.name,
+    role: r.role as Role,
+    hash: r.hash,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+    revokedAt: r.revoked_at,
+  };
+}

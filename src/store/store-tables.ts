@@ -1,0 +1,113 @@
+/**
+ * The store's tables as Kysely sees them: one row type per table, shared by every engine. Column names are
+ * snake_case; times are epoch milliseconds (bigint in PostgreSQL, read back as numbers); JSON is kept as
+ * text so both engines store it the same way; booleans are 0/1 integers (better-sqlite3 binds no booleans).
+ */
+import type { Generated } from "kysely";
+
+/** One raw observation, as written by `insertObservations`. */
+export interface ObservationsTable {
+  id: string;
+  at: number;
+  vantage: string;
+  component: string;
+  check_id: string;
+  status: string;
+  latency_ms: number | null;
+  error_class: string | null;
+  message: string | null;
+}
+
+/** One (component, vantage) over one bucket; `rollups_1m` and `rollups_1h` share this shape. */
+export interface RollupsTable {
+  component: string;
+  vantage: string;
+  /** Start of the bucket, epoch ms. */
+  bucket: number;
+  up: number;
+  degraded: number;
+  down: number;
+  /** Sum and count of the latencies that were not null; the mean is `latency_sum / latency_count`. */
+  latency_sum: number;
+  latency_count: number;
+  latency_max: number | null;
+}
+
+export interface ModelSnapshotsTable {
+  /** Assigned by the engine, increasing: tells the latest apart when two snapshots share a time. */
+  seq: Generated<number>;
+  hash: string;
+  model: string;
+  at: number;
+}
+
+export interface ChecksTable {
+  id: string;
+  component: string;
+  type: string;
+  spec: string;
+  updated_at: number;
+}
+
+export interface IncidentsTable {
+  id: string;
+  opened_at: number;
+  resolved_at: number | null;
+  epicenter: string;
+  affected: string;
+  history: string;
+  vantage: number;
+  acknowledged_at: number | null;
+  acknowledged_by: string | null;
+  updated_at: number;
+}
+
+export interface DeliveriesTable {
+  id: string;
+  incident_id: string;
+  channel: string;
+  event: string;
+  at: number;
+  attempt: number;
+  ok: number;
+  detail: string;
+}
+
+export interface AlertStatesTable {
+  incident_id: string;
+  channel: string;
+  delivered: string;
+  digest: string;
+  at: number;
+}
+
+export interface TokensTable {
+  id: string;
+  name: string;
+  role: string;
+  hash: string;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface HeartbeatsTable {
+  check_id: string;
+  at: number;
+}
+
+export interface StoreDatabase {
+  observations: ObservationsTable;
+  rollups_1m: RollupsTable;
+  rollups_1h: RollupsTable;
+  model_snapshots: ModelSnapshotsTable;
+  checks: ChecksTable;
+  incidents: IncidentsTable;
+  deliveries: DeliveriesTable;
+  alert_states: AlertStatesTable;
+  tokens: TokensTable;
+  heartbeats: HeartbeatsTable;
+}
+
+/** The rollup tables by resolution. */
+export const ROLLUP_TABLES = { "1m": "rollups_1m", "1h": "rollups_1h" } as const;

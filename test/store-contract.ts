@@ -1,0 +1,378 @@
+/**
+ * The Store contract: every engine runs these same tests against a real database (store-sqlite.test.ts,
+ * store-postgres.test.ts). `newStore` returns a fresh, empty store each time; the suite closes it.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Observation } from "../src/model/observation.js";
+import type { AlertState, DeliveryRecord, Store, StoredIncident, StoredToken } from "../src/store/store.js";
+import { DEFAULT_RETENTION } from "../src/store/store.js";
+
+const T0 = Date.UTC(2026, 10, 24, 12, 0, 0);
+const MIN = 60_000;
+const HOUR = 3_600_000;
+
+export function observation(n: number, over: Partial<Observation> = {}): Observation {
+  return {
+    id: `probe/a|acme/web#1|${n}`,
+    at: T0 + n * 1000,
+    vantage: "probe/a",
+    component: "acme/web",
+    check: "acme/web#1",
+    status: "up",
+    latencyMs: 12.5,
+    errorClass: null,
+    ...over,
+  };
+}
+
+function incident(id: string, openedAt: number, over: Partial<StoredIncident> = {}): StoredIncident {
+  return {
+    id,
+    openedAt,
+    resolvedAt: null,
+    epicenter: [{ component: "aws/us-east-1", confidence: 0.87 }],
+    affected: ["acme/web", "acme/api"],
+    history: [{ at: openedAt, epicenter: [{ component: "aws/us-east-1", confidence: 0.6 }] }],
+    vantage: false,
+    acknowledgedAt: null,
+    acknowledgedBy: null,
+    updatedAt: openedAt,
+    ...over,
+  };
+}
+
+function token(id: string, createdAt: number, over: Partial<StoredToken> = {}): StoredToken {
+  return {
+    id,
+    name: `token ${id}`,
+    role: "viewer",
+    hash: `hash-${id}`,
+    createdAt,
+    expiresAt: null,
+    revokedAt: null,
+    ...over,
+  };
+}
+
+export function runStoreContract(name: string, newStore: () => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await newStore();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describe("observations", () => {
+      it("reads back exactly what was written, nulls and absent message included", async () => {
+        const written = [
+          observation(1, { message: "HTTP 200" }),
+          observation(2, { status: "down", latencyMs: null, errorClass: "connect-refused" }),
+          observation(3, { status: "degraded", latencyMs: 1234.567891, errorClass: "http-5xx", message: "" }),
+          observation(4, { latencyMs: 0, message: "ünïcode ✓ 'quoted' \"twice\"" }),
+        ];
+        await store.insertObservations(written);
+        const read = await store.queryObservations({});
+        expect(read).toStrictEqual([...written].reverse());
+        expect("message" in read.find((o) => o.id === written[1]!.id)!).toBe(false);
+      });
+
+      it("stores an id once however often it is written, within a batch or across batches", async () => {
+        await store.insertObservations([observation(1), observation(2), observation(1)]);
+        await store.insertObservations([observation(2, { status: "down" }), observation(3)]);
+        await store.insertObservations([]);
+        const read = await store.queryObservations({});
+        expect(read.map((o) => o.id)).toEqual([observation(3).id, observation(2).id, observation(1).id]);
+        // The first write wins: a redelivered copy never rewrites history.
+        expect(read[1]!.status).toBe("up");
+      });
+
+      it("writes batches larger than one statement's parameter limit", async () => {
+        const batch = Array.from({ length: 10_000 }, (_, i) => observation(i));
+        await store.insertObservations(batch);
+        const read = await store.queryObservations({ limit: 20_000 });
+        expect(read.length).toBe(10_000);
+        expect(read[0]).toStrictEqual(batch[9_999]);
+        expect(read[9_999]).toStrictEqual(batch[0]);
+      });
+
+      it("lists newest first, ties by id descending, filtered by component, vantage and [from, to)", async () => {
+        await store.insertObservations([
+          observation(1, { id: "b", at: T0 }),
+          observation(2, { id: "a", at: T0 }),
+          observation(3, { id: "c", at: T0 + 5000, vantage: "probe/b" }),
+          observation(4, { id: "d", at: T0 + 9000, component: "acme/api" }),
+          observation(5, { id: "e", at: T0 + 10_000 }),
+        ]);
+        const ids = async (q: Parameters<Store["queryObservations"]>[0]) =>
+          (await store.queryObservations(q)).map((o) => o.id);
+        expect(await ids({})).toEqual(["e", "d", "c", "b", "a"]);
+        expect(await ids({ component: "acme/web" })).toEqual(["e", "c", "b", "a"]);
+        expect(await ids({ component: "acme/web", vantage: "probe/a" })).toEqual(["e", "b", "a"]);
+        expect(await ids({ vantage: "probe/b" })).toEqual(["c"]);
+        expect(await ids({ from: T0 + 5000, to: T0 + 10_000 })).toEqual(["d", "c"]);
+        expect(await ids({ limit: 2 })).toEqual(["e", "d"]);
+        expect(await ids({ component: "nobody" })).toEqual([]);
+      });
+
+      it("returns at most 1,000 by default", async () => {
+        await store.insertObservations(Array.from({ length: 1_005 }, (_, i) => observation(i)));
+        expect((await store.queryObservations({})).length).toBe(1_000);
+      });
+    });
+
+    describe("rollups", () => {
+      const at = (minute: number, second: number) => T0 + minute * MIN + second * 1000;
+      const seed = [
+        observation(1, { at: at(0, 0), latencyMs: 10 }),
+        observation(2, { at: at(0, 30), latencyMs: 30 }),
+        observation(3, { at: at(0, 45), status: "down", latencyMs: null, errorClass: "timeout" }),
+        observation(4, { at: at(1, 0), status: "degraded", latencyMs: 100 }),
+        observation(5, { at: at(1, 10), vantage: "probe/b", latencyMs: null, status: "down" }),
+        observation(6, { at: at(61, 0), latencyMs: 7 }),
+      ];
+
+      it("counts statuses and latency per (component, vantage, minute), newest first", async () => {
+        await store.insertObservations(seed);
+        await store.rollup(T0, T0 + 2 * HOUR);
+        const minutes = await store.queryRollups({ resolution: "1m" });
+        expect(minutes).toStrictEqual([
+          r("1m", at(61, 0), "probe/a", [1, 0, 0], 7, 7),
+          r("1m", at(1, 0), "probe/a", [0, 1, 0], 100, 100),
+          r("1m", at(1, 0), "probe/b", [0, 0, 1], null, null),
+          r("1m", at(0, 0), "probe/a", [2, 0, 1], 20, 30),
+        ]);
+        const hours = await store.queryRollups({ resolution: "1h" });
+        expect(hours).toStrictEqual([
+          r("1h", T0 + HOUR, "probe/a", [1, 0, 0], 7, 7),
+          r("1h", T0, "probe/a", [2, 1, 1], (10 + 30 + 100) / 3, 100),
+          r("1h", T0, "probe/b", [0, 0, 1], null, null),
+        ]);
+        expect(await store.queryRollups({ resolution: "1m", vantage: "probe/b" })).toHaveLength(1);
+        expect(await store.queryRollups({ resolution: "1m", component: "acme/api" })).toEqual([]);
+        const window = await store.queryRollups({
+          resolution: "1m",
+          from: at(1, 0),
+          to: at(61, 0),
+          limit: 1,
+        });
+        expect(window.map((x) => [x.at, x.vantage])).toEqual([[at(1, 0), "probe/a"]]);
+      });
+
+      it("recomputes whole buckets: idempotent, and late observations are folded in", async () => {
+        await store.insertObservations(seed);
+        // A range inside minute 0 still recomputes all of minute 0 (and its hour).
+        await store.rollup(at(0, 40), at(0, 41));
+        await store.rollup(at(0, 40), at(0, 41));
+        let minute0 = (await store.queryRollups({ resolution: "1m", from: T0, to: T0 + MIN }))[0]!;
+        expect([minute0.up, minute0.down]).toEqual([2, 1]);
+        await store.insertObservations([observation(7, { at: at(0, 50), status: "down", latencyMs: 90 })]);
+        await store.rollup(at(0, 0), at(1, 0));
+        minute0 = (await store.queryRollups({ resolution: "1m", from: T0, to: T0 + MIN }))[0]!;
+        expect(minute0).toMatchObject({
+          up: 2,
+          down: 2,
+          latencyMeanMs: (10 + 30 + 90) / 3,
+          latencyMaxMs: 90,
+        });
+        // Minute 1 was outside both ranges: not rolled up yet.
+        expect(await store.queryRollups({ resolution: "1m", from: at(1, 0), to: at(2, 0) })).toEqual([]);
+        // The hour holds only the minutes rolled up so far.
+        const hour = (await store.queryRollups({ resolution: "1h", vantage: "probe/a" }))[0]!;
+        expect(hour).toMatchObject({ at: T0, up: 2, degraded: 0, down: 2 });
+      });
+    });
+
+    it("applies retention by age and reports what it deleted", async () => {
+      const now = T0 + 30 * 86_400_000;
+      await store.insertObservations([
+        observation(1, { at: now - DEFAULT_RETENTION.rawMs - 1 }),
+        observation(2, { at: now - DEFAULT_RETENTION.rawMs }),
+        observation(3, { at: now - 1000 }),
+      ]);
+      // Minute rollups from 15 days ago (too old) and 13 days ago (kept); hour rollups of both.
+      await store.insertObservations([
+        observation(10, { at: now - 15 * 86_400_000 }),
+        observation(11, { at: now - 13 * 86_400_000 }),
+      ]);
+      await store.rollup(now - 16 * 86_400_000, now);
+      const deleted = await store.applyRetention(now);
+      expect(deleted).toEqual({ raw: 3, minute: 1, hour: 0 });
+      expect((await store.queryObservations({})).map((o) => o.id)).toEqual([
+        observation(3).id,
+        observation(2).id,
+      ]);
+      // Five observations in five minutes and five hours; the minute 15 days old is gone.
+      expect(await store.queryRollups({ resolution: "1m" })).toHaveLength(4);
+      expect(await store.queryRollups({ resolution: "1h" })).toHaveLength(5);
+      const tight = await store.applyRetention(now, { rawMs: 0, minuteMs: 0, hourMs: 14 * 86_400_000 });
+      expect(tight).toEqual({ raw: 2, minute: 4, hour: 1 });
+      expect(await store.applyRetention(now)).toEqual({ raw: 0, minute: 0, hour: 0 });
+    });
+
+    it("keeps model snapshots, skipping a hash that is already the latest", async () => {
+      expect(await store.latestModelSnapshot()).toBeNull();
+      const model = { components: [{ id: "acme/web", requires: ["aws/us-east-1"] }], n: 1.5 };
+      expect(await store.saveModelSnapshot("h1", model, T0)).toBe(true);
+      expect(await store.saveModelSnapshot("h1", model, T0 + 1)).toBe(false);
+      expect(await store.latestModelSnapshot()).toEqual({ hash: "h1", model, at: T0 });
+      expect(await store.saveModelSnapshot("h2", { components: [] }, T0 + 2)).toBe(true);
+      expect(await store.saveModelSnapshot("h1", model, T0 + 2)).toBe(true);
+      expect(await store.latestModelSnapshot()).toEqual({ hash: "h1", model, at: T0 + 2 });
+    });
+
+    it("replaces the set of checks", async () => {
+      const check = (id: string) => ({
+        id,
+        component: "acme/web",
+        type: "http",
+        spec: { url: `https://example.com/${id}`, expect: { status: [200, 204] } },
+        updatedAt: T0,
+      });
+      await store.replaceChecks([check("b"), check("a")]);
+      expect(await store.listChecks()).toEqual([check("a"), check("b")]);
+      await store.replaceChecks([check("c")]);
+      expect(await store.listChecks()).toEqual([check("c")]);
+      await store.replaceChecks([]);
+      expect(await store.listChecks()).toEqual([]);
+    });
+
+    describe("incidents", () => {
+      it("saves, updates by id and reads back exactly", async () => {
+        const first = incident("i1", T0);
+        await store.saveIncident(first);
+        expect(await store.getIncident("i1")).toStrictEqual(first);
+        const later = incident("i1", T0, {
+          resolvedAt: T0 + 600_000,
+          vantage: true,
+          history: [...first.history, { at: T0 + 60_000, epicenter: first.epicenter }],
+          updatedAt: T0 + 600_000,
+        });
+        await store.saveIncident(later);
+        expect(await store.getIncident("i1")).toStrictEqual(later);
+        expect(await store.getIncident("nope")).toBeNull();
+      });
+
+      it("lists newest opened first, by open or resolved, paged with before and limit", async () => {
+        await store.saveIncident(incident("i1", T0));
+        await store.saveIncident(incident("i2", T0 + 1000, { resolvedAt: T0 + 5000 }));
+        await store.saveIncident(incident("i3", T0 + 2000));
+        await store.saveIncident(incident("i4", T0 + 2000));
+        const ids = async (q?: Parameters<Store["listIncidents"]>[0]) =>
+          (await store.listIncidents(q)).map((i) => i.id);
+        expect(await ids()).toEqual(["i4", "i3", "i2", "i1"]);
+        expect(await ids({ open: true })).toEqual(["i4", "i3", "i1"]);
+        expect(await ids({ open: false })).toEqual(["i2"]);
+        expect(await ids({ limit: 2 })).toEqual(["i4", "i3"]);
+        expect(await ids({ before: T0 + 2000, limit: 2 })).toEqual(["i2", "i1"]);
+      });
+
+      it("acknowledges, and a later save without an acknowledgement keeps it", async () => {
+        await store.saveIncident(incident("i1", T0));
+        const acked = await store.acknowledgeIncident("i1", "ops@acme", T0 + 5000);
+        expect(acked).toStrictEqual(
+          incident("i1", T0, { acknowledgedAt: T0 + 5000, acknowledgedBy: "ops@acme" }),
+        );
+        await store.saveIncident(incident("i1", T0, { updatedAt: T0 + 9000 }));
+        expect(await store.getIncident("i1")).toMatchObject({
+          acknowledgedBy: "ops@acme",
+          updatedAt: T0 + 9000,
+        });
+        expect(await store.acknowledgeIncident("nope", "ops@acme", T0)).toBeNull();
+      });
+    });
+
+    it("records deliveries once per id and lists them newest first", async () => {
+      const d = (id: string, incidentId: string, at: number, ok = true): DeliveryRecord => ({
+        id,
+        incidentId,
+        channel: "slack",
+        event: "opened",
+        at,
+        attempt: 1,
+        ok,
+        detail: ok ? "HTTP 200" : "ECONNRESET",
+      });
+      await store.recordDelivery(d("d1", "i1", T0, false));
+      await store.recordDelivery(d("d1", "i1", T0, true));
+      await store.recordDelivery(d("d2", "i1", T0 + 1000));
+      await store.recordDelivery(d("d3", "i2", T0 + 2000));
+      expect(await store.listDeliveries()).toStrictEqual([
+        d("d3", "i2", T0 + 2000),
+        d("d2", "i1", T0 + 1000),
+        d("d1", "i1", T0, false),
+      ]);
+      expect((await store.listDeliveries("i1")).map((x) => x.id)).toEqual(["d2", "d1"]);
+      expect((await store.listDeliveries(undefined, 1)).map((x) => x.id)).toEqual(["d3"]);
+      expect(await store.listDeliveries("none")).toEqual([]);
+    });
+
+    it("keeps one alert state per incident and channel, and lists the unresolved ones", async () => {
+      const s = (incidentId: string, channel: string, delivered: string, at: number): AlertState => ({
+        incidentId,
+        channel,
+        delivered,
+        digest: `${delivered}:aws/us-east-1`,
+        at,
+      });
+      expect(await store.getAlertState("i1", "slack")).toBeNull();
+      await store.setAlertState(s("i1", "slack", "opened", T0));
+      await store.setAlertState(s("i1", "email", "opened", T0 + 1));
+      await store.setAlertState(s("i2", "slack", "changed", T0 + 2));
+      expect(await store.getAlertState("i1", "slack")).toStrictEqual(s("i1", "slack", "opened", T0));
+      await store.setAlertState(s("i1", "slack", "resolved", T0 + 3));
+      expect(await store.getAlertState("i1", "slack")).toStrictEqual(s("i1", "slack", "resolved", T0 + 3));
+      expect(await store.listUnresolvedAlertStates()).toStrictEqual([
+        s("i2", "slack", "changed", T0 + 2),
+        s("i1", "email", "opened", T0 + 1),
+      ]);
+    });
+
+    it("creates, finds, lists and revokes tokens; a stored hash cannot be created twice", async () => {
+      const a = token("t1", T0, { role: "admin", expiresAt: T0 + HOUR });
+      const b = token("t2", T0 + 1000);
+      await store.createToken(a);
+      await store.createToken(b);
+      await expect(store.createToken(token("t3", T0, { hash: a.hash }))).rejects.toMatchObject({
+        name: "StoreError",
+        code: "E_STORE_CONFLICT",
+      });
+      await expect(store.createToken(token("t1", T0, { hash: "other" }))).rejects.toMatchObject({
+        code: "E_STORE_CONFLICT",
+      });
+      expect(await store.findTokenByHash(a.hash)).toStrictEqual(a);
+      expect(await store.findTokenByHash("unknown")).toBeNull();
+      expect(await store.listTokens()).toStrictEqual([b, a]);
+      expect(await store.revokeToken("t1", T0 + 5000)).toBe(true);
+      expect(await store.revokeToken("t1", T0 + 9000)).toBe(true);
+      expect((await store.findTokenByHash(a.hash))?.revokedAt).toBe(T0 + 5000);
+      expect(await store.revokeToken("nope", T0)).toBe(false);
+    });
+
+    it("keeps the latest heartbeat per check", async () => {
+      expect(await store.lastHeartbeats()).toEqual(new Map());
+      await store.recordHeartbeat("backup#1", T0);
+      await store.recordHeartbeat("backup#1", T0 + 60_000);
+      await store.recordHeartbeat("backup#1", T0 + 30_000);
+      await store.recordHeartbeat("cron#1", T0 + 5);
+      expect(await store.lastHeartbeats()).toEqual(
+        new Map([
+          ["backup#1", T0 + 60_000],
+          ["cron#1", T0 + 5],
+        ]),
+      );
+    });
+  });
+}
+
+function r(
+  resolution: "1m" | "1h",
+  at: number,
+  vantage: string,
+  [up, degraded, down]: [number, number, number],
+  latencyMeanMs: number | null,
+  latencyMaxMs: number | null,
+) {
+  return { component: "acme/web", vantage, resolution, at, up, degraded, down, latencyMeanMs, latencyMaxMs };
+}
