@@ -1,0 +1,90 @@
+/**
+ * How the API shows the hub's values: epoch ms become ISO 8601, secrets are never shown (token hashes) or shown
+ * only to admins (heartbeat tokens, check headers, credentials in URLs).
+ */
+import type { ComponentState } from "../hub/hub-api.js";
+import type { Observation } from "../model/observation.js";
+import type { Check } from "../probe/check-types.js";
+import type { Rollup, StoredIncident, StoredToken } from "../store/store.js";
+
+export function iso(ms: number): string;
+export function iso(ms: number | null): string | null;
+export function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+/** An incident; `history` only where asked for (the list stays small, the detail and the stream carry it). */
+export function renderIncident(incident: StoredIncident, withHistory: boolean) {
+  return {
+    id: incident.id,
+    openedAt: iso(incident.openedAt),
+    resolvedAt: iso(incident.resolvedAt),
+    epicenter: incident.epicenter,
+    affected: incident.affected,
+    vantage: incident.vantage,
+    acknowledgedAt: iso(incident.acknowledgedAt),
+    acknowledgedBy: incident.acknowledgedBy,
+    updatedAt: iso(incident.updatedAt),
+    ...(withHistory
+      ? { history: incident.history.map((h) => ({ at: iso(h.at), epicenter: h.epicenter })) }
+      : {}),
+  };
+}
+
+export function renderObservation(o: Observation) {
+  return { ...o, at: iso(o.at) };
+}
+
+export function renderRollup(r: Rollup) {
+  return { ...r, at: iso(r.at) };
+}
+
+export function renderState(s: ComponentState) {
+  return { ...s, observed: s.observed.map((o) => ({ ...o, at: iso(o.at) })) };
+}
+
+export function renderToken(token: StoredToken) {
+  return {
+    id: token.id,
+    name: token.name,
+    role: token.role,
+    createdAt: iso(token.createdAt),
+    expiresAt: iso(token.expiresAt),
+    revokedAt: iso(token.revokedAt),
+  };
+}
+
+const REDACTED = "[redacted]";
+
+/**
+ * A check as a non-admin may see it: a heartbeat's token is the credential of its URL, and request headers and
+ * URL user info often carry credentials, so they are masked.
+ */
+export function redactCheck(check: Check): Check {
+  switch (check.type) {
+    case "heartbeat":
+      return { ...check, token: REDACTED };
+    case "http":
+      return {
+        ...check,
+        url: redactUrl(check.url),
+        headers: Object.fromEntries(Object.keys(check.headers).map((k) => [k, REDACTED])),
+      };
+    case "statuspage":
+      return { ...check, url: redactUrl(check.url) };
+    default:
+      return check;
+  }
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password) return url;
+    u.username = "redacted";
+    u.password = "";
+    return u.toString();
+  } catch {
+    return url;
+  }
+}

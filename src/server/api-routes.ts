@@ -1,0 +1,55 @@
+/** The route table: every route the app serves, in one list the app registers and the OpenAPI document describes. */
+import { streamRoute } from "./event-stream.js";
+import { historyRoutes } from "./history-routes.js";
+import { modelRoutes } from "./model-routes.js";
+import { openApiDocument } from "./openapi-document.js";
+import { defineRoute, type Route } from "./route-table.js";
+import { tokenRoutes } from "./token-routes.js";
+
+export interface RouteOptions {
+  /** Interval of the event stream's keep-alive comment, ms. */
+  streamHeartbeatMs: number;
+}
+
+export function apiRoutes(options: RouteOptions): Route[] {
+  let document: unknown;
+  const routes: Route[] = [
+    defineRoute({
+      method: "GET",
+      path: "/healthz",
+      access: "public",
+      tag: "system",
+      summary: "Liveness: the process answers",
+      responses: { 200: '`{"status": "ok"}`' },
+      handler: ({ c }) => c.json({ status: "ok" }),
+    }),
+    defineRoute({
+      method: "GET",
+      path: "/metrics",
+      access: "viewer",
+      tag: "system",
+      summary: "Prometheus metrics: checks run, observations ingested, incidents open, localizer latency",
+      produces: "text/plain; version=0.0.4",
+      responses: { 200: "Prometheus text exposition format" },
+      handler: async ({ c, hub }) =>
+        c.body(await hub.metrics(), 200, { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" }),
+    }),
+    defineRoute({
+      method: "GET",
+      path: "/api/v1/openapi.json",
+      access: "public",
+      tag: "system",
+      summary: "This API's OpenAPI 3.1 document",
+      responses: { 200: "The document" },
+      handler: ({ c }) => {
+        document ??= openApiDocument(routes);
+        return c.json(document);
+      },
+    }),
+    ...modelRoutes,
+    ...historyRoutes,
+    streamRoute(options.streamHeartbeatMs),
+    ...tokenRoutes,
+  ];
+  return routes;
+}

@@ -1,0 +1,84 @@
+/**
+ * The live stream: Server-Sent Events of the hub's events (`event: incident`, `event: state`, `event: config`,
+ * JSON data), a comment every `heartbeatMs` so proxies keep the connection open, and the hub subscription
+ * released as soon as the client goes away (or reads too slowly to keep up).
+ */
+import type { HubEvent } from "../hub/hub-api.js";
+import { renderIncident, renderState } from "./api-render.js";
+import { streamQuery } from "./api-schemas.js";
+import { defineRoute } from "./route-table.js";
+
+/** Queued bytes beyond which a client that does not read is dropped (EventSource reconnects by itself). */
+const MAX_QUEUED_BYTES = 1024 * 1024;
+
+export const DEFAULT_STREAM_HEARTBEAT_MS = 15_000;
+
+/** One SSE frame. JSON.stringify never emits a raw newline, so the data fits on one `data:` line. */
+export function formatEvent(event: HubEvent): string {
+  const data =
+    event.type === "incident"
+      ? { action: event.action, incident: renderIncident(event.incident, true) }
+      : event.type === "state"
+        ? { states: event.states.map(renderState) }
+        : { action: event.action, message: event.message };
+  return `event: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+export function streamRoute(heartbeatMs: number) {
+  return defineRoute({
+    method: "GET",
+    path: "/api/v1/stream",
+    access: "viewer",
+    queryToken: true,
+    tag: "live",
+    summary:
+      "Server-Sent Events: `incident` ({action, incident}), `state` ({states}), `config` ({action, message}); a comment line every 15 s",
+    query: streamQuery,
+    produces: "text/event-stream",
+    responses: { 200: "An endless event stream" },
+    handler: ({ hub, c }) => {
+      const encoder = new TextEncoder();
+      const signal = c.req.raw.signal;
+      let release = () => {};
+      const body = new ReadableStream<Uint8Array>(
+        {
+          start(controller) {
+            let open = true;
+            const send = (text: string) => {
+              if (!open) return;
+              controller.enqueue(encoder.encode(text));
+              if ((controller.desiredSize ?? 0) < -MAX_QUEUED_BYTES) {
+                release();
+                controller.close();
+              }
+            };
+            const unsubscribe = hub.subscribe((event) => send(formatEvent(event)));
+            const timer = setInterval(() => send(": keep-alive\n\n"), heartbeatMs);
+            release = () => {
+              if (!open) return;
+              open = false;
+              clearInterval(timer);
+              unsubscribe();
+              signal.removeEventListener("abort", release);
+            };
+            signal.addEventListener("abort", release);
+            // Tells the client the subscription is live, and how soon to reconnect after a drop.
+            send("retry: 5000\n: subscribed\n\n");
+          },
+          cancel() {
+            release();
+          },
+        },
+        new ByteLengthQueuingStrategy({ highWaterMark: 64 * 1024 }),
+      );
+      return new Response(body, {
+        headers: {
+          "Content-Type": "text/event-stream; charset=utf-8",
+          "Cache-Control": "no-store",
+          // Nginx and similar proxies buffer responses unless told not to.
+          "X-Accel-Buffering": "no",
+        },
+      });
+    },
+  });
+}

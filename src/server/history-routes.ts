@@ -1,0 +1,146 @@
+/** Routes over what happened: observations (read and the agents' ingest), rollups, incidents, heartbeats. */
+import { ApiError } from "./api-errors.js";
+import { iso, renderIncident, renderObservation, renderRollup } from "./api-render.js";
+import { incidentsQuery, ingestBody, observationsQuery, rollupsQuery } from "./api-schemas.js";
+import { modelIndex, unknownMessage } from "./model-routes.js";
+import { defineRoute, type Route } from "./route-table.js";
+
+const incidentParam = { id: { description: "Incident id" } };
+
+/** The agents' batches: 10,000 observations of ~300 bytes fit well within this. */
+export const INGEST_BODY_LIMIT = 5 * 1024 * 1024;
+
+/** Heartbeat tokens are URL-safe; anything else cannot be one (answered 404 like an unknown token). */
+const HEARTBEAT_TOKEN = /^[A-Za-z0-9._~-]{1,200}$/;
+
+function heartbeatRoute(method: "GET" | "POST"): Route {
+  return defineRoute({
+    method,
+    path: "/api/v1/heartbeats/{token}",
+    access: "public",
+    tag: "ingest",
+    summary: `A heartbeat from a job (${method}); the secret token in the URL is the credential`,
+    params: { token: { description: "The heartbeat check's secret token" } },
+    responses: { 200: "`{ok: true, at}`", 404: "No heartbeat check has this token" },
+    handler: async ({ c, hub, params, now }) => {
+      const token = params.token!;
+      const at = now();
+      if (!HEARTBEAT_TOKEN.test(token) || !(await hub.heartbeat(token, at)))
+        throw new ApiError(404, "not_found", "no heartbeat check has this token");
+      return c.json({ ok: true, at: iso(at) });
+    },
+  });
+}
+
+export const historyRoutes: Route[] = [
+  defineRoute({
+    method: "GET",
+    path: "/api/v1/observations",
+    access: "viewer",
+    tag: "history",
+    summary: "Raw observations by component, vantage and time range [from, to), newest first",
+    query: observationsQuery,
+    responses: {
+      200: "`{observations: [{id, at, vantage, component, check, status, latencyMs, errorClass}]}`",
+    },
+    handler: async ({ c, hub, query }) => {
+      const observations = await hub.store.queryObservations(query);
+      return c.json({ observations: observations.map(renderObservation) });
+    },
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/api/v1/observations",
+    access: "editor",
+    tag: "ingest",
+    summary: "The agents' ingest: a batch of observations, accepted once committed to the store",
+    body: ingestBody,
+    bodyLimit: INGEST_BODY_LIMIT,
+    responses: {
+      202: "`{accepted: n}`: committed (ids already stored are skipped)",
+      422: "A component or vantage the model does not know (named, with a suggestion)",
+    },
+    handler: async ({ c, hub, body }) => {
+      const { byId } = modelIndex(hub);
+      const vantages = new Set(hub.vantages());
+      body.observations.forEach((o, i) => {
+        if (!byId.has(o.component))
+          throw new ApiError(
+            422,
+            "unknown_component",
+            unknownMessage("component", o.component, byId.keys()),
+            {
+              path: `observations[${i}].component`,
+            },
+          );
+        if (!vantages.has(o.vantage))
+          throw new ApiError(422, "unknown_vantage", unknownMessage("vantage", o.vantage, vantages), {
+            path: `observations[${i}].vantage`,
+          });
+      });
+      await hub.ingest(body.observations);
+      return c.json({ accepted: body.observations.length }, 202);
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/api/v1/rollups",
+    access: "viewer",
+    tag: "history",
+    summary: "Per-minute or per-hour counts and latencies by component, vantage and time range, newest first",
+    query: rollupsQuery,
+    responses: {
+      200: "`{rollups: [{component, vantage, resolution, at, up, degraded, down, latencyMeanMs, latencyMaxMs}]}`",
+    },
+    handler: async ({ c, hub, query }) => {
+      const rollups = await hub.store.queryRollups(query);
+      return c.json({ rollups: rollups.map(renderRollup) });
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/api/v1/incidents",
+    access: "viewer",
+    tag: "incidents",
+    summary:
+      "Incidents, newest first; ?open=true for the open ones; page with ?before=<openedAt of the last>",
+    query: incidentsQuery,
+    responses: {
+      200: "`{incidents: [{id, openedAt, resolvedAt, epicenter: [{component, confidence}], affected, …}]}`",
+    },
+    handler: async ({ c, hub, query }) => {
+      const incidents = await hub.store.listIncidents(query);
+      return c.json({ incidents: incidents.map((i) => renderIncident(i, false)) });
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/api/v1/incidents/{id}",
+    access: "viewer",
+    tag: "incidents",
+    summary: "One incident with its history (each change of the ranked epicenters) and affected components",
+    params: incidentParam,
+    responses: { 200: "`{incident: {…, history: [{at, epicenter}]}}`", 404: "No such incident" },
+    handler: async ({ c, hub, params }) => {
+      const incident = await hub.store.getIncident(params.id!);
+      if (!incident) throw new ApiError(404, "not_found", `no incident "${params.id}"`);
+      return c.json({ incident: renderIncident(incident, true) });
+    },
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/api/v1/incidents/{id}/ack",
+    access: "editor",
+    tag: "incidents",
+    summary: "Acknowledge an incident (recorded with the token's name); no body",
+    params: incidentParam,
+    responses: { 200: "`{incident}` as acknowledged", 404: "No such incident" },
+    handler: async ({ c, hub, params, caller }) => {
+      const incident = await hub.acknowledge(params.id!, caller!.name);
+      if (!incident) throw new ApiError(404, "not_found", `no incident "${params.id}"`);
+      return c.json({ incident: renderIncident(incident, true) });
+    },
+  }),
+  heartbeatRoute("POST"),
+  heartbeatRoute("GET"),
+];

@@ -1,0 +1,75 @@
+/**
+ * Who is calling and whether they may: `Authorization: Bearer <token>` (or, on the event stream only,
+ * `?access_token=`, because a browser's EventSource cannot set headers; query strings end up in logs, so no
+ * other route takes it). 401 when a token is needed and missing or bad, 403 when its role is too low.
+ */
+import type { Context } from "hono";
+import type { Store } from "../store/store.js";
+import { ApiError } from "./api-errors.js";
+import { roleAtLeast, verifySecret } from "./auth-tokens.js";
+import type { Caller, Route } from "./route-table.js";
+
+export interface AuthOptions {
+  /** Let callers without a token use viewer routes (reads). Writes and admin routes always need a token. */
+  anonymousRead: boolean;
+}
+
+const ANONYMOUS: Caller = { role: "viewer", name: "anonymous", tokenId: null };
+
+const REASONS = {
+  malformed: "not an Epicenter token (they look like ept_ followed by 43 characters)",
+  unknown: "unknown token",
+  expired: "token expired",
+  revoked: "token revoked",
+} as const;
+
+function unauthorized(message: string, error?: string): ApiError {
+  const challenge = error ? `Bearer realm="epicenter", error="${error}"` : 'Bearer realm="epicenter"';
+  return new ApiError(401, "unauthorized", message, { headers: { "WWW-Authenticate": challenge } });
+}
+
+function presentedSecret(c: Context, route: Route): string | undefined {
+  const header = c.req.header("authorization");
+  if (header !== undefined) {
+    const m = /^Bearer +([^\s]+) *$/i.exec(header);
+    if (!m) throw unauthorized("the Authorization header must be `Bearer <token>`", "invalid_request");
+    return m[1];
+  }
+  const fromQuery = c.req.query("access_token");
+  if (fromQuery !== undefined && !route.queryToken)
+    throw unauthorized(
+      "access_token in the query is accepted only by /api/v1/stream; send `Authorization: Bearer <token>`",
+      "invalid_request",
+    );
+  return fromQuery;
+}
+
+/** The caller of `route`, or null for a public route; throws the 401/403 ApiError otherwise. */
+export async function authorize(
+  c: Context,
+  route: Route,
+  store: Store,
+  auth: AuthOptions,
+  now: number,
+): Promise<Caller | null> {
+  if (route.access === "public") return null;
+  const secret = presentedSecret(c, route);
+  if (secret === undefined) {
+    if (route.access === "viewer" && auth.anonymousRead) return ANONYMOUS;
+    throw unauthorized(
+      `authentication required: send \`Authorization: Bearer <token>\` with a ${route.access} token ` +
+        `(make one with \`epicenter token create --role ${route.access}\`)`,
+    );
+  }
+  const verified = await verifySecret(store, secret, now);
+  if (!verified.ok) throw unauthorized(REASONS[verified.reason], "invalid_token");
+  const { token } = verified;
+  if (!roleAtLeast(token.role, route.access))
+    throw new ApiError(
+      403,
+      "forbidden",
+      `this needs the ${route.access} role; token "${token.name}" has ${token.role}`,
+      { headers: { "WWW-Authenticate": 'Bearer realm="epicenter", error="insufficient_scope"' } },
+    );
+  return { role: token.role, name: token.name, tokenId: token.id };
+}

@@ -1,0 +1,108 @@
+/**
+ * The HTTP API as a value: `createApp({ hub, auth })` returns a Hono app that tests call with `app.request()`
+ * and `listen` (serve-http.ts) puts on a socket. It only translates HTTP to the Hub's calls: authorization,
+ * validation, ISO times, one error shape. Routes come from api-routes.ts, the same table the OpenAPI document
+ * at /api/v1/openapi.json is built from.
+ */
+
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { type Hub, HubInputError } from "../hub/hub-api.js";
+import { ApiError } from "./api-errors.js";
+import { apiRoutes } from "./api-routes.js";
+import { DEFAULT_STREAM_HEARTBEAT_MS } from "./event-stream.js";
+import { type AuthOptions, authorize } from "./request-auth.js";
+import { DEFAULT_BODY_LIMIT, parseBody, parseQuery } from "./request-input.js";
+import { honoPath, pathPattern, type Route } from "./route-table.js";
+
+export interface AppOptions {
+  hub: Hub;
+  auth: AuthOptions;
+  /** The clock for token expiry, heartbeats and revocation times (default Date.now). */
+  now?: () => number;
+  /** Interval of the event stream's keep-alive comment (default 15 s). */
+  streamHeartbeatMs?: number;
+  /** Told of unexpected errors (answered 500 without details); default console.error. */
+  onUnexpectedError?: (error: unknown) => void;
+}
+
+export type { AuthOptions, Route };
+export { apiRoutes };
+
+function errorResponse(c: Context, error: ApiError): Response {
+  return c.json(error.body(), error.status as 400, error.headers);
+}
+
+export function createApp(options: AppOptions): Hono {
+  const { hub, auth } = options;
+  const now = options.now ?? Date.now;
+  const report = options.onUnexpectedError ?? ((error: unknown) => console.error(error));
+  const routes = apiRoutes({ streamHeartbeatMs: options.streamHeartbeatMs ?? DEFAULT_STREAM_HEARTBEAT_MS });
+  const app = new Hono();
+
+  app.use("*", async (c, next) => {
+    await next();
+    c.res.headers.set("X-Content-Type-Options", "nosniff");
+    // Heartbeat URLs and the stream's access_token are secrets in the URL: never pass them on as a referrer.
+    c.res.headers.set("Referrer-Policy", "no-referrer");
+    if (!c.res.headers.has("Cache-Control")) c.res.headers.set("Cache-Control", "no-store");
+  });
+
+  for (const route of routes)
+    app.on(route.method, honoPath(route), async (c) => {
+      const at = now();
+      const caller = await authorize(c, route, hub.store, auth, at);
+      const query = route.query ? parseQuery(c, route.query) : undefined;
+      const body = route.body
+        ? await parseBody(c, route.body, route.bodyLimit ?? DEFAULT_BODY_LIMIT)
+        : undefined;
+      return route.handler({
+        c,
+        hub,
+        caller,
+        params: c.req.param() as Record<string, string>,
+        query,
+        body,
+        now,
+      });
+    });
+
+  app.notFound((c) => {
+    const allowed = routes.filter((r) => pathPattern(r).test(c.req.path)).map((r) => r.method);
+    if (allowed.length > 0)
+      return errorResponse(
+        c,
+        new ApiError(
+          405,
+          "method_not_allowed",
+          `${c.req.method} is not allowed here; use ${allowed.join(", ")}`,
+          {
+            headers: { Allow: allowed.join(", ") },
+          },
+        ),
+      );
+    return errorResponse(
+      c,
+      new ApiError(404, "not_found", `no route ${c.req.method} ${c.req.path}; see /api/v1/openapi.json`),
+    );
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return errorResponse(c, error);
+    if (error instanceof HubInputError)
+      return errorResponse(
+        c,
+        new ApiError(422, error.code.replace(/^E_/, "").toLowerCase(), error.message, { path: error.path }),
+      );
+    if (error instanceof HTTPException && error.status < 500)
+      return errorResponse(c, new ApiError(error.status, "bad_request", error.message || "bad request"));
+    report(error);
+    return errorResponse(
+      c,
+      new ApiError(500, "internal", "internal error; the server's log has the details"),
+    );
+  });
+
+  return app;
+}

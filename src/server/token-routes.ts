@@ -1,0 +1,57 @@
+/** Routes for API tokens (admins only): list, create (the secret is shown once), revoke. */
+import { parseDuration } from "../model/duration.js";
+import { ApiError } from "./api-errors.js";
+import { renderToken } from "./api-render.js";
+import { tokenBody } from "./api-schemas.js";
+import { createToken } from "./auth-tokens.js";
+import { defineRoute, type Route } from "./route-table.js";
+
+export const tokenRoutes: Route[] = [
+  defineRoute({
+    method: "GET",
+    path: "/api/v1/tokens",
+    access: "admin",
+    tag: "tokens",
+    summary: "API tokens, newest first (never their secrets or hashes)",
+    responses: { 200: "`{tokens: [{id, name, role, createdAt, expiresAt, revokedAt}]}`" },
+    handler: async ({ c, hub }) => {
+      const tokens = await hub.store.listTokens();
+      return c.json({ tokens: tokens.map(renderToken) });
+    },
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/api/v1/tokens",
+    access: "admin",
+    tag: "tokens",
+    summary: "Create a token; the response is the only time its secret is shown",
+    body: tokenBody,
+    responses: { 201: "`{token, secret}`: send the secret as `Authorization: Bearer <secret>`" },
+    handler: async ({ c, hub, body, now }) => {
+      const seconds = body.expiresIn === undefined ? undefined : parseDuration(body.expiresIn)!;
+      if (seconds === 0)
+        throw new ApiError(400, "invalid_request", "expiresIn must be more than 0", { path: "expiresIn" });
+      const { token, secret } = await createToken(hub.store, {
+        name: body.name,
+        role: body.role,
+        now: now(),
+        ...(seconds === undefined ? {} : { expiresInMs: Math.round(seconds * 1000) }),
+      });
+      return c.json({ token: renderToken(token), secret }, 201);
+    },
+  }),
+  defineRoute({
+    method: "DELETE",
+    path: "/api/v1/tokens/{id}",
+    access: "admin",
+    tag: "tokens",
+    summary: "Revoke a token at once (it stays listed, with revokedAt)",
+    params: { id: { description: "Token id (tok_…)" } },
+    responses: { 204: "Revoked", 404: "No such token" },
+    handler: async ({ c, hub, params, now }) => {
+      if (!(await hub.store.revokeToken(params.id!, now())))
+        throw new ApiError(404, "not_found", `no token "${params.id}"`);
+      return c.body(null, 204);
+    },
+  }),
+];
