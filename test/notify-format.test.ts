@@ -91,8 +91,8 @@ describe("escapers", () => {
     expect(escapeSlack("a&b <@U1> _i_ `c` ~s~")).toBe(
       "a&amp;b &lt;@U1&gt; \u200b_i\u200b_ \u200b`c\u200b` \u200b~s\u200b~",
     );
-    expect(escapeDiscord("@everyone **b** [x](http://e)")).toBe(
-      "\\@everyone \\*\\*b\\*\\* \\[x\\]\\(http\\://e\\)",
+    expect(escapeDiscord("@everyone **b** [x](http://e) us-east-1")).toBe(
+      "\\@everyone \\*\\*b\\*\\* \\[x\\]\\(http://e\\) us-east-1",
     );
     expect(escapeTeams("**b** [x](y) us-east-1")).toBe("\\*\\*b\\*\\* \\[x\\]\\(y\\) us-east-1");
     expect(escapeHtml(`<script>"'&`)).toBe("&lt;script&gt;&quot;&#39;&amp;");

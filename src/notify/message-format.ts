@@ -170,9 +170,12 @@ export function escapeSlack(text: string): string {
     .replace(/[*_~`]/g, "\u200b$&");
 }
 
-/** Discord markdown: a backslash before every character that could start formatting, a link or a mention. */
+/**
+ * Discord markdown: a backslash before every character that could start formatting, a masked link or a
+ * mention (`-` and `:` are left alone so ids, times and URLs stay readable and linked).
+ */
 export function escapeDiscord(text: string): string {
-  return plainText(text).replace(/[\\`*_~|>#[\]()<@:-]/g, "\\$&");
+  return plainText(text).replace(/[\\`*_~|>#[\]()<@]/g, "\\$&");
 }
 
 /**

@@ -1,0 +1,74 @@
+/**
+ * Email through SMTP (nodemailer): a plain-text part and an HTML part with every value HTML-escaped. STARTTLS is
+ * required whenever a password is sent, so credentials never cross the network in clear.
+ */
+import nodemailer from "nodemailer";
+import type SMTPTransport from "nodemailer/lib/smtp-transport/index.js";
+import { DeliveryError, type Notification, type NotifyChannel } from "../channel.js";
+import type { ChannelConfig } from "../channel-schema.js";
+import { composeMessage, escapeHtml } from "../message-format.js";
+import { errorText } from "./http-post.js";
+
+type EmailConfig = Extract<ChannelConfig, { type: "email" }>;
+
+export interface EmailMessage {
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export function emailMessage(n: Notification, config: EmailConfig): EmailMessage {
+  const text = composeMessage(n.facts, config.template);
+  const html = composeMessage(n.facts, config.template, escapeHtml);
+  return {
+    from: config.from,
+    to: config.to,
+    subject: text.title,
+    text: text.body,
+    html: `<p><strong>${html.title}</strong></p>\n<p>${html.body.split("\n").join("<br>\n")}</p>\n`,
+  };
+}
+
+export function emailChannel(config: EmailConfig): NotifyChannel {
+  const { host, port, secure, user, pass } = config.smtp;
+  const options: SMTPTransport.Options = {
+    host,
+    port,
+    secure,
+    requireTLS: !secure && pass !== undefined,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 30_000,
+  };
+  if (user !== undefined) options.auth = { user, ...(pass !== undefined ? { pass } : {}) };
+  const transport = nodemailer.createTransport(options);
+  return {
+    name: config.name,
+    type: config.type,
+    filter: { events: config.events, minConfidence: config.minConfidence },
+    async send(n, signal) {
+      signal.throwIfAborted();
+      const aborted = new Promise<never>((_, reject) => {
+        signal.addEventListener("abort", () => reject(new DeliveryError("SMTP aborted", true)), {
+          once: true,
+        });
+      });
+      try {
+        const info = await Promise.race([transport.sendMail(emailMessage(n, config)), aborted]);
+        return info.response;
+      } catch (error) {
+        if (error instanceof DeliveryError) throw error;
+        // SMTP 5xx replies are permanent (bad address, refused); 4xx and network errors may pass later.
+        const code = (error as { responseCode?: number }).responseCode;
+        throw new DeliveryError(`SMTP: ${errorText(error)}`, code === undefined || code < 500, {
+          cause: error,
+        });
+      }
+    },
+    async close() {
+      transport.close();
+    },
+  };
+}
