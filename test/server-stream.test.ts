@@ -1,0 +1,142 @@
+/**
+ * The server on a real socket: the live stream read by a real HTTP client (fetch, streaming), events pushed
+ * through the hub reach it, and the hub subscription is released when the client goes away.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createToken } from "../src/server/auth-tokens.js";
+import { type Listening, listen } from "../src/server/serve-http.js";
+import { createApp } from "../src/server/server-app.js";
+import { FixtureHub, incident } from "./server-hub-fixture.js";
+
+let hub: FixtureHub;
+let server: Listening;
+let viewer: string;
+
+beforeAll(async () => {
+  hub = await FixtureHub.open();
+  viewer = (await createToken(hub.store, { name: "dashboard", role: "viewer", now: Date.now() })).secret;
+  const app = createApp({ hub, auth: { anonymousRead: false }, streamHeartbeatMs: 50 });
+  server = await listen(app, { port: 0, host: "127.0.0.1" });
+});
+
+afterAll(async () => {
+  await server?.close();
+  await hub?.close();
+});
+
+/** Reads SSE frames (blank-line separated) from a streaming response body. */
+class FrameReader {
+  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
+  readonly #decoder = new TextDecoder();
+  #buffer = "";
+
+  constructor(body: ReadableStream<Uint8Array>) {
+    this.#reader = body.getReader();
+  }
+
+  /** The next frame for which `match` holds, skipping others; null when the stream ends first. */
+  async next(match: (frame: string) => boolean): Promise<string | null> {
+    for (;;) {
+      let end = this.#buffer.indexOf("\n\n");
+      while (end >= 0) {
+        const frame = this.#buffer.slice(0, end);
+        this.#buffer = this.#buffer.slice(end + 2);
+        if (match(frame)) return frame;
+        end = this.#buffer.indexOf("\n\n");
+      }
+      const { done, value } = await this.#reader.read();
+      if (done) return null;
+      this.#buffer += this.#decoder.decode(value, { stream: true });
+    }
+  }
+}
+
+function dataOf(frame: string): unknown {
+  const line = frame.split("\n").find((l) => l.startsWith("data: "));
+  return JSON.parse(line!.slice("data: ".length));
+}
+
+describe("the live stream over a real socket", () => {
+  it("delivers incident and state events as SSE and releases the subscription on disconnect", async () => {
+    const abort = new AbortController();
+    const res = await fetch(`${server.url}/api/v1/stream`, {
+      headers: { authorization: `Bearer ${viewer}` },
+      signal: abort.signal,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+    const frames = new FrameReader(res.body!);
+    expect(await frames.next((f) => f.includes(": subscribed"))).toContain("retry: 5000");
+    expect(hub.subscribers).toBe(1);
+
+    const opened = incident("inc-live", Date.parse("2021-12-07T15:31:00Z"), null);
+    hub.emit({ type: "incident", action: "opened", incident: opened });
+    hub.emit({
+      type: "state",
+      states: [{ component: "acme/api", observed: [], belief: "affected", incidentId: "inc-live" }],
+    });
+    const incidentFrame = await frames.next((f) => f.startsWith("event: incident"));
+    expect(dataOf(incidentFrame!)).toMatchObject({
+      action: "opened",
+      incident: {
+        id: "inc-live",
+        openedAt: "2021-12-07T15:31:00.000Z",
+        epicenter: [{ component: "aws/us-east-1", confidence: 0.9 }],
+        history: [{ at: "2021-12-07T15:31:00.000Z" }],
+      },
+    });
+    const stateFrame = await frames.next((f) => f.startsWith("event: state"));
+    expect(dataOf(stateFrame!)).toEqual({
+      states: [{ component: "acme/api", observed: [], belief: "affected", incidentId: "inc-live" }],
+    });
+    expect(await frames.next((f) => f === ": keep-alive")).toBe(": keep-alive");
+
+    abort.abort();
+    await vi.waitFor(() => expect(hub.subscribers).toBe(0), { timeout: 5000 });
+  });
+
+  it("takes the token from ?access_token= (EventSource cannot send headers), refuses without one", async () => {
+    const denied = await fetch(`${server.url}/api/v1/stream`);
+    expect(denied.status).toBe(401);
+    expect(denied.headers.get("www-authenticate")).toContain("Bearer");
+    await denied.body?.cancel();
+
+    const abort = new AbortController();
+    const res = await fetch(`${server.url}/api/v1/stream?access_token=${viewer}`, { signal: abort.signal });
+    expect(res.status).toBe(200);
+    const frames = new FrameReader(res.body!);
+    await frames.next((f) => f.includes(": subscribed"));
+    hub.emit({
+      type: "config",
+      action: "rejected",
+      message: "epicenter.yaml:3 components[0].id: invalid id",
+    });
+    const frame = await frames.next((f) => f.startsWith("event: config"));
+    expect(dataOf(frame!)).toEqual({
+      action: "rejected",
+      message: "epicenter.yaml:3 components[0].id: invalid id",
+    });
+    abort.abort();
+    await vi.waitFor(() => expect(hub.subscribers).toBe(0), { timeout: 5000 });
+  });
+
+  it("answers JSON errors over the socket too, and closing the server ends open streams", async () => {
+    const huge = await fetch(`${server.url}/api/v1/whatif`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${viewer}`, "content-type": "application/json" },
+      body: JSON.stringify({ failed: ["x".repeat(100 * 1024)] }),
+    });
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as { error: { code: string } }).error.code).toBe("payload_too_large");
+
+    const app = createApp({ hub, auth: { anonymousRead: true } });
+    const second = await listen(app, { port: 0, host: "127.0.0.1" });
+    const res = await fetch(`${second.url}/api/v1/stream`);
+    const frames = new FrameReader(res.body!);
+    await frames.next((f) => f.includes(": subscribed"));
+    expect(hub.subscribers).toBe(1);
+    await second.close();
+    await expect(frames.next(() => false)).rejects.toThrow();
+    await vi.waitFor(() => expect(hub.subscribers).toBe(0), { timeout: 5000 });
+  });
+});
