@@ -54,12 +54,13 @@ export class FixtureHub implements Hub {
   readonly #graph: Graph;
   readonly #whatIf: WhatIf;
   readonly #listeners = new Set<(event: HubEvent) => void>();
-  readonly #dir: string;
+  /** The temporary directory to remove on close, when the fixture made it. */
+  readonly #dir: string | null;
   states_: ComponentState[] = [];
   ingested = 0;
   beats: { token: string; at: number }[] = [];
 
-  private constructor(store: Store, dir: string) {
+  private constructor(store: Store, dir: string | null) {
     this.store = store;
     this.#dir = dir;
     const config = loadConfigFile(EXAMPLE);
@@ -69,14 +70,15 @@ export class FixtureHub implements Hub {
     this.#whatIf = new WhatIf(this.#graph);
   }
 
-  static async open(): Promise<FixtureHub> {
-    const dir = mkdtempSync(join(tmpdir(), "epicenter-server-"));
-    return new FixtureHub(await openStore({ dataDir: dir, env: {} }), dir);
+  /** Opens the fixture over a SQLite store in `dir` (default: a new temporary directory, removed on close). */
+  static async open(dir?: string): Promise<FixtureHub> {
+    const dataDir = dir ?? mkdtempSync(join(tmpdir(), "epicenter-server-"));
+    return new FixtureHub(await openStore({ dataDir, env: {} }), dir === undefined ? dataDir : null);
   }
 
   async close(): Promise<void> {
     await this.store.close();
-    rmSync(this.#dir, { recursive: true, force: true });
+    if (this.#dir) rmSync(this.#dir, { recursive: true, force: true });
   }
 
   /** How many live-stream subscriptions are held now. */

@@ -4,6 +4,7 @@ import { demoCommand } from "./demo-command.js";
 import { type CliIo, UsageError } from "./io.js";
 import { replayCommand } from "./replay-command.js";
 import { reportCommand } from "./report-command.js";
+import { tokenCommand } from "./token-command.js";
 import { schemaCommand, validateCommand } from "./validate-command.js";
 import { whatifCommand } from "./whatif-command.js";
 
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   replay: { run: replayCommand, summary: "run a scenario through the localizer and judge it" },
   whatif: { run: whatifCommand, summary: "what goes down, and why, if these components fail" },
   report: { run: reportCommand, summary: "report concentration: what each shared component holds up" },
+  token: { run: tokenCommand, summary: "API tokens: create (the secret is shown once), list, revoke" },
 };
 
 export function registerCommand(name: string, run: Command, summary: string): void {

@@ -1,0 +1,137 @@
+/** `epicenter token create|list|revoke`: API tokens in the hub's store (the secret is printed once, on create). */
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { DURATION_RULE, parseDuration } from "../model/duration.js";
+import { renderToken } from "../server/api-render.js";
+import { createToken, ROLES } from "../server/auth-tokens.js";
+import { openStore } from "../store/open-store.js";
+import type { Role, Store } from "../store/store.js";
+import { StoreError } from "../store/store-errors.js";
+import { type CliIo, UsageError } from "./io.js";
+import { formatTable } from "./table-format.js";
+
+/** Where the hub keeps its SQLite store unless told otherwise (`--data DIR`). */
+export const DEFAULT_DATA_DIR = "epicenter-data";
+
+export const tokenHelp = `epicenter token create --role viewer|editor|admin [--name NAME] [--expires 30d] [--data DIR] [--json]
+epicenter token list [--data DIR] [--json]
+epicenter token revoke ID [--data DIR]
+
+API tokens for the hub's HTTP API (send as Authorization: Bearer <secret>). Roles: viewer reads, editor also
+acknowledges incidents and ingests observations (agents), admin also manages tokens. Only a hash of each
+secret is stored: create prints the secret once; a lost secret is replaced, not recovered.
+  --role R       viewer, editor or admin (create; required)
+  --name NAME    who or what uses it (default: the role)
+  --expires D    lifetime, like 12h or 30d (default: never)
+  --data DIR     the hub's data directory (default ./${DEFAULT_DATA_DIR}); EPICENTER_DATABASE_URL, when set,
+                 selects PostgreSQL instead
+  --json         machine-readable output`;
+
+const OPTIONS = {
+  role: { type: "string" },
+  name: { type: "string" },
+  expires: { type: "string" },
+  data: { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+export async function tokenCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+  const [action, ...rest] = positionals;
+  if (values.help || action === undefined) {
+    io.out(tokenHelp);
+    return values.help ? 0 : 2;
+  }
+  if (action !== "create" && action !== "list" && action !== "revoke")
+    throw new UsageError(`unknown action "${action}": use create, list or revoke\n\n${tokenHelp}`);
+  if (action === "revoke" ? rest.length !== 1 : rest.length > 0)
+    throw new UsageError(
+      action === "revoke"
+        ? "revoke needs one token id (see epicenter token list)"
+        : `unexpected "${rest[0]}"`,
+    );
+  const create = action === "create" ? createOptions(values) : undefined;
+
+  let store: Store;
+  try {
+    store = await openStore({ dataDir: resolve(io.cwd, values.data ?? DEFAULT_DATA_DIR) });
+  } catch (error) {
+    if (!(error instanceof StoreError)) throw error;
+    io.err(`epicenter token: ${error.message}`);
+    return 1;
+  }
+  try {
+    if (create) return await printCreated(store, create, values.json === true, io);
+    if (action === "list") return await printList(store, values.json === true, io);
+    const id = rest[0]!;
+    if (!(await store.revokeToken(id, Date.now()))) {
+      io.err(`epicenter token: no token "${id}" (see epicenter token list)`);
+      return 1;
+    }
+    io.out(`Revoked ${id}: requests with it are refused from now on.`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+function createOptions(values: { role?: string; name?: string; expires?: string }) {
+  const role = values.role as Role | undefined;
+  if (role === undefined || !ROLES.includes(role))
+    throw new UsageError(
+      `create needs --role ${ROLES.join("|")}${role === undefined ? "" : `, not "${role}"`}`,
+    );
+  let expiresInMs: number | undefined;
+  if (values.expires !== undefined) {
+    const seconds = parseDuration(values.expires);
+    if (seconds === undefined || seconds <= 0)
+      throw new UsageError(`--expires "${values.expires}" is not a lifetime: ${DURATION_RULE}`);
+    expiresInMs = Math.round(seconds * 1000);
+  }
+  const name = values.name?.trim() || role;
+  return { role, name, ...(expiresInMs === undefined ? {} : { expiresInMs }) };
+}
+
+async function printCreated(
+  store: Store,
+  options: { role: Role; name: string; expiresInMs?: number },
+  json: boolean,
+  io: CliIo,
+): Promise<number> {
+  const { token, secret } = await createToken(store, { ...options, now: Date.now() });
+  const shown = renderToken(token);
+  if (json) {
+    io.out(JSON.stringify({ token: shown, secret }));
+    return 0;
+  }
+  io.out(
+    `Created ${shown.role} token ${shown.id} "${shown.name}", ${shown.expiresAt ? `expires ${shown.expiresAt}` : "never expires"}.`,
+  );
+  io.out("Secret (shown only this once; store it now):");
+  io.out(secret);
+  io.out("Send it as: Authorization: Bearer <secret>");
+  return 0;
+}
+
+async function printList(store: Store, json: boolean, io: CliIo): Promise<number> {
+  const tokens = (await store.listTokens()).map(renderToken);
+  if (json) {
+    io.out(JSON.stringify({ tokens }));
+    return 0;
+  }
+  if (tokens.length === 0) {
+    io.out("No tokens yet: epicenter token create --role admin");
+    return 0;
+  }
+  const rows = tokens.map((t) => [
+    t.id,
+    t.name,
+    t.role,
+    t.createdAt,
+    t.revokedAt ? `revoked ${t.revokedAt}` : t.expiresAt ? `expires ${t.expiresAt}` : "never expires",
+  ]);
+  for (const line of formatTable([["id", "name", "role", "created", "status"], ...rows], [], ""))
+    io.out(line);
+  return 0;
+}

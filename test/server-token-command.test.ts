@@ -1,0 +1,93 @@
+/** `epicenter token`: create, list, revoke on a real SQLite store, and the created secret against the real app. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { run } from "../src/cli/run.js";
+import { createApp } from "../src/server/server-app.js";
+import { captureIo } from "./capture-io.js";
+import { FixtureHub } from "./server-hub-fixture.js";
+
+let dir: string;
+const saved = process.env.EPICENTER_DATABASE_URL;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "epicenter-token-"));
+  // These tests are about SQLite in --data; a PostgreSQL URL in the environment would send them elsewhere.
+  delete process.env.EPICENTER_DATABASE_URL;
+});
+
+afterAll(() => {
+  if (saved !== undefined) process.env.EPICENTER_DATABASE_URL = saved;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function token(...args: string[]) {
+  const { io, out, err } = captureIo(dir);
+  const status = await run(["token", ...args], io);
+  return { status, out: out.join("\n"), err: err.join("\n") };
+}
+
+describe("epicenter token", () => {
+  it("creates a token whose secret, printed once, works on the API until it is revoked", async () => {
+    const created = await token(
+      "create",
+      "--role",
+      "editor",
+      "--name",
+      "agent-1",
+      "--expires",
+      "30d",
+      "--data",
+      "data",
+    );
+    expect(created.status).toBe(0);
+    const secret = /^(ept_[A-Za-z0-9_-]{43})$/m.exec(created.out)?.[1];
+    expect(secret).toBeDefined();
+    expect(created.out).toContain("shown only this once");
+    const id = /token (tok_[0-9a-f]+)/.exec(created.out)![1]!;
+
+    const listed = await token("list", "--data", "data");
+    expect(listed.out).toContain(id);
+    expect(listed.out).toContain("agent-1");
+    expect(listed.out).not.toContain(secret);
+
+    const hub = await FixtureHub.open(join(dir, "data"));
+    try {
+      const app = createApp({ hub, auth: { anonymousRead: false } });
+      const ack = () =>
+        app.request("/api/v1/incidents/none/ack", {
+          method: "POST",
+          headers: { authorization: `Bearer ${secret}` },
+        });
+      expect((await ack()).status).toBe(404); // authorized as editor; the incident does not exist
+      const tokens = await app.request("/api/v1/tokens", { headers: { authorization: `Bearer ${secret}` } });
+      expect(tokens.status).toBe(403);
+
+      expect((await token("revoke", id, "--data", "data")).status).toBe(0);
+      expect((await ack()).status).toBe(401);
+    } finally {
+      await hub.close();
+    }
+    const json = JSON.parse((await token("list", "--json", "--data", "data")).out) as {
+      tokens: { id: string; revokedAt: string | null; expiresAt: string }[];
+    };
+    const row = json.tokens.find((t) => t.id === id)!;
+    expect(row.revokedAt).toMatch(/Z$/);
+    expect(Date.parse(row.expiresAt) - Date.now()).toBeGreaterThan(29 * 86_400_000);
+  });
+
+  it("refuses bad usage with exit 2 and an unknown id with exit 1", async () => {
+    expect((await token("create", "--data", "data")).status).toBe(2);
+    const badRole = await token("create", "--role", "root", "--data", "data");
+    expect(badRole.status).toBe(2);
+    expect(badRole.err).toContain("--role viewer|editor|admin");
+    expect((await token("create", "--role", "viewer", "--expires", "soon", "--data", "data")).status).toBe(2);
+    expect((await token("revoke", "--data", "data")).status).toBe(2);
+    expect((await token("frobnicate")).status).toBe(2);
+    const unknown = await token("revoke", "tok_nope", "--data", "data");
+    expect(unknown.status).toBe(1);
+    expect(unknown.err).toContain('no token "tok_nope"');
+    expect((await token("--help")).status).toBe(0);
+  });
+});
