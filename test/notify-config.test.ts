@@ -83,6 +83,15 @@ describe("notifications in epicenter.yaml", () => {
     expect(issues).toContain('epicenter.yaml:9 notifications[3].colour: unknown key "colour"');
   });
 
+  it("refuses plain http for hosted APIs, whose URL is the credential, except to loopback", () => {
+    const issues = issuesOf(
+      "catalog: false\nnotifications:\n  - { name: s, type: slack, url: 'http://hooks.slack.com/x' }\n  - { name: l, type: discord, url: 'http://127.0.0.1:9/x' }\n",
+    );
+    expect(issues).toEqual([
+      "epicenter.yaml:3 notifications[0].url: must be an https:// URL (http:// only to a loopback address)",
+    ]);
+  });
+
   it("reports a duplicate channel name once the entries themselves are valid", () => {
     const issues = issuesOf(
       "catalog: false\nnotifications:\n  - { name: a, type: slack, url: 'https://x' }\n  - { name: a, type: discord, url: 'https://y' }\n",

@@ -48,7 +48,19 @@ const secretString = z
 
 const httpUrl = secretString.refine(isHttpUrl, {
   error: "must be an http:// or https:// URL",
+  abort: true,
 });
+
+/** Hosted APIs (Slack, Discord, Teams, PagerDuty): the URL carries the credential, so plain http only to loopback. */
+const apiUrl = httpUrl.refine(isHttpsOrLoopback, {
+  error: "must be an https:// URL (http:// only to a loopback address)",
+});
+
+function isHttpsOrLoopback(text: string): boolean {
+  if (!URL.canParse(text)) return false;
+  const url = new URL(text);
+  return url.protocol === "https:" || ["127.0.0.1", "[::1]", "localhost"].includes(url.hostname);
+}
 
 function isHttpUrl(text: string): boolean {
   try {
@@ -93,9 +105,9 @@ const webhook = z.strictObject({
   secret: secretString,
   headers: z.record(z.string(), secretString).optional(),
 });
-const slack = z.strictObject({ ...common, type: z.literal("slack"), url: httpUrl });
-const discord = z.strictObject({ ...common, type: z.literal("discord"), url: httpUrl });
-const teams = z.strictObject({ ...common, type: z.literal("teams"), url: httpUrl });
+const slack = z.strictObject({ ...common, type: z.literal("slack"), url: apiUrl });
+const discord = z.strictObject({ ...common, type: z.literal("discord"), url: apiUrl });
+const teams = z.strictObject({ ...common, type: z.literal("teams"), url: apiUrl });
 const emailChannel = z.strictObject({
   ...common,
   type: z.literal("email"),
@@ -124,7 +136,7 @@ const pagerduty = z.strictObject({
   ...common,
   type: z.literal("pagerduty"),
   routingKey: secretString,
-  url: httpUrl.optional(),
+  url: apiUrl.optional(),
 });
 
 export const channelSchema = z.discriminatedUnion("type", [
