@@ -223,6 +223,42 @@ describe("observations", () => {
   });
 });
 
+describe("queries", () => {
+  it("never answers 500 to any query string on any read route", async () => {
+    const reads = [
+      "/api/v1/observations",
+      "/api/v1/rollups",
+      "/api/v1/incidents",
+      "/api/v1/components",
+      "/api/v1/states",
+    ];
+    const names = fc.constantFrom(
+      "from",
+      "to",
+      "limit",
+      "open",
+      "before",
+      "component",
+      "vantage",
+      "resolution",
+      "kind",
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...reads),
+        fc.array(fc.tuple(names, fc.string()), { maxLength: 4 }),
+        async (path, pairs) => {
+          const query = pairs.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("&");
+          const res = await app.request(`${path}?${query}`);
+          await res.body?.cancel();
+          expect(res.status).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe("model", () => {
   it("lists components, filtered by kind and observed", async () => {
     const saas = (await get("/api/v1/components?kind=saas")).body.components;

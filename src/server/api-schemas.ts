@@ -66,10 +66,10 @@ export const statesQuery = z.strictObject({
 
 export const observationsQuery = z
   .strictObject({
-    component: idSchema.optional(),
-    vantage: idSchema.optional(),
-    from: timeParam.optional().meta({ description: "Inclusive lower bound" }),
-    to: timeParam.optional().meta({ description: "Exclusive upper bound" }),
+    component: idSchema.optional().meta({ description: "Only this component" }),
+    vantage: idSchema.optional().meta({ description: "Only this vantage" }),
+    from: timeParam.optional().meta({ description: "Inclusive lower bound: ISO 8601 or epoch ms" }),
+    to: timeParam.optional().meta({ description: "Exclusive upper bound: ISO 8601 or epoch ms" }),
     limit: limitParam(10_000).optional(),
   })
   .superRefine(orderedRange);
@@ -77,17 +77,19 @@ export const observationsQuery = z
 export const rollupsQuery = z
   .strictObject({
     resolution: z.enum(["1m", "1h"]).meta({ description: "Bucket size" }),
-    component: idSchema.optional(),
-    vantage: idSchema.optional(),
-    from: timeParam.optional(),
-    to: timeParam.optional(),
+    component: idSchema.optional().meta({ description: "Only this component" }),
+    vantage: idSchema.optional().meta({ description: "Only this vantage" }),
+    from: timeParam.optional().meta({ description: "Buckets starting at or after: ISO 8601 or epoch ms" }),
+    to: timeParam.optional().meta({ description: "Buckets starting before: ISO 8601 or epoch ms" }),
     limit: limitParam(10_000).optional(),
   })
   .superRefine(orderedRange);
 
 export const incidentsQuery = z.strictObject({
   open: booleanParam.optional().meta({ description: "true: only open incidents; false: only resolved ones" }),
-  before: timeParam.optional().meta({ description: "Only incidents opened before this time (paging)" }),
+  before: timeParam
+    .optional()
+    .meta({ description: "Only incidents opened before this time (paging): ISO 8601 or epoch ms" }),
   limit: limitParam(1_000).optional(),
 });
 
