@@ -1,0 +1,421 @@
+/**
+ * The hub: observations in (from agents, through `ingest`), committed to the store before they are
+ * acknowledged, then through the bus to the localizer, whose incidents are stored, announced to live-stream
+ * subscribers and handed to `onIncident` (the notifier, the terminal). Owns time: a ticker closes localizer
+ * rounds, folds rollups and applies retention.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import type { Bus, Subscription } from "../bus/bus.js";
+import { compileGraph, type Graph } from "../model/graph.js";
+import type { ComponentSpec } from "../model/model-types.js";
+import type { Observation } from "../model/observation.js";
+import type { Check, HeartbeatCheck } from "../probe/check-types.js";
+import type { Store, StoredIncident } from "../store/store.js";
+import { summarizeImpact, WhatIf } from "../whatif/what-if.js";
+import { type ComponentState, type Hub, type HubEvent, HubInputError, type WhatIfAnswer } from "./hub-api.js";
+import { HubMetrics } from "./hub-metrics.js";
+import { IncidentLedger, type LedgerEvent } from "./incident-ledger.js";
+import { LiveRounds } from "./live-rounds.js";
+
+/** The vantage heartbeat observations are made from: the hub itself receives the beats. */
+export const HUB_VANTAGE = "hub";
+
+export interface HubModel {
+  components: ComponentSpec[];
+  vantages: string[];
+  checks: Check[];
+}
+
+export interface EmbeddedHubOptions {
+  store: Store;
+  bus: Bus;
+  model: HubModel;
+  clock?: () => number;
+  /** Localizer round; default: the most common check interval, within 5 s .. 60 s. */
+  roundMs?: number;
+  /** How long after a round's end its late observations are still counted (default 2 s). */
+  graceMs?: number;
+  /** How often the ticker runs (default 1 s). */
+  tickMs?: number;
+  /** How long an incident left open by a previous run waits for its successor (default 6 rounds). */
+  adoptWithinMs?: number;
+  /** Called after each incident event is stored, in order. */
+  onIncident?: (event: LedgerEvent) => void | Promise<void>;
+  /** Reports trouble the hub survives (a failed rollup, a failed publish). */
+  onWarning?: (message: string) => void;
+}
+
+interface Latest {
+  status: Observation["status"];
+  at: number;
+  errorClass: string | null;
+}
+
+export class EmbeddedHub implements Hub {
+  readonly store: Store;
+  readonly metricsRegistry = new HubMetrics();
+  readonly #bus: Bus;
+  readonly #clock: () => number;
+  readonly #options: EmbeddedHubOptions;
+  readonly #ledger = new IncidentLedger(
+    (openedAt) =>
+      `inc-${new Date(openedAt).toISOString().slice(0, 19).replace(/[-:T]/g, "")}-${randomBytes(3).toString("hex")}`,
+  );
+  readonly #listeners = new Set<(event: HubEvent) => void>();
+  /** component → vantage → latest result. */
+  readonly #latest = new Map<string, Map<string, Latest>>();
+  readonly #beats = new Map<string, number>();
+  #model!: HubModel;
+  #graph!: Graph;
+  #whatIf!: WhatIf;
+  #rounds!: LiveRounds;
+  #roundMs = 10_000;
+  #subscription: Subscription | null = null;
+  #ticker: ReturnType<typeof setInterval> | null = null;
+  #startedAt = 0;
+  #lastRollup = 0;
+  #lastRetention = 0;
+  #lastHeartbeatRound = 0;
+  /** Incident saves and announcements run one after another, in event order. */
+  #chain: Promise<void> = Promise.resolve();
+  #stateSignature = new Map<string, string>();
+
+  constructor(options: EmbeddedHubOptions) {
+    this.store = options.store;
+    this.#bus = options.bus;
+    this.#clock = options.clock ?? Date.now;
+    this.#options = options;
+  }
+
+  /** Loads what a previous run left (open incidents, heartbeats), starts consuming and ticking. */
+  async start(): Promise<void> {
+    const now = this.#clock();
+    this.#startedAt = now;
+    this.#lastRollup = now;
+    this.#lastRetention = now;
+    for (const [check, at] of await this.store.lastHeartbeats()) this.#beats.set(check, at);
+    const open = await this.store.listIncidents({ open: true, limit: 1000 });
+    this.#install(this.#options.model, open, now);
+    await this.#saveSnapshot(now);
+    this.#subscription = this.#bus.consume("localizer", async (batch) => {
+      for (const o of batch) if (!this.#rounds.add(o)) this.metricsRegistry.observationsIgnored.inc();
+    });
+    const tickMs = this.#options.tickMs ?? 1000;
+    this.#ticker = setInterval(() => void this.tick(), tickMs);
+    this.#ticker.unref?.();
+  }
+
+  /** Stops ticking and consuming, and waits for pending incident saves. */
+  async stop(): Promise<void> {
+    if (this.#ticker) clearInterval(this.#ticker);
+    this.#ticker = null;
+    await this.#subscription?.unsubscribe();
+    this.#subscription = null;
+    await this.#chain;
+  }
+
+  /**
+   * Runs a new model (config reload). Incidents stay: open ones are adopted by the new localizer when it
+   * names the same epicenter. Observations keep flowing; the localizer's evidence starts afresh.
+   */
+  async reload(model: HubModel): Promise<void> {
+    const now = this.#clock();
+    await this.#chain;
+    this.#install(model, this.#ledger.open, now);
+    await this.#saveSnapshot(now);
+    this.#emit({
+      type: "config",
+      action: "reloaded",
+      message: `${model.components.length} components, ${model.checks.length} checks`,
+    });
+  }
+
+  /** Tells live subscribers that a new config was refused (the old one keeps running). */
+  rejectConfig(message: string): void {
+    this.metricsRegistry.configReloads.inc({ outcome: "rejected" });
+    this.#emit({ type: "config", action: "rejected", message });
+  }
+
+  get roundMs(): number {
+    return this.#roundMs;
+  }
+
+  components(): ComponentSpec[] {
+    return this.#model.components;
+  }
+
+  checks(): Check[] {
+    return this.#model.checks;
+  }
+
+  vantages(): string[] {
+    return this.#localizerVantages(this.#model);
+  }
+
+  async ingest(observations: Observation[]): Promise<void> {
+    const vantages = new Set(this.vantages());
+    observations.forEach((o, i) => {
+      if (!vantages.has(o.vantage))
+        throw new HubInputError(
+          "E_UNKNOWN_VANTAGE",
+          `unknown vantage "${o.vantage}"; the config declares: ${[...vantages].join(", ") || "none"}`,
+          `observations[${i}].vantage`,
+        );
+      if (o.component !== o.vantage && !this.#graph.index.has(o.component))
+        throw new HubInputError(
+          "E_UNKNOWN_COMPONENT",
+          `unknown component "${o.component}"; is the agent running an older config than the hub?`,
+          `observations[${i}].component`,
+        );
+    });
+    await this.store.insertObservations(observations);
+    const m = this.metricsRegistry;
+    m.observationsIngested.inc(observations.length);
+    for (const o of observations) {
+      m.checksRun.inc({ vantage: o.vantage, status: o.status });
+      let byVantage = this.#latest.get(o.component);
+      if (!byVantage) {
+        byVantage = new Map();
+        this.#latest.set(o.component, byVantage);
+      }
+      const prev = byVantage.get(o.vantage);
+      if (!prev || prev.at <= o.at)
+        byVantage.set(o.vantage, { status: o.status, at: o.at, errorClass: o.errorClass });
+    }
+    try {
+      await this.#bus.publish(observations);
+    } catch (error) {
+      // Committed already: the store has them; only this evaluation misses them.
+      this.#options.onWarning?.(`bus publish failed: ${(error as Error).message}`);
+    }
+  }
+
+  async heartbeat(token: string, at: number): Promise<boolean> {
+    const check = this.#model.checks.find(
+      (c): c is HeartbeatCheck => c.type === "heartbeat" && c.token === token,
+    );
+    if (!check) return false;
+    await this.store.recordHeartbeat(check.id, at);
+    this.#beats.set(check.id, at);
+    return true;
+  }
+
+  whatIf(failed: string[]): WhatIfAnswer {
+    const indices = failed.map((id, i) => {
+      const c = this.#graph.index.get(id);
+      if (c === undefined)
+        throw new HubInputError("E_UNKNOWN_COMPONENT", `unknown component "${id}"`, `failed[${i}]`);
+      return c;
+    });
+    const summary = summarizeImpact(this.#graph, this.#whatIf.run(indices));
+    return {
+      failed: summary.failed,
+      down: summary.down,
+      degraded: summary.degraded,
+      observedHit: summary.entries.filter((e) => e.observed).map((e) => e.id),
+    };
+  }
+
+  async acknowledge(incidentId: string, by: string): Promise<StoredIncident | null> {
+    const now = this.#clock();
+    await this.#chain;
+    const live = this.#ledger.acknowledge(incidentId, by, now);
+    const stored = live
+      ? (await this.store.saveIncident(live), live)
+      : await this.store.acknowledgeIncident(incidentId, by, now);
+    if (stored) this.#emit({ type: "incident", action: "acknowledged", incident: stored });
+    return stored;
+  }
+
+  states(): ComponentState[] {
+    const failing = new Map<string, string>();
+    const affected = new Map<string, string>();
+    for (const inc of this.#ledger.open) {
+      const top = inc.epicenter[0]?.component;
+      if (top && !failing.has(top)) failing.set(top, inc.id);
+      for (const a of inc.affected) if (!affected.has(a)) affected.set(a, inc.id);
+    }
+    const out: ComponentState[] = [];
+    for (const c of this.#model.components) {
+      const byVantage = this.#latest.get(c.id);
+      if (!c.observed && !failing.has(c.id) && !affected.has(c.id)) continue;
+      const observed = [...(byVantage ?? [])]
+        .map(([vantage, l]) => ({ vantage, status: l.status, at: l.at, errorClass: l.errorClass }))
+        .sort((a, b) => (a.vantage < b.vantage ? -1 : 1));
+      const incidentId = failing.get(c.id) ?? affected.get(c.id) ?? null;
+      out.push({
+        component: c.id,
+        observed,
+        belief: failing.has(c.id) ? "failing" : affected.has(c.id) ? "affected" : "up",
+        incidentId,
+      });
+    }
+    return out;
+  }
+
+  subscribe(listener: (event: HubEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async metrics(): Promise<string> {
+    this.metricsRegistry.incidentsOpen.set(this.#ledger.open.length);
+    return this.metricsRegistry.registry.metrics();
+  }
+
+  get openIncidents(): StoredIncident[] {
+    return this.#ledger.open;
+  }
+
+  /** One beat of the hub's clock: heartbeats judged, rounds closed, incidents stored, rollups folded. */
+  async tick(): Promise<void> {
+    const now = this.#clock();
+    await this.#judgeHeartbeats(now);
+    const timer = this.metricsRegistry.localizerSeconds.startTimer();
+    const events: LedgerEvent[] = [];
+    this.#pendingEvents = events;
+    const closed = this.#rounds.tick(now);
+    this.#pendingEvents = null;
+    if (closed > 0) timer();
+    events.push(...this.#ledger.expire(now));
+    if (events.length > 0) this.#record(events);
+    if (closed > 0) this.#emitStates();
+    if (now - this.#lastRollup >= 60_000) {
+      const from = this.#lastRollup - 120_000;
+      this.#lastRollup = now;
+      await this.store
+        .rollup(from, now)
+        .catch((e: Error) => this.#options.onWarning?.(`rollup failed: ${e.message}`));
+    }
+    if (now - this.#lastRetention >= 3_600_000) {
+      this.#lastRetention = now;
+      await this.store
+        .applyRetention(now)
+        .catch((e: Error) => this.#options.onWarning?.(`retention failed: ${e.message}`));
+    }
+    await this.#chain;
+  }
+
+  #pendingEvents: LedgerEvent[] | null = null;
+
+  #install(model: HubModel, open: StoredIncident[], now: number): void {
+    this.#model = model;
+    this.#graph = compileGraph({ components: model.components }, { includeHidden: false });
+    this.#whatIf = new WhatIf(this.#graph);
+    this.#roundMs = this.#options.roundMs ?? defaultRound(model.checks);
+    const vantages = this.#localizerVantages(model);
+    this.#rounds = new LiveRounds(
+      { graph: this.#graph, vantages },
+      {
+        roundMs: this.#roundMs,
+        graceMs: this.#options.graceMs ?? 2000,
+        onEvent: (event) => {
+          const ledgerEvent = this.#ledger.apply(event, this.#clock());
+          this.#pendingEvents?.push(ledgerEvent);
+        },
+      },
+    );
+    this.#ledger.begin(open, now + (this.#options.adoptWithinMs ?? 6 * this.#roundMs));
+  }
+
+  #localizerVantages(model: HubModel): string[] {
+    return model.checks.some((c) => c.type === "heartbeat")
+      ? [...model.vantages, HUB_VANTAGE]
+      : model.vantages;
+  }
+
+  #record(events: LedgerEvent[]): void {
+    for (const e of events) this.metricsRegistry.incidentEvents.inc({ type: e.type });
+    const copies = events.map((e) => ({ type: e.type, incident: structuredClone(e.incident) }));
+    this.#chain = this.#chain.then(async () => {
+      for (const e of copies) {
+        try {
+          await this.store.saveIncident(e.incident);
+        } catch (error) {
+          this.#options.onWarning?.(`could not store incident ${e.incident.id}: ${(error as Error).message}`);
+        }
+        this.#emit({ type: "incident", action: e.type, incident: e.incident });
+        try {
+          await this.#options.onIncident?.(e);
+        } catch (error) {
+          this.#options.onWarning?.(`incident listener failed: ${(error as Error).message}`);
+        }
+      }
+    });
+  }
+
+  /** Heartbeat checks become observations from the hub's own vantage once per round. */
+  async #judgeHeartbeats(now: number): Promise<void> {
+    if (now - this.#lastHeartbeatRound < this.#roundMs) return;
+    this.#lastHeartbeatRound = now;
+    const batch: Observation[] = [];
+    for (const check of this.#model.checks) {
+      if (check.type !== "heartbeat") continue;
+      const last = this.#beats.get(check.id) ?? this.#startedAt;
+      const late = now - last > check.intervalMs + check.graceMs;
+      batch.push({
+        id: `${HUB_VANTAGE}:${check.id}:${now}`,
+        at: now,
+        vantage: HUB_VANTAGE,
+        component: check.component,
+        check: check.id,
+        status: late ? "down" : "up",
+        latencyMs: null,
+        errorClass: late ? "missed" : null,
+        ...(late ? { message: `no beat for ${Math.round((now - last) / 1000)} s` } : {}),
+      });
+    }
+    if (batch.length > 0)
+      await this.ingest(batch).catch((e: Error) => this.#options.onWarning?.(`heartbeats: ${e.message}`));
+  }
+
+  #emit(event: HubEvent): void {
+    for (const l of this.#listeners) {
+      try {
+        l(event);
+      } catch {
+        // A failing subscriber (a closed stream) must not stop the others.
+      }
+    }
+  }
+
+  /** Announces the components whose state changed since the last announcement. */
+  #emitStates(): void {
+    if (this.#listeners.size === 0) return;
+    const changed: ComponentState[] = [];
+    for (const s of this.states()) {
+      const sig = `${s.belief}|${s.incidentId}|${s.observed.map((o) => `${o.vantage}=${o.status}`).join(",")}`;
+      if (this.#stateSignature.get(s.component) === sig) continue;
+      this.#stateSignature.set(s.component, sig);
+      changed.push(s);
+    }
+    if (changed.length > 0) this.#emit({ type: "state", states: changed });
+  }
+
+  async #saveSnapshot(now: number): Promise<void> {
+    const json = JSON.stringify(this.#model.components);
+    const hash = createHash("sha256").update(json).digest("hex").slice(0, 16);
+    await this.store.saveModelSnapshot(hash, this.#model.components, now);
+    await this.store.replaceChecks(
+      this.#model.checks.map((c) => ({
+        id: c.id,
+        component: c.component,
+        type: c.type,
+        spec: c,
+        updatedAt: now,
+      })),
+    );
+  }
+}
+
+/** The most common check interval, clamped to 5 s .. 60 s: one round per check run. */
+export function defaultRound(checks: Check[]): number {
+  const counts = new Map<number, number>();
+  for (const c of checks)
+    if (c.type !== "heartbeat") counts.set(c.intervalMs, (counts.get(c.intervalMs) ?? 0) + 1);
+  let best = 30_000;
+  let most = 0;
+  for (const [interval, n] of counts)
+    if (n > most || (n === most && interval < best)) [best, most] = [interval, n];
+  return Math.min(60_000, Math.max(5_000, best));
+}
