@@ -11,7 +11,7 @@ import { type CliIo, UsageError } from "./io.js";
 import { formatTable } from "./table-format.js";
 
 /** Where the hub keeps its SQLite store unless told otherwise (`--data DIR`). */
-export const DEFAULT_DATA_DIR = "epicenter-data";
+export const DEFAULT_DATA_DIR = "data";
 
 export const tokenHelp = `epicenter token create --role viewer|editor|admin [--name NAME] [--expires 30d] [--data DIR] [--json]
 epicenter token list [--data DIR] [--json]
