@@ -1,0 +1,302 @@
+/**
+ * Runs checks on time, tens of thousands in one process: one timer over a heap of due times (the plan in
+ * schedule-plan.ts), a global concurrency cap plus one per host so a slow or hanging target only ever holds
+ * its own host's slots, a hard timeout per attempt through its AbortSignal, a quick confirmation re-run before
+ * a `down` is reported, and a stop that lets in-flight checks finish until a deadline, then abandons them.
+ */
+import type { Check, CheckContext, CheckResult } from "./check-types.js";
+import { DueHeap } from "./due-heap.js";
+import { HostGate, hostKey } from "./host-gate.js";
+import { assignPhases, dueAt, nextSlot, type Slot, slotAtOrAfter } from "./schedule-plan.js";
+
+/** Runs one check once; resolves with what it found (never rejects) and stops when `ctx.signal` aborts. */
+export type CheckRunner = (check: Check, ctx: CheckContext) => Promise<CheckResult>;
+
+/** One reported run of a check (after confirmation re-runs, if any). Times are the scheduler clock's, ms. */
+export interface ScheduledResult {
+  check: Check;
+  result: CheckResult;
+  /** When the slot was due. */
+  due: number;
+  /** When its first attempt started; lagMs = startedAt − due. */
+  startedAt: number;
+  lagMs: number;
+  finishedAt: number;
+  /** 1, or more when a failure was re-run to confirm it. */
+  attempts: number;
+}
+
+export interface SchedulerOptions {
+  runner: CheckRunner;
+  onResult: (result: ScheduledResult) => void;
+  /** Attempts in flight at once, all hosts together (default 2,000). */
+  concurrency?: number;
+  /** Attempts in flight at once against one host (`host:port`; default 10). */
+  perHost?: number;
+  /** Wait before a confirmation re-run of a failed check (default 1,000 ms). */
+  confirmDelayMs?: number;
+  /** Source address the runner binds. */
+  localAddress?: string;
+  /** After a timeout aborts an attempt, how long the runner has to report before a `timeout` is made up for it (default 250 ms). */
+  abortGraceMs?: number;
+  /** Monotonic clock, epoch-based ms (default performance.timeOrigin + performance.now()). */
+  now?: () => number;
+}
+
+export interface SchedulerStats {
+  checks: number;
+  /** Slots whose first attempt started. */
+  started: number;
+  /** Results reported. */
+  reported: number;
+  /** Slots not run because the check's previous run was still in flight (or waiting for a slot). */
+  skipped: number;
+  /** Slots passed over because the process fell more than an interval behind. */
+  missed: number;
+  /** Confirmation re-runs. */
+  confirmRuns: number;
+  /** Attempts ended by their timeout. */
+  timeouts: number;
+  /** Runs dropped at stop. */
+  abandoned: number;
+  inFlight: number;
+  waiting: number;
+}
+
+interface Entry {
+  check: Check;
+  slot: Slot;
+  host: string;
+  gen: number;
+  running: boolean;
+}
+
+const SHUTDOWN = Symbol("shutdown");
+type Attempt = CheckResult | typeof SHUTDOWN;
+
+export class Scheduler {
+  readonly #o: Required<Omit<SchedulerOptions, "localAddress">> & { localAddress?: string };
+  readonly #entries = new Map<string, Entry>();
+  readonly #heap = new DueHeap();
+  readonly #gate: HostGate;
+  readonly #controllers = new Set<AbortController>();
+  readonly #sleepers = new Set<() => void>();
+  #idle: (() => void)[] = [];
+  #runs = 0;
+  #gen = 0;
+  #t0 = 0;
+  #started = false;
+  #stopping = false;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #timerAt = Number.POSITIVE_INFINITY;
+  readonly #stats = {
+    started: 0,
+    reported: 0,
+    skipped: 0,
+    missed: 0,
+    confirmRuns: 0,
+    timeouts: 0,
+    abandoned: 0,
+  };
+
+  constructor(options: SchedulerOptions) {
+    this.#o = {
+      concurrency: 2000,
+      perHost: 10,
+      confirmDelayMs: 1000,
+      abortGraceMs: 250,
+      now: () => performance.timeOrigin + performance.now(),
+      ...options,
+    };
+    this.#gate = new HostGate(this.#o.concurrency, this.#o.perHost);
+  }
+
+  /** Starts the clock at `t0` (default now): every check is first due within one interval of it. */
+  start(checks: readonly Check[], t0 = this.#o.now()): void {
+    if (this.#started) throw new Error("the scheduler is already started");
+    this.#started = true;
+    this.#t0 = t0;
+    this.setChecks(checks);
+  }
+
+  /** Replaces the check set (a config reload): unchanged checks keep their phase and their run in flight. */
+  setChecks(checks: readonly Check[]): void {
+    const kept = new Map([...this.#entries].map(([id, e]) => [id, e.slot]));
+    const byId = new Map(checks.map((c) => [c.id, c]));
+    const now = this.#o.now();
+    const next = new Map<string, Entry>();
+    for (const slot of assignPhases(checks, kept)) {
+      const check = byId.get(slot.id)!;
+      const old = this.#entries.get(slot.id);
+      const moved = !old || old.slot.phaseMs !== slot.phaseMs || old.slot.intervalMs !== slot.intervalMs;
+      const entry = old ?? { check, slot, host: "", gen: 0, running: false };
+      Object.assign(entry, { check, slot, host: hostKey(check) });
+      next.set(slot.id, entry);
+      if (moved && this.#started && !this.#stopping) {
+        entry.gen = ++this.#gen;
+        const k = slotAtOrAfter(this.#t0, slot, now);
+        this.#heap.push({ due: dueAt(this.#t0, slot, k), id: slot.id, gen: entry.gen, k });
+      }
+    }
+    // Entries left out are dropped; their heap entries become stale and are skipped when popped.
+    this.#entries.clear();
+    for (const [id, e] of next) this.#entries.set(id, e);
+    this.#arm();
+  }
+
+  stats(): SchedulerStats {
+    return {
+      checks: this.#entries.size,
+      ...this.#stats,
+      inFlight: this.#controllers.size,
+      waiting: this.#gate.waiting,
+    };
+  }
+
+  /**
+   * Stops scheduling; runs in flight may finish (and are reported) until `deadlineMs` from now, then they are
+   * aborted and dropped, as are runs waiting for a slot or for their confirmation re-run. Resolves when none is left.
+   */
+  async stop(deadlineMs: number): Promise<SchedulerStats> {
+    this.#stopping = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#heap.clear();
+    this.#gate.close();
+    for (const wake of this.#sleepers) wake();
+    if (this.#runs > 0) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const deadline = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, Math.max(0, deadlineMs));
+      });
+      await Promise.race([this.#whenIdle(), deadline]);
+      clearTimeout(timer);
+      for (const controller of this.#controllers) controller.abort(SHUTDOWN);
+      await this.#whenIdle();
+    }
+    return this.stats();
+  }
+
+  #whenIdle(): Promise<void> {
+    if (this.#runs === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  #arm(): void {
+    const top = this.#heap.peek();
+    if (!top || this.#stopping || (this.#timer && this.#timerAt <= top.due)) return;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timerAt = top.due;
+    this.#timer = setTimeout(() => this.#tick(), Math.max(0, top.due - this.#o.now()));
+  }
+
+  #tick(): void {
+    this.#timer = null;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+    const now = this.#o.now();
+    for (let top = this.#heap.peek(); top && top.due <= now + 1; top = this.#heap.peek()) {
+      this.#heap.pop();
+      const entry = this.#entries.get(top.id);
+      if (!entry || entry.gen !== top.gen) continue;
+      const { k, missed } = nextSlot(this.#t0, entry.slot, top.k, now);
+      this.#stats.missed += missed;
+      this.#heap.push({ due: dueAt(this.#t0, entry.slot, k), id: top.id, gen: entry.gen, k });
+      if (entry.running) this.#stats.skipped++;
+      else void this.#runSlot(entry, top.due);
+    }
+    this.#arm();
+  }
+
+  /** One slot of one check: attempts until it is not down or its confirmations are used up, then reports. */
+  async #runSlot(entry: Entry, due: number): Promise<void> {
+    entry.running = true;
+    this.#runs++;
+    try {
+      const check = entry.check;
+      let startedAt = 0;
+      for (let attempt = 1; ; attempt++) {
+        const host = entry.host;
+        if (!this.#gate.tryAcquire(host) && !(await this.#gate.acquire(host))) return this.#abandon();
+        if (attempt === 1) {
+          startedAt = this.#o.now();
+          this.#stats.started++;
+        } else this.#stats.confirmRuns++;
+        let result: Attempt;
+        try {
+          result = await this.#attempt(check);
+        } finally {
+          this.#gate.release(host);
+        }
+        if (result === SHUTDOWN) return this.#abandon();
+        if (result.status !== "down" || attempt > check.confirm) {
+          const finishedAt = this.#o.now();
+          this.#stats.reported++;
+          const lagMs = startedAt - due;
+          this.#o.onResult({ check, result, due, startedAt, lagMs, finishedAt, attempts: attempt });
+          return;
+        }
+        await this.#sleep(this.#o.confirmDelayMs);
+        if (this.#stopping) return this.#abandon();
+      }
+    } finally {
+      entry.running = false;
+      if (--this.#runs === 0) for (const resolve of this.#idle.splice(0)) resolve();
+    }
+  }
+
+  #abandon(): void {
+    this.#stats.abandoned++;
+  }
+
+  /** One attempt under a hard timeout: a runner that ignores its signal is given abortGraceMs, then left. */
+  #attempt(check: Check): Promise<Attempt> {
+    const controller = new AbortController();
+    this.#controllers.add(controller);
+    const begin = this.#o.now();
+    return new Promise<Attempt>((resolve) => {
+      let grace: ReturnType<typeof setTimeout> | undefined;
+      const finish = (value: Attempt) => {
+        clearTimeout(timer);
+        clearTimeout(grace);
+        if (!this.#controllers.delete(controller)) return;
+        resolve(controller.signal.reason === SHUTDOWN ? SHUTDOWN : value);
+      };
+      const timer = setTimeout(() => {
+        this.#stats.timeouts++;
+        controller.abort(new DOMException(`check timed out after ${check.timeoutMs} ms`, "TimeoutError"));
+        grace = setTimeout(() => finish(timeoutResult(check, this.#o.now() - begin)), this.#o.abortGraceMs);
+      }, check.timeoutMs);
+      controller.signal.addEventListener("abort", () => {
+        if (controller.signal.reason === SHUTDOWN) finish(SHUTDOWN);
+      });
+      const ctx: CheckContext = { signal: controller.signal };
+      if (this.#o.localAddress) ctx.localAddress = this.#o.localAddress;
+      this.#o
+        .runner(check, ctx)
+        .then(finish, (error: unknown) => finish(runnerFailure(error, this.#o.now() - begin)));
+    });
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.#sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.#sleepers.add(wake);
+    });
+  }
+}
+
+function timeoutResult(check: Check, elapsed: number): CheckResult {
+  const message = `no answer within ${check.timeoutMs} ms`;
+  return { status: "down", errorClass: "timeout", latencyMs: elapsed, phases: { total: elapsed }, message };
+}
+
+/** A runner must not reject; if one does, the check is reported down with the reason rather than lost. */
+function runnerFailure(error: unknown, elapsed: number): CheckResult {
+  const message = `runner failed: ${error instanceof Error ? error.message : String(error)}`;
+  return { status: "down", errorClass: "protocol", latencyMs: elapsed, phases: { total: elapsed }, message };
+}
