@@ -116,6 +116,13 @@ export function runStoreContract(name: string, newStore: () => Promise<Store>): 
         expect(await ids({ component: "nobody" })).toEqual([]);
       });
 
+      it("orders ids by their bytes on every engine, whatever the database's locale", async () => {
+        const ids = ["b", "B", "a", "A", "é", "_"];
+        await store.insertObservations(ids.map((id, i) => observation(i, { id, at: T0 })));
+        const read = (await store.queryObservations({})).map((o) => o.id);
+        expect(read).toEqual([...ids].sort().reverse());
+      });
+
       it("returns at most 1,000 by default", async () => {
         await store.insertObservations(Array.from({ length: 1_005 }, (_, i) => observation(i)));
         expect((await store.queryObservations({})).length).toBe(1_000);

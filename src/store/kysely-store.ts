@@ -23,7 +23,7 @@ import type { StoreDialect } from "./store-dialect.js";
 import { StoreError } from "./store-errors.js";
 import { HOUR, MINUTE, rollupHours, rollupMinutes } from "./store-rollups.js";
 import * as rows from "./store-rows.js";
-import { ROLLUP_TABLES, type StoreDatabase } from "./store-tables.js";
+import { type ObservationsTable, ROLLUP_TABLES, type StoreDatabase } from "./store-tables.js";
 
 /** Default page sizes: observations and rollups as store.ts says, the rest small enough for one screen. */
 const DEFAULT_LIMIT = 1_000;
@@ -61,19 +61,25 @@ export class KyselyStore implements Store {
     this.#dialect = options.dialect;
   }
 
-  /** One transaction, multi-row inserts of as many rows as the parameter limit allows; duplicates skipped. */
+  /**
+   * Multi-row inserts of as many rows as the parameter limit allows, all in one transaction (a batch that
+   * fits one statement needs no BEGIN/COMMIT: a statement is atomic, and that saves two round trips).
+   * Ids already stored are skipped, so a redelivered batch is harmless.
+   */
   async insertObservations(batch: Observation[]): Promise<void> {
-    if (batch.length === 0) return;
-    const all = batch.map(rows.observationRow);
-    await this.#db.transaction().execute(async (trx) => {
-      for (const part of chunks(all, 9, this.#dialect.maxParameters)) {
-        await trx
-          .insertInto("observations")
-          .values(part)
-          .onConflict((oc) => oc.column("id").doNothing())
-          .execute();
-      }
-    });
+    const parts = chunks(batch.map(rows.observationRow), 9, this.#dialect.maxParameters);
+    const insert = (db: Kysely<StoreDatabase>, part: ObservationsTable[]) =>
+      db
+        .insertInto("observations")
+        .values(part)
+        .onConflict((oc) => oc.column("id").doNothing())
+        .execute();
+    if (parts.length === 1) await insert(this.#db, parts[0]!);
+    else if (parts.length > 1) {
+      await this.#db.transaction().execute(async (trx) => {
+        for (const part of parts) await insert(trx, part);
+      });
+    }
   }
 
   /** Newest first (ties by id, descending), at most `limit` (default 1,000). */

@@ -15,16 +15,18 @@ type AnyDb = Kysely<any>;
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
   /** `WITHOUT ROWID` where the engine clusters by key; nothing elsewhere. */
   const clustered = dialect.clusteredKeys ? sql`without rowid` : sql``;
+  /** The type of identifier columns: text, in the dialect's identifier collation. */
+  const id = dialect.idCollation ? sql`text collate ${sql.id(dialect.idCollation)}` : sql`text`;
   return {
     "0001-initial": {
       async up(db: AnyDb) {
         await db.schema
           .createTable("observations")
-          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("id", id, (c) => c.primaryKey())
           .addColumn("at", "bigint", (c) => c.notNull())
-          .addColumn("vantage", "text", (c) => c.notNull())
-          .addColumn("component", "text", (c) => c.notNull())
-          .addColumn("check_id", "text", (c) => c.notNull())
+          .addColumn("vantage", id, (c) => c.notNull())
+          .addColumn("component", id, (c) => c.notNull())
+          .addColumn("check_id", id, (c) => c.notNull())
           .addColumn("status", "text", (c) => c.notNull())
           .addColumn("latency_ms", "double precision")
           .addColumn("error_class", "text")
@@ -41,8 +43,8 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
         for (const table of ["rollups_1m", "rollups_1h"]) {
           await db.schema
             .createTable(table)
-            .addColumn("component", "text", (c) => c.notNull())
-            .addColumn("vantage", "text", (c) => c.notNull())
+            .addColumn("component", id, (c) => c.notNull())
+            .addColumn("vantage", id, (c) => c.notNull())
             .addColumn("bucket", "bigint", (c) => c.notNull())
             .addColumn("up", "integer", (c) => c.notNull())
             .addColumn("degraded", "integer", (c) => c.notNull())
@@ -58,15 +60,15 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
         await db.schema
           .createTable("model_snapshots")
           .addColumn("seq", dialect.serialType, (c) => c.primaryKey())
-          .addColumn("hash", "text", (c) => c.notNull())
+          .addColumn("hash", id, (c) => c.notNull())
           .addColumn("model", "text", (c) => c.notNull())
           .addColumn("at", "bigint", (c) => c.notNull())
           .execute();
 
         await db.schema
           .createTable("checks")
-          .addColumn("id", "text", (c) => c.primaryKey())
-          .addColumn("component", "text", (c) => c.notNull())
+          .addColumn("id", id, (c) => c.primaryKey())
+          .addColumn("component", id, (c) => c.notNull())
           .addColumn("type", "text", (c) => c.notNull())
           .addColumn("spec", "text", (c) => c.notNull())
           .addColumn("updated_at", "bigint", (c) => c.notNull())
@@ -74,7 +76,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
 
         await db.schema
           .createTable("incidents")
-          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("id", id, (c) => c.primaryKey())
           .addColumn("opened_at", "bigint", (c) => c.notNull())
           .addColumn("resolved_at", "bigint")
           .addColumn("epicenter", "text", (c) => c.notNull())
@@ -89,9 +91,9 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
 
         await db.schema
           .createTable("deliveries")
-          .addColumn("id", "text", (c) => c.primaryKey())
-          .addColumn("incident_id", "text", (c) => c.notNull())
-          .addColumn("channel", "text", (c) => c.notNull())
+          .addColumn("id", id, (c) => c.primaryKey())
+          .addColumn("incident_id", id, (c) => c.notNull())
+          .addColumn("channel", id, (c) => c.notNull())
           .addColumn("event", "text", (c) => c.notNull())
           .addColumn("at", "bigint", (c) => c.notNull())
           .addColumn("attempt", "integer", (c) => c.notNull())
@@ -107,8 +109,8 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
 
         await db.schema
           .createTable("alert_states")
-          .addColumn("incident_id", "text", (c) => c.notNull())
-          .addColumn("channel", "text", (c) => c.notNull())
+          .addColumn("incident_id", id, (c) => c.notNull())
+          .addColumn("channel", id, (c) => c.notNull())
           .addColumn("delivered", "text", (c) => c.notNull())
           .addColumn("digest", "text", (c) => c.notNull())
           .addColumn("at", "bigint", (c) => c.notNull())
@@ -118,10 +120,10 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
 
         await db.schema
           .createTable("tokens")
-          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("id", id, (c) => c.primaryKey())
           .addColumn("name", "text", (c) => c.notNull())
           .addColumn("role", "text", (c) => c.notNull())
-          .addColumn("hash", "text", (c) => c.notNull().unique())
+          .addColumn("hash", id, (c) => c.notNull().unique())
           .addColumn("created_at", "bigint", (c) => c.notNull())
           .addColumn("expires_at", "bigint")
           .addColumn("revoked_at", "bigint")
@@ -129,7 +131,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
 
         await db.schema
           .createTable("heartbeats")
-          .addColumn("check_id", "text", (c) => c.primaryKey())
+          .addColumn("check_id", id, (c) => c.primaryKey())
           .addColumn("at", "bigint", (c) => c.notNull())
           .execute();
       },

@@ -18,6 +18,7 @@ export const POSTGRES_DIALECT: StoreDialect = {
   maxParameters: 65_535,
   serialType: "bigserial",
   clusteredKeys: false,
+  idCollation: "C",
 };
 
 export interface PostgresStoreOptions {

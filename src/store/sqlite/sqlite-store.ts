@@ -23,6 +23,7 @@ export const SQLITE_DIALECT: StoreDialect = {
   maxParameters: 32_766,
   serialType: "integer",
   clusteredKeys: true,
+  idCollation: null,
 };
 
 export interface SqliteStoreOptions {
