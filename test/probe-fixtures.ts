@@ -10,6 +10,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import dns2 from "dns2";
 
+/** The fields every check shares, for tests that build checks by hand. */
+export function checkBase(component = "acme/api") {
+  return { id: `${component}#1`, component, intervalMs: 30_000, timeoutMs: 5_000, vantages: [], confirm: 0 };
+}
+
+/** A context with a fresh signal and the given extras. */
+export function probeCtx<T extends object>(extra?: T): { signal: AbortSignal } & T {
+  return { signal: new AbortController().signal, ...(extra as T) };
+}
+
 export interface KeyPair {
   key: string;
   cert: string;
@@ -92,14 +102,23 @@ export function makePki(): TestPki {
   };
 }
 
-/** Starts listening on 127.0.0.1, port chosen by the system; returns the port. */
+const connections = new WeakMap<net.Server, Set<net.Socket>>();
+
+/** Starts listening on 127.0.0.1, port chosen by the system; returns the port. Connections are tracked for close. */
 export async function listen(server: net.Server): Promise<number> {
+  const open = new Set<net.Socket>();
+  connections.set(server, open);
+  server.on("connection", (socket: net.Socket) => {
+    open.add(socket);
+    socket.on("close", () => open.delete(socket));
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return (server.address() as AddressInfo).port;
 }
 
+/** Closes a server and every connection still open on it (test servers do not read what they do not need). */
 export function close(server: net.Server): Promise<void> {
-  (server as http.Server).closeAllConnections?.();
+  for (const socket of connections.get(server) ?? []) socket.destroy();
   return new Promise((resolve) => server.close(() => resolve()));
 }
 

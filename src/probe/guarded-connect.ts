@@ -174,7 +174,9 @@ export function upgradeTls(socket: net.Socket, options: TlsOptions): Promise<tls
     });
     const fail = (error: Error) => {
       options.signal?.removeEventListener("abort", onAbort);
+      // Destroying the TLS wrapper does not always close the socket under it; close both.
       secure.destroy();
+      socket.destroy();
       reject(error);
     };
     const onAbort = () => fail(abortError("tls"));

@@ -7,6 +7,7 @@ import type { ErrorClass } from "../model/observation.js";
 import type { CheckResult, HttpCheck, Phases } from "./check-types.js";
 import { agentFor, type RequestTrace, traced } from "./http-agent.js";
 import { classifyError, ProbeError } from "./probe-errors.js";
+import { startTimer } from "./result-timer.js";
 import type { ProbeContext } from "./run-check.js";
 
 /** Bodies are read for assertions up to this size; the rest is not downloaded. */
@@ -100,20 +101,9 @@ export async function guardedFetch(
 
 /** Runs an http check; never throws. */
 export async function runHttpCheck(check: HttpCheck, ctx: ProbeContext): Promise<CheckResult> {
-  const started = performance.now();
-  const phases: Phases = { total: 0 };
+  const { phases, done } = startTimer();
   const needsBody =
     check.bodyContains !== undefined || check.bodyRegex !== undefined || check.jsonPath !== undefined;
-  const done = (
-    status: CheckResult["status"],
-    errorClass: ErrorClass | null,
-    message?: string,
-  ): CheckResult => {
-    phases.total = performance.now() - started;
-    const result: CheckResult = { status, errorClass, latencyMs: phases.total, phases };
-    if (message) result.message = message;
-    return result;
-  };
   let response: HttpResponse;
   try {
     response = await guardedFetch(check, ctx, phases, needsBody);

@@ -3,10 +3,14 @@
  * throws; every failure, a refused target included, becomes a result with an error class.
  */
 import type { Check, CheckContext, CheckResult } from "./check-types.js";
+import { runDnsCheck } from "./dns-check.js";
 import type { HostResolver } from "./guarded-connect.js";
 import { runHttpCheck } from "./http-check.js";
 import { classifyError } from "./probe-errors.js";
+import { runStatuspageCheck } from "./statuspage-check.js";
 import type { ProbePolicy } from "./target-guard.js";
+import { runTcpCheck } from "./tcp-check.js";
+import { runTlsCheck } from "./tls-check.js";
 
 /** What runners get: the deadline and source address, the probe policy, and (tests, custom setups) a resolver. */
 export interface ProbeContext extends CheckContext {
@@ -28,8 +32,20 @@ export async function runCheck(check: Check, ctx: ProbeContext): Promise<CheckRe
     switch (check.type) {
       case "http":
         return await runHttpCheck(check, inner);
-      default:
-        return failure(started, "protocol", `${check.type} checks are not run by probes`);
+      case "tcp":
+        return await runTcpCheck(check, inner);
+      case "dns":
+        return await runDnsCheck(check, inner);
+      case "tls":
+        return await runTlsCheck(check, inner);
+      case "statuspage":
+        return await runStatuspageCheck(check, inner);
+      case "heartbeat":
+        return failure(
+          started,
+          "protocol",
+          "heartbeat checks are judged by the hub (heartbeatStatus), not run",
+        );
     }
   } catch (error) {
     // Runners classify their own failures; this is the net under them.

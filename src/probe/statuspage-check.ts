@@ -1,0 +1,188 @@
+/**
+ * The statuspage runner: a vendor's own status, from an Atlassian Statuspage v2 summary
+ * (`/api/v2/summary.json`) or an RSS/Atom incident feed, mapped onto our components.
+ *
+ * Official pages lag and can be down themselves, so their absence is not evidence: a failed fetch yields
+ * `components: []` (no statuses at all), status `up` with the fetch's error class, and a message saying no
+ * evidence was gathered. Consumers publish `components`, never the top-level status, for these checks.
+ */
+import type { Status } from "../model/model-types.js";
+import type { CheckResult, StatuspageCheck } from "./check-types.js";
+import { guardedFetch } from "./http-check.js";
+import { classifyError } from "./probe-errors.js";
+import { startTimer } from "./result-timer.js";
+import type { ProbeContext } from "./run-check.js";
+
+/** Feed incidents older than this (last update) no longer count, resolved or not. */
+export const RECENT_INCIDENT_MS = 24 * 3600_000;
+
+const VENDOR_STATUS: Record<string, Status> = {
+  operational: "up",
+  degraded_performance: "degraded",
+  partial_outage: "degraded",
+  major_outage: "down",
+  under_maintenance: "degraded",
+};
+const INDICATOR: Record<string, Status> = {
+  none: "up",
+  minor: "degraded",
+  major: "degraded",
+  critical: "down",
+};
+const RANK: Record<Status, number> = { up: 0, degraded: 1, down: 2 };
+
+type Mapped = { component: string; status: Status }[];
+
+/** Runs a statuspage check; never throws. */
+export async function runStatuspageCheck(check: StatuspageCheck, ctx: ProbeContext): Promise<CheckResult> {
+  const { phases, done } = startTimer();
+  let body: string;
+  try {
+    const response = await guardedFetch(
+      {
+        url: check.url,
+        method: "GET",
+        headers: { accept: "application/json, application/atom+xml, application/rss+xml" },
+        followRedirects: true,
+        maxRedirects: 5,
+        tlsVerify: true,
+      },
+      ctx,
+      phases,
+    );
+    if (response.status < 200 || response.status > 299) throw new Error(`HTTP ${response.status}`);
+    body = response.body;
+  } catch (error) {
+    const { errorClass, message } = classifyError(error, "exchange");
+    return noEvidence(done("up", errorClass, `status page unavailable (${message}): no evidence either way`));
+  }
+  let judged: { components: Mapped; notes: string[] };
+  try {
+    judged =
+      check.format === "statuspage"
+        ? fromSummary(check, JSON.parse(body) as Summary)
+        : fromFeed(check, body, Date.now());
+  } catch (error) {
+    const why = (error as Error).message;
+    return noEvidence(done("up", "protocol", `status page unreadable (${why}): no evidence either way`));
+  }
+  const worst = judged.components.reduce<Status>((w, c) => (RANK[c.status] > RANK[w] ? c.status : w), "up");
+  const result = done(
+    worst,
+    worst === "up" ? null : "reported",
+    judged.notes.join("; ") || "all mapped components operational",
+  );
+  result.components = judged.components;
+  return result;
+}
+
+/** A result that says nothing about any component: the page could not be used. */
+function noEvidence(result: CheckResult): CheckResult {
+  result.components = [];
+  return result;
+}
+
+interface Summary {
+  status?: { indicator?: string; description?: string };
+  components?: { id?: string; name?: string; status?: string }[];
+}
+
+/** Statuspage v2 summary: each mapped vendor component's status; with no mapping, the page's indicator. */
+export function fromSummary(
+  check: StatuspageCheck,
+  summary: Summary,
+): { components: Mapped; notes: string[] } {
+  if (typeof summary !== "object" || summary === null || !Array.isArray(summary.components))
+    throw new Error("not a Statuspage v2 summary (no components array)");
+  const notes: string[] = [];
+  const entries = Object.entries(check.components);
+  if (entries.length === 0) {
+    const indicator = summary.status?.indicator ?? "none";
+    const status = INDICATOR[indicator] ?? "degraded";
+    if (status !== "up") notes.push(`page says: ${summary.status?.description ?? indicator}`);
+    return { components: [{ component: check.component, status }], notes };
+  }
+  const components: Mapped = [];
+  for (const [vendor, ours] of entries) {
+    const found = summary.components.find(
+      (c) => c.id === vendor || c.name?.trim().toLowerCase() === vendor.trim().toLowerCase(),
+    );
+    if (!found) {
+      notes.push(`"${vendor}" is not on the page`);
+      continue;
+    }
+    const status = VENDOR_STATUS[found.status ?? ""] ?? "degraded";
+    if (status !== "up") notes.push(`${vendor}: ${found.status}`);
+    components.push({ component: ours, status });
+  }
+  return { components, notes };
+}
+
+interface FeedEntry {
+  title: string;
+  text: string;
+  updated: number;
+}
+
+/**
+ * RSS/Atom incident feed: an incident updated within RECENT_INCIDENT_MS whose latest update is not
+ * "Resolved"/"Completed"/"Postmortem" degrades the mapped components it names (all of them, or the
+ * check's own component, when it names none or the mapping is empty).
+ */
+export function fromFeed(
+  check: StatuspageCheck,
+  xml: string,
+  now: number,
+): { components: Mapped; notes: string[] } {
+  const entries = parseFeed(xml);
+  const mapping = Object.entries(check.components);
+  const targets = mapping.length > 0 ? mapping : [[check.component, check.component] as [string, string]];
+  const status = new Map<string, Status>(targets.map(([, ours]) => [ours, "up"]));
+  const notes: string[] = [];
+  for (const entry of entries) {
+    if (!(now - entry.updated <= RECENT_INCIDENT_MS) || isResolved(entry.text, entry.title)) continue;
+    const text = `${entry.title} ${entry.text}`.toLowerCase();
+    const named = mapping.filter(([vendor]) => text.includes(vendor.toLowerCase()));
+    for (const [, ours] of named.length > 0 ? named : targets) status.set(ours, "degraded");
+    notes.push(`open incident: ${entry.title}`);
+  }
+  return { components: [...status].map(([component, s]) => ({ component, status: s })), notes };
+}
+
+function isResolved(text: string, title: string): boolean {
+  const latest = /<strong>\s*([^<]+?)\s*<\/strong>/i.exec(text)?.[1];
+  const subject = latest ?? title;
+  return /\b(resolved|completed|postmortem)\b/i.test(subject);
+}
+
+/** Atom `<entry>` or RSS `<item>` elements, with title, HTML text (entities decoded) and last-update time. */
+export function parseFeed(xml: string): FeedEntry[] {
+  const blocks = [...xml.matchAll(/<(entry|item)\b[^>]*>([\s\S]*?)<\/\1>/gi)].map((m) => m[2]!);
+  if (blocks.length === 0 && !/<(feed|rss|channel)\b/i.test(xml)) throw new Error("not an RSS or Atom feed");
+  return blocks.map((block) => {
+    const field = (...names: string[]) => {
+      for (const name of names) {
+        const m = new RegExp(`<${name}\\b[^>]*>([\\s\\S]*?)</${name}>`, "i").exec(block);
+        if (m) return decode(m[1]!);
+      }
+      return "";
+    };
+    const when = Date.parse(field("updated", "published", "pubDate", "dc:date"));
+    return {
+      title: field("title").trim(),
+      text: field("content", "description", "summary"),
+      updated: Number.isNaN(when) ? 0 : when,
+    };
+  });
+}
+
+function decode(text: string): string {
+  const cdata = /^\s*<!\[CDATA\[([\s\S]*)\]\]>\s*$/.exec(text);
+  if (cdata) return cdata[1]!;
+  return text
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;|&apos;/g, "'")
+    .replace(/&amp;/g, "&");
+}
