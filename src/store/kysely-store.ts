@@ -2,7 +2,7 @@
  * The Store written once against Kysely; the engine folders only open a connection and fill in a
  * StoreDialect. Every multi-statement write runs in one transaction, so it is all there or not at all.
  */
-import type { Kysely } from "kysely";
+import { CompiledQuery, type Kysely } from "kysely";
 import type { Observation } from "../model/observation.js";
 import type {
   AlertState,
@@ -23,7 +23,7 @@ import type { StoreDialect } from "./store-dialect.js";
 import { StoreError } from "./store-errors.js";
 import { HOUR, MINUTE, rollupHours, rollupMinutes } from "./store-rollups.js";
 import * as rows from "./store-rows.js";
-import { type ObservationsTable, ROLLUP_TABLES, type StoreDatabase } from "./store-tables.js";
+import { OBSERVATION_COLUMNS, ROLLUP_TABLES, type StoreDatabase } from "./store-tables.js";
 
 /** Default page sizes: observations and rollups as store.ts says, the rest small enough for one screen. */
 const DEFAULT_LIMIT = 1_000;
@@ -53,6 +53,8 @@ export class KyselyStore implements Store {
   readonly capabilities: StoreCapabilities;
   readonly #db: Kysely<StoreDatabase>;
   readonly #dialect: StoreDialect;
+  /** INSERT text by row count (a few counts: full chunks and the last, shorter one), to skip recompiling. */
+  readonly #insertSql = new Map<number, string>();
 
   constructor(db: Kysely<StoreDatabase>, options: KyselyStoreOptions) {
     this.#db = db;
@@ -67,19 +69,38 @@ export class KyselyStore implements Store {
    * Ids already stored are skipped, so a redelivered batch is harmless.
    */
   async insertObservations(batch: Observation[]): Promise<void> {
-    const parts = chunks(batch.map(rows.observationRow), 9, this.#dialect.maxParameters);
-    const insert = (db: Kysely<StoreDatabase>, part: ObservationsTable[]) =>
-      db
-        .insertInto("observations")
-        .values(part)
-        .onConflict((oc) => oc.column("id").doNothing())
-        .execute();
-    if (parts.length === 1) await insert(this.#db, parts[0]!);
+    const parts = chunks(batch, OBSERVATION_COLUMNS.length, this.#dialect.maxParameters);
+    if (parts.length === 1) await this.#insert(this.#db, parts[0]!);
     else if (parts.length > 1) {
       await this.#db.transaction().execute(async (trx) => {
-        for (const part of parts) await insert(trx, part);
+        for (const part of parts) await this.#insert(trx, part);
       });
     }
+  }
+
+  /** One INSERT of `part`; its SQL text, which depends only on the row count, is compiled once per count. */
+  async #insert(db: Kysely<StoreDatabase>, part: Observation[]): Promise<void> {
+    const parameters: unknown[] = [];
+    for (const o of part) {
+      const row = rows.observationRow(o);
+      for (const column of OBSERVATION_COLUMNS) parameters.push(row[column]);
+    }
+    let text = this.#insertSql.get(part.length);
+    if (text === undefined) {
+      const compiled = db
+        .insertInto("observations")
+        .values(part.map(rows.observationRow))
+        .onConflict((oc) => oc.column("id").doNothing())
+        .compile();
+      // Kysely binds row after row, column after column in the rows' key order: check it once per count.
+      if (compiled.parameters.some((p, i) => p !== parameters[i])) {
+        throw new Error("insertObservations: Kysely bound parameters in an unexpected order");
+      }
+      text = compiled.sql;
+      if (this.#insertSql.size >= 8) this.#insertSql.delete(this.#insertSql.keys().next().value!);
+      this.#insertSql.set(part.length, text);
+    }
+    await db.executeQuery(CompiledQuery.raw(text, parameters));
   }
 
   /** Newest first (ties by id, descending), at most `limit` (default 1,000). */

@@ -109,5 +109,18 @@ export interface StoreDatabase {
   heartbeats: HeartbeatsTable;
 }
 
+/** The columns of `observations`, in the order `observationRow` gives them. */
+export const OBSERVATION_COLUMNS = [
+  "id",
+  "at",
+  "vantage",
+  "component",
+  "check_id",
+  "status",
+  "latency_ms",
+  "error_class",
+  "message",
+] as const satisfies readonly (keyof ObservationsTable)[];
+
 /** The rollup tables by resolution. */
 export const ROLLUP_TABLES = { "1m": "rollups_1m", "1h": "rollups_1h" } as const;

@@ -44,6 +44,9 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     sqlite.pragma(`synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
     // A second process opening the same file waits for a lock instead of failing at once.
     sqlite.pragma("busy_timeout = 5000");
+    // 64 MiB of page cache (the default is 2 MiB): the latest index page of each of thousands of series stays
+    // in memory between batches instead of being read back for every one.
+    sqlite.pragma("cache_size = -65536");
   } catch (error) {
     throw new StoreError(
       "E_STORE_OPEN",
