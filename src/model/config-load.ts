@@ -1,20 +1,31 @@
 /** Loads epicenter.yaml: the user's components merged over the built-in catalog. */
 import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import * as z from "zod";
 import { catalogComponents } from "../catalog/catalog-data.js";
 import { type ChannelConfig, notificationsSchema } from "../notify/channel-schema.js";
+import { checkChecks, checkInputSchema, normaliseCheck, probesSchema } from "../probe/check-schema.js";
+import type { Check } from "../probe/check-types.js";
+import type { ProbePolicy } from "../probe/target-guard.js";
 import { componentSchema, idSchema, normaliseComponent } from "./component-schema.js";
 import { checkModel } from "./model-check.js";
-import { SourceError } from "./model-errors.js";
+import { SourceError, type SourceIssue } from "./model-errors.js";
 import type { ComponentSpec, Model } from "./model-types.js";
 import { parseYamlSource, throwIfAny, type YamlSource, zodIssues } from "./yaml-source.js";
+
+/** A component in epicenter.yaml: the shared syntax plus how it is checked (scenarios have no checks). */
+export const configComponentSchema = componentSchema.extend({
+  checks: z.array(checkInputSchema).optional(),
+});
 
 export const configSchema = z.strictObject({
   version: z.literal(1).optional(),
   /** Include the built-in catalog of providers (default true). */
   catalog: z.boolean().optional(),
   vantages: z.array(idSchema).optional(),
-  components: z.array(componentSchema).default([]),
+  components: z.array(configComponentSchema).default([]),
+  /** Where probes may connect (src/probe/target-guard.ts) and which extra CAs they trust. */
+  probes: probesSchema.optional(),
   /** Where incident notifications go (src/notify/channel-schema.ts). */
   notifications: notificationsSchema.optional(),
 });
@@ -27,6 +38,10 @@ export interface Config {
   userComponents: number;
   /** Notification channels, secrets resolved from `${ENV_VAR}` references. */
   notifications: ChannelConfig[];
+  /** Every component's checks, in file order, ids `<component>#<n>` unless named. */
+  checks: Check[];
+  /** The target guard's policy; anchors read (PEM text). */
+  probes: ProbePolicy;
 }
 
 export function loadConfigFile(file: string): Config {
@@ -50,7 +65,12 @@ export function parseConfig(file: string, text: string): Config {
 export function configFromSource(source: YamlSource): Config {
   const parsed = configSchema.safeParse(source.value ?? {});
   if (!parsed.success) throw new SourceError(zodIssues(source, parsed.error.issues));
-  const user = parsed.data.components.map(normaliseComponent);
+  const user = parsed.data.components.map((input) => {
+    const spec = normaliseComponent(input);
+    // A component with checks is observed unless the file says otherwise.
+    if (input.observed === undefined && (input.checks?.length ?? 0) > 0) spec.observed = true;
+    return spec;
+  });
   const components = mergeCatalog(user, parsed.data.catalog ?? true);
   throwIfAny(
     checkModel(components, parsed.data.vantages ?? []).map((p) => {
@@ -59,13 +79,53 @@ export function configFromSource(source: YamlSource): Config {
       return { file: source.file, line: 0, path: `catalog ${components[i]!.id}`, message: p.message };
     }),
   );
+  const where: (string | number)[][] = [];
+  const checks = parsed.data.components.flatMap((c, i) =>
+    (c.checks ?? []).map((input, j) => {
+      where.push(["components", i, "checks", j]);
+      return normaliseCheck(c.id, input, j + 1);
+    }),
+  );
+  const ids = new Set(components.map((c) => c.id));
+  throwIfAny(
+    checkChecks(checks, ids, parsed.data.vantages ?? []).map((p) =>
+      source.issue([...where[p.check]!, ...p.path], p.message),
+    ),
+  );
   return {
     file: source.file,
     vantages: parsed.data.vantages ?? [],
     model: { components },
     userComponents: user.length,
     notifications: parsed.data.notifications ?? [],
+    checks,
+    probes: probePolicy(source, parsed.data.probes ?? {}),
   };
+}
+
+/** The probe policy, anchors given as file paths (relative to the config file) read into PEM text. */
+function probePolicy(source: YamlSource, input: z.output<typeof probesSchema>): ProbePolicy {
+  const issues: SourceIssue[] = [];
+  const anchors = (input.anchors ?? []).map((anchor, i) => {
+    if (anchor.includes("-----BEGIN CERTIFICATE-----")) return anchor;
+    const path = resolve(dirname(resolve(source.file)), anchor);
+    try {
+      const pem = readFileSync(path, "utf8");
+      if (!pem.includes("-----BEGIN CERTIFICATE-----"))
+        issues.push(source.issue(["probes", "anchors", i], `${anchor} holds no PEM certificate`));
+      return pem;
+    } catch (error) {
+      issues.push(
+        source.issue(
+          ["probes", "anchors", i],
+          `cannot read ${anchor}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+        ),
+      );
+      return "";
+    }
+  });
+  throwIfAny(issues);
+  return { deny: input.deny ?? [], allow: input.allow ?? [], anchors };
 }
 
 /** User components first (file order, so error paths stay true), then catalog entries the user did not override. */
