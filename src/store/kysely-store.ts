@@ -2,8 +2,9 @@
  * The Store written once against Kysely; the engine folders only open a connection and fill in a
  * StoreDialect. Every multi-statement write runs in one transaction, so it is all there or not at all.
  */
-import { CompiledQuery, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import type { Observation } from "../model/observation.js";
+import { ObservationInsertSql } from "./observation-insert.js";
 import type {
   AlertState,
   DeliveryRecord,
@@ -53,8 +54,7 @@ export class KyselyStore implements Store {
   readonly capabilities: StoreCapabilities;
   readonly #db: Kysely<StoreDatabase>;
   readonly #dialect: StoreDialect;
-  /** INSERT text by row count (a few counts: full chunks and the last, shorter one), to skip recompiling. */
-  readonly #insertSql = new Map<number, string>();
+  readonly #insertSql = new ObservationInsertSql();
 
   constructor(db: Kysely<StoreDatabase>, options: KyselyStoreOptions) {
     this.#db = db;
@@ -70,37 +70,12 @@ export class KyselyStore implements Store {
    */
   async insertObservations(batch: Observation[]): Promise<void> {
     const parts = chunks(batch, OBSERVATION_COLUMNS.length, this.#dialect.maxParameters);
-    if (parts.length === 1) await this.#insert(this.#db, parts[0]!);
+    if (parts.length === 1) await this.#insertSql.insert(this.#db, parts[0]!);
     else if (parts.length > 1) {
       await this.#db.transaction().execute(async (trx) => {
-        for (const part of parts) await this.#insert(trx, part);
+        for (const part of parts) await this.#insertSql.insert(trx, part);
       });
     }
-  }
-
-  /** One INSERT of `part`; its SQL text, which depends only on the row count, is compiled once per count. */
-  async #insert(db: Kysely<StoreDatabase>, part: Observation[]): Promise<void> {
-    const parameters: unknown[] = [];
-    for (const o of part) {
-      const row = rows.observationRow(o);
-      for (const column of OBSERVATION_COLUMNS) parameters.push(row[column]);
-    }
-    let text = this.#insertSql.get(part.length);
-    if (text === undefined) {
-      const compiled = db
-        .insertInto("observations")
-        .values(part.map(rows.observationRow))
-        .onConflict((oc) => oc.column("id").doNothing())
-        .compile();
-      // Kysely binds row after row, column after column in the rows' key order: check it once per count.
-      if (compiled.parameters.some((p, i) => p !== parameters[i])) {
-        throw new Error("insertObservations: Kysely bound parameters in an unexpected order");
-      }
-      text = compiled.sql;
-      if (this.#insertSql.size >= 8) this.#insertSql.delete(this.#insertSql.keys().next().value!);
-      this.#insertSql.set(part.length, text);
-    }
-    await db.executeQuery(CompiledQuery.raw(text, parameters));
   }
 
   /** Newest first (ties by id, descending), at most `limit` (default 1,000). */
