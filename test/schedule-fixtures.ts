@@ -14,7 +14,7 @@ export interface CountingServer {
 }
 
 /**
- * Paths: `/ok`; `/slow/MS` answers after MS ms; `/hang` never answers; `/down` is always 503; `/flaky`
+ * Routes (a query string is ignored for routing, kept for counting): `/ok`; `/slow/MS` answers after MS ms; `/hang` never answers; `/down` is always 503; `/flaky`
  * alternates 503, 200, 503 ... (first request 503).
  */
 export async function startCountingServer(): Promise<CountingServer> {
@@ -40,10 +40,11 @@ export async function startCountingServer(): Promise<CountingServer> {
       if (!res.destroyed) res.writeHead(status, { "content-type": "text/plain" }).end("ok\n");
     };
     res.on("close", () => finish(499));
-    if (path === "/hang") return;
-    if (path === "/down") return finish(503);
-    if (path === "/flaky") return finish(n % 2 === 1 ? 503 : 200);
-    const slow = /^\/slow\/(\d+)$/.exec(path);
+    const route = path.split("?")[0];
+    if (route === "/hang") return;
+    if (route === "/down") return finish(503);
+    if (route === "/flaky") return finish(n % 2 === 1 ? 503 : 200);
+    const slow = /^\/slow\/(\d+)$/.exec(route!);
     if (slow) {
       setTimeout(() => finish(200), Number(slow[1]));
       return;

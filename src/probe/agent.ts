@@ -1,0 +1,205 @@
+/**
+ * The agent: runs the checks assigned to one vantage and hands what they find, as observations, to the bus
+ * (or to a hub over HTTP). It also probes a few well-known anchors and reports the vantage's own health as
+ * an observation whose component is the vantage, so the localizer can tell "the watcher is blind" from
+ * "the world is down".
+ */
+import type { Status } from "../model/model-types.js";
+import type { Observation } from "../model/observation.js";
+import type { Check, CheckResult } from "./check-types.js";
+import { LagWindow } from "./lag-window.js";
+import { ObservationBatcher, type PublishFn } from "./observation-batcher.js";
+import { type CheckRunner, type ScheduledResult, Scheduler, type SchedulerOptions } from "./scheduler.js";
+
+export interface AgentOptions {
+  /** The vantage's id (`probe/us-east`); observations carry it. */
+  vantage: string;
+  /** Source address for every probe (vantages sharing a host: 127.0.0.2, 127.0.0.3 ...). */
+  localAddress?: string;
+  /** All checks; the agent keeps those for its vantage (empty `vantages` = every vantage) and not heartbeats. */
+  checks: readonly Check[];
+  runner: CheckRunner;
+  /** Where batches go: a Bus's publish, or httpPublisher(...). Awaited; a rejection is retried. */
+  publish: PublishFn;
+  /** Wall clock for observation times (default Date.now). */
+  clock?: { now(): number };
+  /**
+   * Well-known targets (http or tcp checks) that tell whether this vantage can reach the world: all
+   * reachable is `up`, some `degraded`, none `down`. Their results are reported on component = vantage.
+   */
+  anchors?: readonly Check[];
+  /** Batching (defaults 250 ms, 500 observations, buffer of 100,000). */
+  batchMs?: number;
+  batchMax?: number;
+  bufferMax?: number;
+  /** Scheduler tuning (concurrency, perHost, confirmDelayMs). */
+  scheduler?: Pick<SchedulerOptions, "concurrency" | "perHost" | "confirmDelayMs" | "now">;
+}
+
+export interface AgentStats {
+  vantage: string;
+  /** Checks assigned to this vantage. */
+  checks: number;
+  /** Check runs reported (after confirmation). */
+  checksRun: number;
+  /** Of those, how many were down. */
+  failures: number;
+  /** Slots skipped because the previous run was still going. */
+  skipped: number;
+  observationsPublished: number;
+  /** Waiting to be published. */
+  observationsBuffered: number;
+  /** Lost because publishing failed for longer than the buffer holds (or at stop). */
+  dropped: number;
+  publishErrors: number;
+  lastPublishError: string | null;
+  /** Scheduling lag (start − due) over the last minute of runs. */
+  lagP50Ms: number | null;
+  lagP99Ms: number | null;
+  /** The vantage's own health from its anchors; null without anchors or before all have answered once. */
+  health: Status | null;
+}
+
+export interface Agent {
+  readonly vantage: string;
+  /** Replaces the check set (a config reload); unchanged checks keep their schedule. */
+  setChecks(checks: readonly Check[]): void;
+  stats(): AgentStats;
+  /** Stops probing; in-flight checks may finish until `deadlineMs`, then what is buffered is published within the rest of it. */
+  stop(deadlineMs?: number): Promise<AgentStats>;
+}
+
+/** Checks this vantage runs: assigned to it (or to all), and not heartbeats (the hub judges those). */
+export function checksForVantage(checks: readonly Check[], vantage: string): Check[] {
+  return checks.filter(
+    (c) => c.type !== "heartbeat" && (c.vantages.length === 0 || c.vantages.includes(vantage)),
+  );
+}
+
+/**
+ * What one result says, as observations: one for the check's component; for a status page, one per
+ * component it reported, and none when the page itself could not be read (that is not the vendor's outage).
+ */
+export function resultObservations(
+  vantage: string,
+  check: Check,
+  result: CheckResult,
+  at: number,
+): Observation[] {
+  const base = { at, vantage, check: check.id, latencyMs: result.latencyMs };
+  if (check.type === "statuspage") {
+    if (result.components) {
+      return result.components.map((c) => ({
+        ...base,
+        id: `${vantage}:${check.id}:${at}:${c.component}`,
+        component: c.component,
+        status: c.status,
+        errorClass: c.status === "up" ? null : "reported",
+      }));
+    }
+    if (result.errorClass !== null && result.errorClass !== "reported") return [];
+  }
+  const o: Observation = {
+    ...base,
+    id: `${vantage}:${check.id}:${at}`,
+    component: check.component,
+    status: result.status,
+    errorClass: result.errorClass,
+  };
+  if (result.message) o.message = result.message;
+  return [o];
+}
+
+export function startAgent(options: AgentOptions): Agent {
+  const { vantage } = options;
+  const clock = options.clock ?? { now: () => Date.now() };
+  const monotonic = options.scheduler?.now ?? (() => performance.timeOrigin + performance.now());
+  const batcher = new ObservationBatcher({
+    publish: options.publish,
+    ...(options.batchMs !== undefined ? { batchMs: options.batchMs } : {}),
+    ...(options.batchMax !== undefined ? { batchMax: options.batchMax } : {}),
+    ...(options.bufferMax !== undefined ? { bufferMax: options.bufferMax } : {}),
+  });
+  const lags = new LagWindow();
+  const counts = { checksRun: 0, failures: 0 };
+  const local = options.localAddress ? { localAddress: options.localAddress } : {};
+
+  const onResult = (r: ScheduledResult) => {
+    counts.checksRun++;
+    if (r.result.status === "down") counts.failures++;
+    lags.add(r.finishedAt, r.lagMs);
+    batcher.add(resultObservations(vantage, r.check, r.result, Math.round(clock.now())));
+  };
+  const scheduler = new Scheduler({ ...options.scheduler, ...local, runner: options.runner, onResult });
+
+  // Anchors: their own scheduler (a busy check set never delays them), one host each at a time.
+  const anchors = (options.anchors ?? []).map((a) => ({ ...a, component: vantage, vantages: [] }));
+  const reachable = new Map<string, boolean>();
+  let health: Status | null = null;
+  const anchorScheduler = new Scheduler({
+    ...local,
+    perHost: 1,
+    runner: options.runner,
+    onResult: ({ check, result }) => {
+      reachable.set(check.id, result.status !== "down");
+      if (reachable.size < anchors.length) return; // wait for every anchor's first answer
+      const up = [...reachable.values()].filter(Boolean).length;
+      health = up === anchors.length ? "up" : up === 0 ? "down" : "degraded";
+      const at = Math.round(clock.now());
+      const message = `${up} of ${anchors.length} anchors reachable (latest: ${check.id} ${result.status})`;
+      batcher.add([
+        {
+          id: `${vantage}:${check.id}:${at}`,
+          at,
+          vantage,
+          component: vantage,
+          check: check.id,
+          status: health,
+          latencyMs: result.latencyMs,
+          errorClass: health === "down" ? result.errorClass : null,
+          message,
+        },
+      ]);
+    },
+  });
+
+  let assigned = checksForVantage(options.checks, vantage);
+  scheduler.start(assigned);
+  if (anchors.length > 0) anchorScheduler.start(anchors);
+
+  const stats = (): AgentStats => {
+    const b = batcher.stats();
+    const lag = lags.summary(monotonic());
+    return {
+      vantage,
+      checks: assigned.length,
+      ...counts,
+      skipped: scheduler.stats().skipped,
+      observationsPublished: b.published,
+      observationsBuffered: b.buffered,
+      dropped: b.dropped,
+      publishErrors: b.publishErrors,
+      lastPublishError: b.lastError,
+      lagP50Ms: lag.p50Ms,
+      lagP99Ms: lag.p99Ms,
+      health,
+    };
+  };
+
+  return {
+    vantage,
+    setChecks(checks) {
+      assigned = checksForVantage(checks, vantage);
+      scheduler.setChecks(assigned);
+    },
+    stats,
+    async stop(deadlineMs = 5000) {
+      // Runs in flight get most of the deadline; the last observations are published in the rest.
+      const began = monotonic();
+      const runs = deadlineMs * 0.7;
+      await Promise.all([scheduler.stop(runs), anchorScheduler.stop(runs)]);
+      await batcher.close(Math.max(0, deadlineMs - (monotonic() - began)));
+      return stats();
+    },
+  };
+}
