@@ -1,5 +1,7 @@
 /** The CLI core: `run(argv, io)` returns an exit status; only main.ts touches the process. */
 import { SourceError } from "../model/model-errors.js";
+import { agentCommand } from "./agent-command.js";
+import { checkCommand } from "./check-command.js";
 import { demoCommand } from "./demo-command.js";
 import { type CliIo, UsageError } from "./io.js";
 import { replayCommand } from "./replay-command.js";
@@ -20,7 +22,12 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   replay: { run: replayCommand, summary: "run a scenario through the localizer and judge it" },
   whatif: { run: whatifCommand, summary: "what goes down, and why, if these components fail" },
   report: { run: reportCommand, summary: "report concentration: what each shared component holds up" },
+  check: {
+    run: checkCommand,
+    summary: "run one check now (http, https, tcp, dns, tls): status, error class, phases",
+  },
   token: { run: tokenCommand, summary: "API tokens: create (the secret is shown once), list, revoke" },
+  agent: { run: agentCommand, summary: "run the checks of one vantage and send observations to a hub" },
 };
 
 export function registerCommand(name: string, run: Command, summary: string): void {
