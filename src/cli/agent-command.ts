@@ -1,0 +1,182 @@
+/**
+ * `epicenter agent --vantage NAME`: runs the checks the config assigns to one vantage and sends what they
+ * find to a hub over HTTP, or, without --hub, prints each observation as a JSON line (for piping).
+ */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { httpPublisher } from "../bus/http/http-publisher.js";
+import { loadConfigFile } from "../model/config-load.js";
+import type { Observation } from "../model/observation.js";
+import { type AgentStats, startAgent } from "../probe/agent.js";
+import { parseHostPort } from "../probe/check-schema.js";
+import type { Check } from "../probe/check-types.js";
+import { runCheck } from "../probe/run-check.js";
+import { type CliIo, UsageError } from "./io.js";
+
+export const agentHelp = `epicenter agent --vantage NAME [--config FILE] [--hub URL --token T] [--local-address A] [--anchor TARGET]...
+
+Runs the checks of epicenter.yaml assigned to vantage NAME (a check with no "vantages" runs everywhere) and
+hands every result, as an observation, to the hub. Stop with Ctrl-C: in-flight checks get 5 s to finish.
+  --vantage NAME        this agent's vantage id, e.g. probe/eu-west (one of the config's vantages, if it lists any)
+  --config FILE         the config (default ./epicenter.yaml)
+  --hub URL             the hub's base URL, e.g. http://hub.internal:7070; observations are POSTed to
+                        URL/api/v1/observations in batches, retried while the hub is away
+  --token T             the hub token (role editor; epicenter token create --role editor); the environment
+                        variable EPICENTER_TOKEN is read when --token is absent (keeps it out of ps)
+  --local-address A     source address for every probe (several vantages on one host: 127.0.0.2, ...)
+  --anchor TARGET       a well-known http(s):// URL or tcp://host:port this vantage should always reach;
+                        repeat it. Reported as the vantage's own health so the hub can tell a blind watcher
+                        from a failing world
+  --status-every S      seconds between status lines (default 10; 0 for none)
+Without --hub, observations are printed to standard output as JSON lines (one object per line, the
+Observation of the API) and status lines go to standard error: epicenter agent --vantage v | jq .`;
+
+const OPTIONS = {
+  vantage: { type: "string" },
+  config: { type: "string" },
+  hub: { type: "string" },
+  token: { type: "string" },
+  "local-address": { type: "string" },
+  anchor: { type: "string", multiple: true },
+  "status-every": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+const STOP_DEADLINE_MS = 5000;
+
+/** Runs until SIGINT/SIGTERM (or `until` resolves, for tests); returns the exit status. */
+export async function agentCommand(argv: string[], io: CliIo, until?: Promise<void>): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+  if (values.help) {
+    io.out(agentHelp);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected "${positionals[0]}"\n\n${agentHelp}`);
+  const vantage = values.vantage;
+  if (!vantage) throw new UsageError(`--vantage NAME is required\n\n${agentHelp}`);
+  const token = values.token ?? process.env.EPICENTER_TOKEN;
+  if (values.hub && !token)
+    throw new UsageError("--hub needs --token T (or EPICENTER_TOKEN in the environment)");
+  const statusEvery = values["status-every"] === undefined ? 10 : Number(values["status-every"]);
+  if (!(statusEvery >= 0))
+    throw new UsageError(`--status-every must be a number of seconds, not "${values["status-every"]}"`);
+  const anchors = (values.anchor ?? []).map(anchorCheck);
+
+  const file = resolve(io.cwd, values.config ?? "epicenter.yaml");
+  if (!values.config && !existsSync(file))
+    throw new UsageError("no ./epicenter.yaml here; name the config with --config FILE");
+  const config = loadConfigFile(file);
+  if (config.vantages.length > 0 && !config.vantages.includes(vantage))
+    throw new UsageError(
+      `vantage "${vantage}" is not in the config's vantages (${config.vantages.join(", ")})`,
+    );
+
+  const publisher = values.hub ? httpPublisher({ hub: values.hub, token: token! }) : null;
+  const publish =
+    publisher ?? (async (batch: Observation[]) => batch.forEach((o) => io.out(JSON.stringify(o))));
+  const status = publisher ? io.out : io.err;
+  const agent = startAgent({
+    vantage,
+    checks: config.checks,
+    anchors,
+    runner: (check, ctx) => runCheck(check, { ...ctx, policy: config.probes }),
+    publish,
+    ...(values["local-address"] ? { localAddress: values["local-address"] } : {}),
+  });
+  const assigned = agent.stats().checks;
+  status(
+    `agent ${vantage}: ${assigned} of ${config.checks.length} checks from ${config.file}` +
+      `${anchors.length ? `, ${anchors.length} anchors` : ""}; ${publisher ? `publishing to ${values.hub}` : "observations on stdout"}`,
+  );
+  if (assigned === 0 && anchors.length === 0)
+    io.err(`warning: no check in ${config.file} runs at vantage ${vantage}`);
+
+  let last = { at: performance.now(), stats: agent.stats() };
+  const ticker =
+    statusEvery > 0
+      ? setInterval(() => {
+          const now = { at: performance.now(), stats: agent.stats() };
+          status(statusLine(last, now));
+          last = now;
+        }, statusEvery * 1000)
+      : null;
+
+  await (until ??
+    new Promise<void>((done) => {
+      const onSignal = () => {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+        done();
+      };
+      process.on("SIGINT", onSignal);
+      process.on("SIGTERM", onSignal);
+    }));
+  if (ticker) clearInterval(ticker);
+  status(`agent ${vantage}: stopping (in-flight checks get ${STOP_DEADLINE_MS / 1000} s) ...`);
+  const final = await agent.stop(STOP_DEADLINE_MS);
+  await publisher?.close();
+  status(
+    `agent ${vantage}: stopped after ${final.checksRun} checks; ${final.observationsPublished} observations published` +
+      `${final.dropped ? `, ${final.dropped} dropped` : ""}`,
+  );
+  return 0;
+}
+
+/** One readable line: the rate and failures since the previous line, lag, and the publishing state. */
+export function statusLine(
+  before: { at: number; stats: AgentStats },
+  now: { at: number; stats: AgentStats },
+): string {
+  const s = now.stats;
+  const seconds = Math.max(1e-3, (now.at - before.at) / 1000);
+  const rate = (s.checksRun - before.stats.checksRun) / seconds;
+  const failures = s.failures - before.stats.failures;
+  const lag = s.lagP99Ms === null ? "-" : `${Math.round(s.lagP99Ms)} ms`;
+  const parts = [
+    `agent ${s.vantage}: ${rate.toFixed(1)} checks/s`,
+    `lag p99 ${lag}`,
+    `${failures} failures in ${Math.round(seconds)} s`,
+    `published ${s.observationsPublished}`,
+  ];
+  if (s.observationsBuffered > 0) parts.push(`waiting ${s.observationsBuffered}`);
+  if (s.dropped > 0) parts.push(`dropped ${s.dropped}`);
+  if (s.skipped > 0) parts.push(`skipped ${s.skipped} (still running)`);
+  if (s.health) parts.push(`vantage ${s.health}`);
+  if (s.lastPublishError && s.publishErrors > before.stats.publishErrors)
+    parts.push(`hub: ${s.lastPublishError}`);
+  return parts.join(", ");
+}
+
+/** An anchor from the command line: an http(s) URL or tcp://host:port, checked every 30 s. */
+export function anchorCheck(target: string, index: number): Check {
+  const base = {
+    id: `anchor#${index + 1}`,
+    component: "anchor",
+    intervalMs: 30_000,
+    timeoutMs: 10_000,
+    vantages: [],
+    confirm: 0,
+  };
+  if (/^https?:\/\//.test(target)) {
+    try {
+      new URL(target);
+    } catch {
+      throw new UsageError(`--anchor "${target}" is not a URL`);
+    }
+    return {
+      ...base,
+      type: "http",
+      url: target,
+      method: "GET",
+      headers: {},
+      expectStatus: [[100, 599]], // any answer means the network path works
+      followRedirects: false,
+      maxRedirects: 0,
+      tlsVerify: true,
+    };
+  }
+  const hostPort = target.startsWith("tcp://") ? parseHostPort(target.slice(6)) : undefined;
+  if (!hostPort) throw new UsageError(`--anchor "${target}" must be an http(s):// URL or tcp://host:port`);
+  return { ...base, type: "tcp", ...hostPort };
+}
