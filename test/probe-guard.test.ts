@@ -4,6 +4,7 @@
  */
 import { fc, test } from "@fast-check/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { httpDefaults } from "../src/probe/check-schema.js";
 import { nameServerResolver, resolveTarget } from "../src/probe/guarded-connect.js";
 import { runCheck } from "../src/probe/run-check.js";
 import {
@@ -142,14 +143,9 @@ describe("names resolving into refused ranges (dns2 server on loopback)", () => 
     const resolver = nameServerResolver(dns.server);
     const check = (host: string) => ({
       ...checkBase(),
+      ...httpDefaults(),
       type: "http" as const,
       url: `http://${host}:${port}/`,
-      method: "GET",
-      headers: {},
-      expectStatus: [[200, 299]] as [number, number][],
-      followRedirects: true,
-      maxRedirects: 5,
-      tlsVerify: true,
     });
     expect(await runCheck(check("metadata.evil.test"), probeCtx({ resolver }))).toMatchObject({
       status: "down",

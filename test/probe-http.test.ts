@@ -1,10 +1,12 @@
 /** The http/https runner against real local servers, with a test CA made by openssl. */
 import type http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { httpDefaults } from "../src/probe/check-schema.js";
 import type { HttpCheck } from "../src/probe/check-types.js";
 import { runCheck } from "../src/probe/run-check.js";
 import { DEFAULT_PROBE_POLICY, type ProbePolicy } from "../src/probe/target-guard.js";
 import {
+  checkBase,
   close,
   closedPort,
   hasOpenssl,
@@ -17,20 +19,10 @@ import {
 
 function httpCheck(url: string, extra: Partial<HttpCheck> = {}): HttpCheck {
   return {
+    ...checkBase(),
+    ...httpDefaults(),
     type: "http",
-    id: "acme/api#1",
-    component: "acme/api",
-    intervalMs: 30_000,
-    timeoutMs: 5_000,
-    vantages: [],
-    confirm: 0,
     url,
-    method: "GET",
-    headers: {},
-    expectStatus: [[200, 399]],
-    followRedirects: true,
-    maxRedirects: 5,
-    tlsVerify: true,
     ...extra,
   };
 }

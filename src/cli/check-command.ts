@@ -1,7 +1,7 @@
 /** `epicenter check TARGET [--json] [--timeout 10s]`: runs one check now and shows what it found. */
 import { parseArgs } from "node:util";
 import { DURATION_RULE, parseDuration } from "../model/duration.js";
-import { parseHostPort, RECORD_TYPES } from "../probe/check-schema.js";
+import { httpDefaults, parseHostPort, RECORD_TYPES } from "../probe/check-schema.js";
 import type { Check, CheckResult, Phases } from "../probe/check-types.js";
 import { runCheck } from "../probe/run-check.js";
 import { type CliIo, UsageError } from "./io.js";
@@ -66,12 +66,7 @@ export function checkForTarget(target: string, timeoutMs: number): Check {
         ...base,
         type: "http",
         url: url.href,
-        method: "GET",
-        headers: {},
-        expectStatus: [[200, 399]],
-        followRedirects: true,
-        maxRedirects: 5,
-        tlsVerify: true,
+        ...httpDefaults(),
       };
     case "tcp:":
       return { ...base, type: "tcp", ...hostPort() };

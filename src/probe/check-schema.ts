@@ -25,7 +25,7 @@ import { durationSchema, idSchema } from "../model/component-schema.js";
 import { parseDuration } from "../model/duration.js";
 import { closestId } from "../model/ids.js";
 import { resolveEnvRefs } from "../notify/channel-schema.js";
-import type { Check, CheckType, DnsCheck } from "./check-types.js";
+import type { Check, CheckType, DnsCheck, HttpCheck } from "./check-types.js";
 import { DENIABLE_RANGES, parseCidr } from "./target-guard.js";
 
 export const CHECK_TYPES = ["http", "tcp", "dns", "tls", "heartbeat", "statuspage"] as const;
@@ -39,6 +39,21 @@ const DEFAULTS = {
   graceMs: 60_000,
   days: 14,
 };
+
+/** What an http check does when the config says nothing more than its URL. */
+export function httpDefaults(): Pick<
+  HttpCheck,
+  "method" | "headers" | "expectStatus" | "followRedirects" | "maxRedirects" | "tlsVerify"
+> {
+  return {
+    method: "GET",
+    headers: {},
+    expectStatus: [[200, 399]],
+    followRedirects: true,
+    maxRedirects: 5,
+    tlsVerify: true,
+  };
+}
 
 /** `${ENV}` references resolved from the environment (header values, heartbeat tokens). */
 const withEnv = z.string().transform((text, ctx) => {
