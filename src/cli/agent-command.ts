@@ -13,6 +13,7 @@ import { parseHostPort } from "../probe/check-schema.js";
 import type { Check } from "../probe/check-types.js";
 import { runCheck } from "../probe/run-check.js";
 import { type CliIo, UsageError } from "./io.js";
+import { untilStopSignal } from "./stop-signal.js";
 
 export const agentHelp = `epicenter agent --vantage NAME [--config FILE] [--hub URL --token T] [--local-address A] [--anchor TARGET]...
 
@@ -102,16 +103,7 @@ export async function agentCommand(argv: string[], io: CliIo, until?: Promise<vo
         }, statusEvery * 1000)
       : null;
 
-  await (until ??
-    new Promise<void>((done) => {
-      const onSignal = () => {
-        process.off("SIGINT", onSignal);
-        process.off("SIGTERM", onSignal);
-        done();
-      };
-      process.on("SIGINT", onSignal);
-      process.on("SIGTERM", onSignal);
-    }));
+  await (until ?? untilStopSignal());
   if (ticker) clearInterval(ticker);
   status(`agent ${vantage}: stopping (in-flight checks get ${STOP_DEADLINE_MS / 1000} s) ...`);
   const final = await agent.stop(STOP_DEADLINE_MS);
