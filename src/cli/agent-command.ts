@@ -75,7 +75,10 @@ export async function agentCommand(argv: string[], io: CliIo, until?: Promise<vo
 
   const publisher = values.hub ? httpPublisher({ hub: values.hub, token: token! }) : null;
   const publish =
-    publisher ?? (async (batch: Observation[]) => batch.forEach((o) => io.out(JSON.stringify(o))));
+    publisher ??
+    (async (batch: Observation[]) => {
+      for (const o of batch) io.out(JSON.stringify(o));
+    });
   const status = publisher ? io.out : io.err;
   const agent = startAgent({
     vantage,
