@@ -6,6 +6,7 @@ import { demoCommand } from "./demo-command.js";
 import { type CliIo, UsageError } from "./io.js";
 import { replayCommand } from "./replay-command.js";
 import { reportCommand } from "./report-command.js";
+import { serveCommand } from "./serve-command.js";
 import { tokenCommand } from "./token-command.js";
 import { schemaCommand, validateCommand } from "./validate-command.js";
 import { whatifCommand } from "./whatif-command.js";
@@ -13,9 +14,13 @@ import { whatifCommand } from "./whatif-command.js";
 type Command = (argv: string[], io: CliIo) => number | Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
+  serve: {
+    run: (argv, io) => serveCommand(argv, io),
+    summary: "run the hub (npm start): probes, localizer, incidents, API; a live demo without --config",
+  },
   demo: {
     run: demoCommand,
-    summary: "what npm start shows: a what-if and a replay of the 2021-12-07 outage",
+    summary: "offline: a what-if and a replay of the 2021-12-07 outage in simulated time",
   },
   validate: { run: validateCommand, summary: "check config and scenario files, all errors at once" },
   schema: { run: schemaCommand, summary: "print the JSON Schema of epicenter.yaml" },

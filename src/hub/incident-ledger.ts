@@ -9,7 +9,7 @@ import type { Incident, IncidentEvent } from "../localize/incident-tracker.js";
 import type { StoredIncident } from "../store/store.js";
 
 export type LedgerEvent = {
-  type: "opened" | "changed" | "resolved" | "acknowledged";
+  type: "opened" | "changed" | "resolved";
   incident: StoredIncident;
 };
 

@@ -28,6 +28,13 @@ export const configSchema = z.strictObject({
   probes: probesSchema.optional(),
   /** Where incident notifications go (src/notify/channel-schema.ts). */
   notifications: notificationsSchema.optional(),
+  /** The hub's HTTP API. */
+  server: z
+    .strictObject({
+      /** Let anyone without a token read (dashboard, status page, API reads); writes always need one. */
+      anonymousRead: z.boolean().optional(),
+    })
+    .optional(),
 });
 
 export interface Config {
@@ -42,6 +49,7 @@ export interface Config {
   checks: Check[];
   /** The target guard's policy; anchors read (PEM text). */
   probes: ProbePolicy;
+  server: { anonymousRead: boolean };
 }
 
 export function loadConfigFile(file: string): Config {
@@ -100,6 +108,8 @@ export function configFromSource(source: YamlSource): Config {
     notifications: parsed.data.notifications ?? [],
     checks,
     probes: probePolicy(source, parsed.data.probes ?? {}),
+    // Closed by default: a hub watching a team's own services should not show them to anyone who asks.
+    server: { anonymousRead: parsed.data.server?.anonymousRead ?? false },
   };
 }
 

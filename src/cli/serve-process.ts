@@ -1,0 +1,191 @@
+/**
+ * The composition root of `epicenter serve`: where the defaults are chosen, once. A config gives the model,
+ * checks and notification channels; without one, the demo world on loopback stands in (thirty services, three
+ * vantages, chaos). Then: the store (SQLite in the data folder, or PostgreSQL), the in-process bus, the hub,
+ * the notifier, local agents, the HTTP server, and a config watch. `stop()` undoes it all in reverse order.
+ */
+import { MemoryBus } from "../bus/memory/memory-bus.js";
+import { type Chaos, startChaos } from "../demo/demo-chaos.js";
+import { type DemoWorld, startDemoWorld } from "../demo/demo-world.js";
+import { type ConfigWatch, watchConfig } from "../hub/config-watch.js";
+import { EmbeddedHub, type HubModel } from "../hub/embedded-hub.js";
+import type { LedgerEvent } from "../hub/incident-ledger.js";
+import { type Config, loadConfigFile } from "../model/config-load.js";
+import { SourceError } from "../model/model-errors.js";
+import { createChannels } from "../notify/channels/create-channel.js";
+import { Notifier } from "../notify/notifier.js";
+import { type Agent, startAgent } from "../probe/agent.js";
+import { runCheck } from "../probe/run-check.js";
+import { createToken } from "../server/auth-tokens.js";
+import { listen } from "../server/serve-http.js";
+import { createApp } from "../server/server-app.js";
+import { openStore } from "../store/open-store.js";
+import type { Store } from "../store/store.js";
+import { incidentLine } from "./incident-lines.js";
+
+/** The vantage a hub's own agent speaks for when the config names none. */
+export const LOCAL_VANTAGE = "vantage/local";
+
+export interface HubProcessOptions {
+  /** epicenter.yaml; the demo world when absent. */
+  configFile?: string;
+  dataDir: string;
+  databaseUrl?: string;
+  port: number;
+  host: string;
+  /** The vantage this process's agent runs as (default: the config's first, or vantage/local). */
+  vantage?: string;
+  /** Demo only: seed of the chaos plan, and whether to run chaos at all. */
+  demo?: { seed?: number; chaos?: boolean; firstFaultAfterMs?: number };
+  /** Terminal lines: what happens (incidents, chaos, reloads). */
+  log: (line: string) => void;
+  /** Trouble the hub survives. */
+  warn: (line: string) => void;
+}
+
+export interface HubProcess {
+  url: string;
+  hub: EmbeddedHub;
+  store: Store;
+  world: DemoWorld | null;
+  /** The admin token made on the first start (shown once), else null. */
+  firstToken: string | null;
+  anonymousRead: boolean;
+  stop(): Promise<void>;
+}
+
+/** The model a config describes: the hub runs it, the local agent checks it. */
+export function hubModel(config: Config): HubModel {
+  return {
+    components: config.model.components,
+    vantages: config.vantages.length > 0 ? config.vantages : [LOCAL_VANTAGE],
+    checks: config.checks,
+  };
+}
+
+export async function startHubProcess(options: HubProcessOptions): Promise<HubProcess> {
+  const { log, warn } = options;
+  const config = options.configFile ? loadConfigFile(options.configFile) : null;
+  const world = config ? null : await startDemoWorld(options.demo?.seed ? { seed: options.demo.seed } : {});
+  const cleanup: (() => Promise<void> | void)[] = [];
+  const stop = async () => {
+    for (const step of cleanup.reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        warn(`while stopping: ${(error as Error).message}`);
+      }
+    }
+  };
+  try {
+    if (world) cleanup.push(() => world.close());
+    const model: HubModel = config
+      ? hubModel(config)
+      : { components: world!.components, vantages: world!.vantages.map((v) => v.id), checks: world!.checks };
+    const anonymousRead = config ? config.server.anonymousRead : true;
+
+    const store = await openStore({
+      dataDir: options.dataDir,
+      ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    });
+    cleanup.push(() => store.close());
+    let firstToken: string | null = null;
+    if ((await store.listTokens()).length === 0) {
+      const made = await createToken(store, { name: "first admin", role: "admin", now: Date.now() });
+      firstToken = made.secret;
+    }
+
+    const notifier = new Notifier({
+      channels: createChannels(config?.notifications ?? []),
+      log: store,
+      onStoreError: (e) => warn(`notifier could not record a delivery: ${(e as Error).message}`),
+    });
+    cleanup.push(async () => {
+      if (!(await notifier.drain(5000))) warn("some notifications were still being sent at shutdown");
+    });
+
+    const bus = new MemoryBus();
+    cleanup.push(() => bus.close());
+    const onIncident = (event: LedgerEvent) => {
+      log(incidentText(event));
+      void notifier.notify(event);
+    };
+    const hub = new EmbeddedHub({ store, bus, model, onIncident, onWarning: warn });
+    await hub.start();
+    cleanup.push(() => hub.stop());
+    void notifier.resume();
+
+    const app = createApp({ hub, auth: { anonymousRead }, onUnexpectedError: (e) => warn(String(e)) });
+    const server = await listen(app, { port: options.port, host: options.host });
+    cleanup.push(() => server.close());
+
+    const agents: Agent[] = [];
+    const policy = config?.probes;
+    const runAs: { id: string; localAddress?: string }[] = world
+      ? world.vantages.map((v) => ({ id: v.id, localAddress: v.localAddress }))
+      : [{ id: options.vantage ?? model.vantages[0]! }];
+    for (const v of runAs) {
+      const agent = startAgent({
+        vantage: v.id,
+        ...(v.localAddress ? { localAddress: v.localAddress } : {}),
+        checks: model.checks,
+        runner: (check, ctx) => runCheck(check, policy ? { ...ctx, policy } : ctx),
+        publish: (batch) => hub.ingest(batch),
+      });
+      agents.push(agent);
+    }
+    cleanup.push(async () => {
+      await Promise.all(agents.map((a) => a.stop(3000)));
+    });
+
+    let chaos: Chaos | null = null;
+    if (world && options.demo?.chaos !== false) {
+      chaos = startChaos(world, {
+        ...(options.demo?.seed ? { seed: options.demo.seed } : {}),
+        ...(options.demo?.firstFaultAfterMs ? { firstAfterMs: options.demo.firstFaultAfterMs } : {}),
+        onChange: (e) => log(`${clock()}  ${e.line}`),
+      });
+      cleanup.push(() => chaos?.stop());
+    }
+
+    let watch: ConfigWatch | null = null;
+    if (options.configFile) {
+      const file = options.configFile;
+      watch = watchConfig(file, (why) => {
+        let next: Config;
+        try {
+          next = loadConfigFile(file);
+        } catch (error) {
+          const message = error instanceof SourceError ? error.message : String(error);
+          hub.rejectConfig(message);
+          warn(`${clock()}  config not reloaded (${why}); the running one stays:\n${message}`);
+          return;
+        }
+        const nextModel = hubModel(next);
+        void hub.reload(nextModel).then(() => {
+          for (const a of agents) a.setChecks(nextModel.checks);
+          log(`${clock()}  config reloaded (${why}): ${describe(nextModel)}`);
+        });
+      });
+      cleanup.push(() => watch?.stop());
+    }
+
+    return { url: server.url, hub, store, world, firstToken, anonymousRead, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+export function describe(model: HubModel): string {
+  const observed = model.components.filter((c) => c.observed).length;
+  return `${observed} monitored of ${model.components.length} components, ${model.checks.length} checks, vantages ${model.vantages.join(", ")}`;
+}
+
+function clock(): string {
+  return new Date().toISOString().slice(11, 19);
+}
+
+function incidentText(event: LedgerEvent): string {
+  return incidentLine(event, Date.now());
+}
