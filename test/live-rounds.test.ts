@@ -126,7 +126,7 @@ describe("incident ledger", () => {
 
   it("lets a restarted localizer adopt the open incident naming the same epicenter, and resolves the rest", () => {
     const ledger = new IncidentLedger(() => "fresh");
-    const before = (id: string, top: string) => ({
+    const earlier = (id: string, top: string) => ({
       id,
       openedAt: T0 - 60_000,
       resolvedAt: null,
@@ -138,7 +138,7 @@ describe("incident ledger", () => {
       acknowledgedBy: "ops",
       updatedAt: T0 - 30_000,
     });
-    ledger.begin([before("old-1", "cloud/r1"), before("old-2", "cloud/r2")], T0 + 60_000);
+    ledger.begin([earlier("old-1", "cloud/r1"), earlier("old-2", "cloud/r2")], T0 + 60_000);
     const e = ledger.apply({ type: "opened", incident: local("inc-1", "cloud/r1") }, T0 + 20_000);
     expect(e.type).toBe("changed");
     expect(e.incident.id).toBe("old-1");

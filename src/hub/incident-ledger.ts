@@ -5,7 +5,7 @@
  * for the same outage nor sends a second "opened"; one not adopted within the adoption window is resolved.
  * Pure: the caller supplies time and new ids.
  */
-import type { Incident, IncidentEvent } from "../localize/incident-tracker.js";
+import type { IncidentEvent } from "../localize/incident-tracker.js";
 import type { StoredIncident } from "../store/store.js";
 
 export type LedgerEvent = {
