@@ -5,7 +5,7 @@
  * the notifier, local agents, the HTTP server, and a config watch. `stop()` undoes it all in reverse order.
  */
 import { MemoryBus } from "../bus/memory/memory-bus.js";
-import { type Chaos, startChaos } from "../demo/demo-chaos.js";
+import { type Chaos, type ChaosPlanOptions, startChaos } from "../demo/demo-chaos.js";
 import { type DemoWorld, startDemoWorld } from "../demo/demo-world.js";
 import { type ConfigWatch, watchConfig } from "../hub/config-watch.js";
 import { EmbeddedHub, type HubModel } from "../hub/embedded-hub.js";
@@ -35,8 +35,10 @@ export interface HubProcessOptions {
   host: string;
   /** The vantage this process's agent runs as (default: the config's first, or vantage/local). */
   vantage?: string;
-  /** Demo only: seed of the chaos plan, and whether to run chaos at all. */
-  demo?: { seed?: number; chaos?: boolean; firstFaultAfterMs?: number };
+  /** Demo only: seed and timing of the chaos plan, whether to run chaos at all, and (tests) faster checks. */
+  demo?: { seed?: number; chaos?: boolean; plan?: Partial<ChaosPlanOptions>; checkIntervalMs?: number };
+  /** The localizer's round (default: from the check intervals). */
+  roundMs?: number;
   /** Terminal lines: what happens (incidents, chaos, reloads). */
   log: (line: string) => void;
   /** Trouble the hub survives. */
@@ -81,7 +83,13 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
     if (world) cleanup.push(() => world.close());
     const model: HubModel = config
       ? hubModel(config)
-      : { components: world!.components, vantages: world!.vantages.map((v) => v.id), checks: world!.checks };
+      : {
+          components: world!.components,
+          vantages: world!.vantages.map((v) => v.id),
+          checks: options.demo?.checkIntervalMs
+            ? world!.checks.map((c) => ({ ...c, intervalMs: options.demo!.checkIntervalMs! }))
+            : world!.checks,
+        };
     const anonymousRead = config ? config.server.anonymousRead : true;
 
     const store = await openStore({
@@ -110,7 +118,14 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
       log(incidentText(event));
       void notifier.notify(event);
     };
-    const hub = new EmbeddedHub({ store, bus, model, onIncident, onWarning: warn });
+    const hub = new EmbeddedHub({
+      store,
+      bus,
+      model,
+      onIncident,
+      onWarning: warn,
+      ...(options.roundMs ? { roundMs: options.roundMs } : {}),
+    });
     await hub.start();
     cleanup.push(() => hub.stop());
     void notifier.resume();
@@ -141,8 +156,8 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
     let chaos: Chaos | null = null;
     if (world && options.demo?.chaos !== false) {
       chaos = startChaos(world, {
+        ...options.demo?.plan,
         ...(options.demo?.seed ? { seed: options.demo.seed } : {}),
-        ...(options.demo?.firstFaultAfterMs ? { firstAfterMs: options.demo.firstFaultAfterMs } : {}),
         onChange: (e) => log(`${clock()}  ${e.line}`),
       });
       cleanup.push(() => chaos?.stop());
