@@ -101,7 +101,7 @@ describe("checks in epicenter.yaml", () => {
     expect(page).toMatchObject({ format: "statuspage", components: { API: "saas/vendor/api" } });
     expect(feed).toMatchObject({ format: "feed", intervalMs: 5000, timeoutMs: 5000 });
     expect(config.model.components.find((c) => c.id === "acme/api")?.observed).toBe(true);
-    expect(config.probes).toEqual({ deny: [], allow: [], anchors: [] });
+    expect(config.probes).toEqual({ deny: [], allow: [], ca: [] });
   });
 
   it("resolves environment references in header values, and names an unset one", () => {
@@ -167,22 +167,22 @@ describe("checks in epicenter.yaml", () => {
     ]);
   });
 
-  it("reads probes: deny, allow, anchors (PEM files relative to the config)", () => {
+  it("reads probes: deny, allow, ca (PEM files relative to the config)", () => {
     const dir = mkdtempSync(join(tmpdir(), "epicenter-config-"));
     writeFileSync(join(dir, "ca.pem"), "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
     const file = join(dir, "epicenter.yaml");
     const config = parseConfig(
       file,
-      `probes: { deny: [private, loopback], allow: [10.1.0.0/16], anchors: [ca.pem] }\ncomponents: []\n`,
+      `probes: { deny: [private, loopback], allow: [10.1.0.0/16], ca: [ca.pem] }\ncomponents: []\n`,
     );
     expect(config.probes).toMatchObject({ deny: ["private", "loopback"], allow: ["10.1.0.0/16"] });
-    expect(config.probes.anchors[0]).toContain("BEGIN CERTIFICATE");
+    expect(config.probes.ca[0]).toContain("BEGIN CERTIFICATE");
     expect(errors("probes: { deny: [privat], allow: [10.1.0.0/33] }\n")).toEqual([
       expect.stringMatching(/^epicenter.yaml:1 probes.deny\[0\]: /),
       expect.stringMatching(/^epicenter.yaml:1 probes.allow\[0\]: must be a CIDR/),
     ]);
-    expect(errors("probes: { anchors: [missing.pem] }\n")[0]).toMatch(
-      /probes.anchors\[0\]: cannot read missing.pem: ENOENT/,
+    expect(errors("probes: { ca: [missing.pem] }\n")[0]).toMatch(
+      /probes.ca\[0\]: cannot read missing.pem: ENOENT/,
     );
   });
 
@@ -200,5 +200,27 @@ describe("checks in epicenter.yaml", () => {
       ["http", "tcp", "dns", "tls", "heartbeat", "statuspage"],
     );
     expect(schema.properties.probes.properties.deny.items.enum).toEqual(["private", "loopback"]);
+  });
+});
+
+describe("probes.anchors", () => {
+  it("reads each anchor as a check the agent runs for its own health", () => {
+    const config = parseConfig(
+      "epicenter.yaml",
+      "probes:\n  anchors: [https://one.example/, tcp://192.0.2.1:443]\ncomponents: []\n",
+    );
+    expect(config.anchors.map((a) => [a.id, a.type, a.intervalMs])).toEqual([
+      ["anchor#1", "http", 30_000],
+      ["anchor#2", "tcp", 30_000],
+    ]);
+  });
+
+  it("names the file, line and anchor that is not a target", () => {
+    expect(() =>
+      parseConfig(
+        "epicenter.yaml",
+        "probes:\n  anchors:\n    - https://ok.example/\n    - ftp://nope\ncomponents: []\n",
+      ),
+    ).toThrow(/epicenter\.yaml:4 probes\.anchors\[1\]: unsupported scheme "ftp:"/);
   });
 });

@@ -16,7 +16,7 @@ import {
 } from "../src/probe/target-guard.js";
 import { checkBase, close, dnsServer, httpServer, listen, probeCtx } from "./probe-fixtures.js";
 
-const policy = (p: Partial<ProbePolicy> = {}): ProbePolicy => ({ deny: [], allow: [], anchors: [], ...p });
+const policy = (p: Partial<ProbePolicy> = {}): ProbePolicy => ({ deny: [], allow: [], ca: [], ...p });
 const allowed = (address: string, p?: Partial<ProbePolicy>) => guardAddress(address, policy(p)).allowed;
 
 describe("guardAddress", () => {

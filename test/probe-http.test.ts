@@ -161,7 +161,7 @@ describe("http checks", () => {
   });
 
   it("refuses loopback when the policy denies it", async () => {
-    const policy: ProbePolicy = { deny: ["loopback"], allow: [], anchors: [] };
+    const policy: ProbePolicy = { deny: ["loopback"], allow: [], ca: [] };
     const r = await runCheck(httpCheck(`${base}/ok`), ctx({ policy }));
     expect(r).toMatchObject({ status: "down", errorClass: "blocked" });
     const reopened: ProbePolicy = { ...policy, allow: ["127.0.0.1/32"] };
@@ -205,7 +205,7 @@ describe.skipIf(!hasOpenssl())("https checks (test CA made with openssl)", () =>
     }
   });
   afterAll(() => Promise.all(servers.map(close)));
-  const trusting = () => ({ deny: [], allow: [], anchors: [pki.ca] }) as ProbePolicy;
+  const trusting = () => ({ deny: [], allow: [], ca: [pki.ca] }) as ProbePolicy;
 
   it("is up with the test CA as an anchor, with a TLS phase", async () => {
     const r = await runCheck(httpCheck(`${url.good}/ok`), ctx({ policy: trusting() }));

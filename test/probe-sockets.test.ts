@@ -133,7 +133,7 @@ describe("dns checks (dns2 server on loopback)", () => {
   it("guards the name server's address", async () => {
     const r = await runCheck(dns("api.acme.test", { server: "169.254.169.253:53" }), probeCtx());
     expect(r).toMatchObject({ status: "down", errorClass: "blocked" });
-    const policy: ProbePolicy = { deny: ["loopback"], allow: [], anchors: [] };
+    const policy: ProbePolicy = { deny: ["loopback"], allow: [], ca: [] };
     expect(await runCheck(dns("api.acme.test"), probeCtx({ policy }))).toMatchObject({
       errorClass: "blocked",
     });
@@ -166,7 +166,7 @@ describe.skipIf(!hasOpenssl())("tls checks (test CA made with openssl)", () => {
     degradedUnderDays: 14,
     ...extra,
   });
-  const trusting = () => probeCtx({ policy: { deny: [], allow: [], anchors: [pki.ca] } as ProbePolicy });
+  const trusting = () => probeCtx({ policy: { deny: [], allow: [], ca: [pki.ca] } as ProbePolicy });
 
   it("is up for a valid chain that names the host, with connect and TLS phases", async () => {
     const r = await runCheck(check("good"), trusting());

@@ -1,7 +1,7 @@
 /** `epicenter check TARGET [--json] [--timeout 10s]`: runs one check now and shows what it found. */
 import { parseArgs } from "node:util";
 import { DURATION_RULE, parseDuration } from "../model/duration.js";
-import { httpDefaults, parseHostPort, RECORD_TYPES } from "../probe/check-schema.js";
+import { TargetError, checkForTarget as targetCheck } from "../probe/check-target.js";
 import type { Check, CheckResult, Phases } from "../probe/check-types.js";
 import { runCheck } from "../probe/run-check.js";
 import { type CliIo, UsageError } from "./io.js";
@@ -47,55 +47,11 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
 
 /** The check a TARGET URL describes; a UsageError saying what is wrong otherwise. */
 export function checkForTarget(target: string, timeoutMs: number): Check {
-  let url: URL;
   try {
-    url = new URL(target);
-  } catch {
-    throw new UsageError(`"${target}" is not a TARGET URL (http://, https://, tcp://, dns:// or tls://)`);
-  }
-  const base = { id: "cli#1", component: "cli", intervalMs: timeoutMs, timeoutMs, vantages: [], confirm: 0 };
-  const hostPort = (defaultPort?: number) => {
-    const parsed = parseHostPort(url.host, defaultPort);
-    if (!parsed) throw new UsageError(`${url.protocol}// needs HOST:PORT, got "${url.host || target}"`);
-    return parsed;
-  };
-  switch (url.protocol) {
-    case "http:":
-    case "https:":
-      return {
-        ...base,
-        type: "http",
-        url: url.href,
-        ...httpDefaults(),
-      };
-    case "tcp:":
-      return { ...base, type: "tcp", ...hostPort() };
-    case "tls:":
-      return { ...base, type: "tls", ...hostPort(443), degradedUnderDays: 14 };
-    case "dns:": {
-      const name = decodeURIComponent(url.hostname || url.pathname.replace(/^\/+/, ""));
-      if (!name) throw new UsageError("dns:// needs a name, e.g. dns://example.com?type=A");
-      const type = (url.searchParams.get("type") ?? "A").toUpperCase();
-      if (!(RECORD_TYPES as readonly string[]).includes(type))
-        throw new UsageError(`unknown record type "${type}"; one of ${RECORD_TYPES.join(", ")}`);
-      const server = url.searchParams.get("server");
-      if (server !== null && !parseHostPort(server, 53))
-        throw new UsageError(
-          `server "${server}" is not HOST:PORT (an IP address, port 53 by default; IPv6 as [::1]:53)`,
-        );
-      return {
-        ...base,
-        type: "dns",
-        name,
-        recordType: type as (typeof RECORD_TYPES)[number],
-        ...(server ? { server } : {}),
-        expect: "non-empty",
-      };
-    }
-    default:
-      throw new UsageError(
-        `unsupported scheme "${url.protocol}" in "${target}"; use http, https, tcp, dns or tls`,
-      );
+    return targetCheck(target, timeoutMs);
+  } catch (error) {
+    if (error instanceof TargetError) throw new UsageError(error.message);
+    throw error;
   }
 }
 

@@ -145,6 +145,7 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
         ...(v.localAddress ? { localAddress: v.localAddress } : {}),
         checks: model.checks,
         runner: (check, ctx) => runCheck(check, policy ? { ...ctx, policy } : ctx),
+        ...(config && config.anchors.length > 0 ? { anchors: config.anchors } : {}),
         publish: (batch) => hub.ingest(batch),
       });
       agents.push(agent);

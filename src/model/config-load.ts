@@ -5,6 +5,7 @@ import * as z from "zod";
 import { catalogComponents } from "../catalog/catalog-data.js";
 import { type ChannelConfig, notificationsSchema } from "../notify/channel-schema.js";
 import { checkChecks, checkInputSchema, normaliseCheck, probesSchema } from "../probe/check-schema.js";
+import { checkForTarget, TargetError } from "../probe/check-target.js";
 import type { Check } from "../probe/check-types.js";
 import type { ProbePolicy } from "../probe/target-guard.js";
 import { componentSchema, idSchema, normaliseComponent } from "./component-schema.js";
@@ -47,9 +48,11 @@ export interface Config {
   notifications: ChannelConfig[];
   /** Every component's checks, in file order, ids `<component>#<n>` unless named. */
   checks: Check[];
-  /** The target guard's policy; anchors read (PEM text). */
+  /** The target guard's policy; extra CAs read (PEM text). */
   probes: ProbePolicy;
   server: { anonymousRead: boolean };
+  /** What each vantage probes to judge its own health (`probes.anchors`); empty: no self-check. */
+  anchors: Check[];
 }
 
 export function loadConfigFile(file: string): Config {
@@ -110,24 +113,41 @@ export function configFromSource(source: YamlSource): Config {
     probes: probePolicy(source, parsed.data.probes ?? {}),
     // Closed by default: a hub watching a team's own services should not show them to anyone who asks.
     server: { anonymousRead: parsed.data.server?.anonymousRead ?? false },
+    anchors: anchorChecks(source, parsed.data.probes?.anchors ?? []),
   };
 }
 
-/** The probe policy, anchors given as file paths (relative to the config file) read into PEM text. */
+/** `probes.anchors` as checks, every 30 s; the agent reports their results on its own vantage. */
+function anchorChecks(source: YamlSource, targets: string[]): Check[] {
+  const issues: SourceIssue[] = [];
+  const checks = targets.flatMap((target, i) => {
+    try {
+      return [{ ...checkForTarget(target, 5000, `anchor#${i + 1}`, "anchor"), intervalMs: 30_000 }];
+    } catch (error) {
+      if (!(error instanceof TargetError)) throw error;
+      issues.push(source.issue(["probes", "anchors", i], error.message));
+      return [];
+    }
+  });
+  throwIfAny(issues);
+  return checks;
+}
+
+/** The probe policy, extra CAs given as file paths (relative to the config file) read into PEM text. */
 function probePolicy(source: YamlSource, input: z.output<typeof probesSchema>): ProbePolicy {
   const issues: SourceIssue[] = [];
-  const anchors = (input.anchors ?? []).map((anchor, i) => {
+  const ca = (input.ca ?? []).map((anchor, i) => {
     if (anchor.includes("-----BEGIN CERTIFICATE-----")) return anchor;
     const path = resolve(dirname(resolve(source.file)), anchor);
     try {
       const pem = readFileSync(path, "utf8");
       if (!pem.includes("-----BEGIN CERTIFICATE-----"))
-        issues.push(source.issue(["probes", "anchors", i], `${anchor} holds no PEM certificate`));
+        issues.push(source.issue(["probes", "ca", i], `${anchor} holds no PEM certificate`));
       return pem;
     } catch (error) {
       issues.push(
         source.issue(
-          ["probes", "anchors", i],
+          ["probes", "ca", i],
           `cannot read ${anchor}: ${(error as NodeJS.ErrnoException).code ?? error}`,
         ),
       );
@@ -135,7 +155,7 @@ function probePolicy(source: YamlSource, input: z.output<typeof probesSchema>): 
     }
   });
   throwIfAny(issues);
-  return { deny: input.deny ?? [], allow: input.allow ?? [], anchors };
+  return { deny: input.deny ?? [], allow: input.allow ?? [], ca };
 }
 
 /** User components first (file order, so error paths stay true), then catalog entries the user did not override. */

@@ -257,7 +257,12 @@ export const probesSchema = z.strictObject({
   allow: z
     .array(z.string().refine((t) => parseCidr(t) !== undefined, { error: "must be a CIDR like 10.1.0.0/16" }))
     .optional(),
-  /** PEM certificates, or paths to PEM files relative to the config file. */
+  /** Extra trusted CAs: PEM certificates, or paths to PEM files relative to the config file. */
+  ca: z.array(z.string().min(1)).optional(),
+  /**
+   * Well-known targets each vantage probes to judge its own health ("can I reach the world?"), as
+   * `epicenter check` TARGETs: https://..., tcp://host:port, dns://name?server=..., tls://host:port.
+   */
   anchors: z.array(z.string().min(1)).optional(),
 });
 

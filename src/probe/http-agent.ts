@@ -91,7 +91,7 @@ function createAgent(
           const secure = await upgradeTls(socket, {
             servername: opts.servername || host.replace(/^\[|\]$/g, ""),
             rejectUnauthorized: tlsVerify,
-            anchors: policy.anchors,
+            anchors: policy.ca,
             alpn: ["http/1.1"],
           });
           record.tls = performance.now() - started;

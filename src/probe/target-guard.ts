@@ -20,13 +20,13 @@ export interface ProbePolicy {
   /** CIDRs that reopen refused ranges (as specific or more than the refusing range). */
   allow: string[];
   /** Extra trusted CA certificates, PEM text, added to Node's root store. */
-  anchors: string[];
+  ca: string[];
 }
 
 export const DEFAULT_PROBE_POLICY: ProbePolicy = Object.freeze({
   deny: [],
   allow: [],
-  anchors: [],
+  ca: [],
 }) as ProbePolicy;
 
 export type GuardDecision = { allowed: true } | { allowed: false; range: string; reason: string };

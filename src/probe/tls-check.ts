@@ -30,7 +30,7 @@ export async function runTlsCheck(check: TlsCheck, ctx: ProbeContext): Promise<C
     secure = await upgradeTls(socket, {
       servername,
       rejectUnauthorized: false,
-      anchors: ctx.policy?.anchors ?? [],
+      anchors: ctx.policy?.ca ?? [],
       signal: ctx.signal,
     });
     phases.tls = performance.now() - handshakeAt;
