@@ -86,24 +86,30 @@ export function resultObservations(
   result: CheckResult,
   at: number,
 ): Observation[] {
-  const base = { at, vantage, check: check.id, latencyMs: result.latencyMs };
   if (check.type === "statuspage") {
     if (result.components) {
       return result.components.map((c) => ({
-        ...base,
         id: `${vantage}:${check.id}:${at}:${c.component}`,
+        at,
+        vantage,
         component: c.component,
+        check: check.id,
         status: c.status,
+        latencyMs: result.latencyMs,
         errorClass: c.status === "up" ? null : "reported",
       }));
     }
     if (result.errorClass !== null && result.errorClass !== "reported") return [];
   }
+  // One literal of fixed shape: this runs for every check result.
   const o: Observation = {
-    ...base,
     id: `${vantage}:${check.id}:${at}`,
+    at,
+    vantage,
     component: check.component,
+    check: check.id,
     status: result.status,
+    latencyMs: result.latencyMs,
     errorClass: result.errorClass,
   };
   if (result.message) o.message = result.message;

@@ -79,7 +79,8 @@ export class Scheduler {
   readonly #entries = new Map<string, Entry>();
   readonly #heap = new DueHeap();
   readonly #gate: HostGate;
-  readonly #controllers = new Set<AbortController>();
+  /** Attempts in flight, each with the function that settles it (stop settles them as abandoned). */
+  readonly #inFlight = new Map<AbortController, (value: Attempt) => void>();
   readonly #sleepers = new Set<() => void>();
   #idle: (() => void)[] = [];
   #runs = 0;
@@ -148,7 +149,7 @@ export class Scheduler {
     return {
       checks: this.#entries.size,
       ...this.#stats,
-      inFlight: this.#controllers.size,
+      inFlight: this.#inFlight.size,
       waiting: this.#gate.waiting,
     };
   }
@@ -171,7 +172,10 @@ export class Scheduler {
       });
       await Promise.race([this.#whenIdle(), deadline]);
       clearTimeout(timer);
-      for (const controller of this.#controllers) controller.abort(SHUTDOWN);
+      for (const [controller, finish] of this.#inFlight) {
+        controller.abort(SHUTDOWN);
+        finish(SHUTDOWN);
+      }
       await this.#whenIdle();
     }
     return this.stats();
@@ -251,24 +255,21 @@ export class Scheduler {
   /** One attempt under a hard timeout: a runner that ignores its signal is given abortGraceMs, then left. */
   #attempt(check: Check): Promise<Attempt> {
     const controller = new AbortController();
-    this.#controllers.add(controller);
     const begin = this.#o.now();
     return new Promise<Attempt>((resolve) => {
       let grace: ReturnType<typeof setTimeout> | undefined;
       const finish = (value: Attempt) => {
         clearTimeout(timer);
         clearTimeout(grace);
-        if (!this.#controllers.delete(controller)) return;
+        if (!this.#inFlight.delete(controller)) return;
         resolve(controller.signal.reason === SHUTDOWN ? SHUTDOWN : value);
       };
+      this.#inFlight.set(controller, finish);
       const timer = setTimeout(() => {
         this.#stats.timeouts++;
         controller.abort(new DOMException(`check timed out after ${check.timeoutMs} ms`, "TimeoutError"));
         grace = setTimeout(() => finish(timeoutResult(check, this.#o.now() - begin)), this.#o.abortGraceMs);
       }, check.timeoutMs);
-      controller.signal.addEventListener("abort", () => {
-        if (controller.signal.reason === SHUTDOWN) finish(SHUTDOWN);
-      });
       const ctx: CheckContext = { signal: controller.signal };
       if (this.#o.localAddress) ctx.localAddress = this.#o.localAddress;
       this.#o
