@@ -58,6 +58,29 @@ describe("incident tracker", () => {
     expect(inc.affected).toEqual(["s1", "s2", "s3"]);
   });
 
+  it("with changeAfter 2, a new first place for one evaluation (a half-rechecked recovery) renames nothing", () => {
+    const t = new IncidentTracker({ changeAfter: 2 });
+    const region = cause("aws/us-east-1", ["s1", "s2", "s3", "s4"]);
+    const narrower = cause("aws/us-east-1/cognito", ["s1", "s2"]);
+    t.observe(0, [region]);
+    t.observe(10, [region]);
+    expect(t.observe(20, [narrower])).toEqual([]);
+    expect(t.incidents[0]?.epicenter[0]?.component).toBe("aws/us-east-1");
+    t.observe(30, []);
+    t.observe(40, []);
+    expect(t.observe(50, []).map((e) => e.type)).toEqual(["resolved"]);
+    expect(t.incidents[0]?.history.map((h) => h.epicenter[0]?.component)).toEqual(["aws/us-east-1"]);
+
+    // A new first place that holds is taken on its second evaluation.
+    const u = new IncidentTracker({ changeAfter: 2 });
+    u.observe(0, [region]);
+    u.observe(10, [region]);
+    expect(u.observe(20, [narrower])).toEqual([]);
+    expect(u.observe(30, [narrower]).map((e) => [e.type, e.incident.epicenter[0]?.component])).toEqual([
+      ["changed", "aws/us-east-1/cognito"],
+    ]);
+  });
+
   it("absorbs a lone self-blaming component that fails together with a larger cause", () => {
     const t = new IncidentTracker({ coOnset: 2 });
     const big = cause("net", ["a", "b", "c"]);

@@ -309,6 +309,8 @@ export class EmbeddedHub implements Hub {
       {
         roundMs: this.#roundMs,
         graceMs: this.#options.graceMs ?? 2000,
+        // Live checks are spread over the round: see TrackerOptions.changeAfter.
+        localizer: { tracker: { changeAfter: 2 } },
         onEvent: (event) => {
           const ledgerEvent = this.#ledger.apply(event, this.#clock());
           this.#pendingEvents?.push(ledgerEvent);

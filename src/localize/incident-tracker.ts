@@ -46,6 +46,13 @@ export interface TrackerOptions {
    * symptom of that cause through a dependency the model does not know, rather than a separate incident.
    */
   coOnset: number;
+  /**
+   * Consecutive evaluations a new first-place epicenter must hold before the incident takes it. 1 takes it
+   * at once (replays: every vantage checks everything at the same instant). Live checks are spread over the
+   * round, so the round in which an outage ends sees part of the symptoms gone and part not yet re-checked,
+   * which for one evaluation looks like a narrower cause; 2 keeps that from renaming the incident.
+   */
+  changeAfter: number;
 }
 
 export const DEFAULT_TRACKER: TrackerOptions = {
@@ -54,6 +61,7 @@ export const DEFAULT_TRACKER: TrackerOptions = {
   reopenWithin: 6,
   confidenceStep: 0.05,
   coOnset: 2,
+  changeAfter: 1,
 };
 
 export type IncidentEvent =
@@ -72,6 +80,8 @@ interface Tracked {
   onsetStep: number;
   /** Lone components whose self-blame this incident absorbed (see `coOnset`). */
   absorbed: Set<string>;
+  /** A new first place waiting out `changeAfter`, and for how many evaluations it has held. */
+  challenger: { component: string; seen: number } | null;
 }
 
 interface Pending {
@@ -120,6 +130,7 @@ export class IncidentTracker {
       for (const a of cause.affected) target.affected.add(a);
       for (const r of cause.ranked) target.names.add(r.component);
       inc.affected = [...target.affected].sort();
+      if (this.#holdsBack(target, cause.ranked)) continue;
       if (this.#differs(inc.epicenter, cause.ranked)) {
         inc.epicenter = cause.ranked;
         inc.history.push({ at, epicenter: cause.ranked });
@@ -205,6 +216,7 @@ export class IncidentTracker {
       names: new Set(cause.ranked.map((r) => r.component)),
       onsetStep,
       absorbed: new Set(),
+      challenger: null,
     });
     return incident;
   }
@@ -234,6 +246,24 @@ export class IncidentTracker {
       }
     }
     return best;
+  }
+
+  /** True while a new first place has not yet held for `changeAfter` evaluations (the incident keeps its own). */
+  #holdsBack(t: Tracked, ranked: Ranked[]): boolean {
+    const top = ranked[0]?.component;
+    if (this.#o.changeAfter <= 1 || top === undefined || top === t.incident.epicenter[0]?.component) {
+      t.challenger = null;
+      return false;
+    }
+    t.challenger =
+      t.challenger?.component === top
+        ? { component: top, seen: t.challenger.seen + 1 }
+        : { component: top, seen: 1 };
+    if (t.challenger.seen >= this.#o.changeAfter) {
+      t.challenger = null;
+      return false;
+    }
+    return true;
   }
 
   #differs(a: Ranked[], b: Ranked[]): boolean {
