@@ -4,6 +4,8 @@ import { historyRoutes } from "./history-routes.js";
 import { modelRoutes } from "./model-routes.js";
 import { openApiDocument } from "./openapi-document.js";
 import { defineRoute, type Route } from "./route-table.js";
+import { statusRoutes } from "./status-routes.js";
+import { summaryRoutes } from "./summary-routes.js";
 import { tokenRoutes } from "./token-routes.js";
 
 export interface RouteOptions {
@@ -50,6 +52,8 @@ export function apiRoutes(options: RouteOptions): Route[] {
     ...historyRoutes,
     streamRoute(options.streamHeartbeatMs),
     ...tokenRoutes,
+    ...summaryRoutes,
+    ...statusRoutes,
   ];
   return routes;
 }

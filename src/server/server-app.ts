@@ -15,6 +15,7 @@ import { DEFAULT_STREAM_HEARTBEAT_MS } from "./event-stream.js";
 import { type AuthOptions, authorize } from "./request-auth.js";
 import { DEFAULT_BODY_LIMIT, parseBody, parseQuery } from "./request-input.js";
 import { honoPath, pathPattern, type Route } from "./route-table.js";
+import { defaultWebRoot, mountStaticFiles } from "./static-files.js";
 
 export interface AppOptions {
   hub: Hub;
@@ -25,6 +26,8 @@ export interface AppOptions {
   streamHeartbeatMs?: number;
   /** Told of unexpected errors (answered 500 without details); default console.error. */
   onUnexpectedError?: (error: unknown) => void;
+  /** The dashboard's build folder (default: the package's dist/web); null serves no dashboard. */
+  webRoot?: string | null;
 }
 
 export type { AuthOptions, Route };
@@ -67,6 +70,7 @@ export function createApp(options: AppOptions): Hono {
         now,
       });
     });
+  if (options.webRoot !== null) mountStaticFiles(app, options.webRoot ?? defaultWebRoot());
 
   app.notFound((c) => {
     const allowed = routes.filter((r) => pathPattern(r).test(c.req.path)).map((r) => r.method);
