@@ -1,4 +1,7 @@
-/** The bus contract (src/bus/bus.ts), run on every implementation against a real instance. */
+/**
+ * The bus contract (src/bus/bus.ts), run on every implementation against a real instance. Batch boundaries
+ * are the bus's own (the NATS bus delivers what it fetched as one batch), so only order and content count.
+ */
 import { describe, expect, it } from "vitest";
 import type { Bus } from "../src/bus/bus.js";
 import type { Observation } from "../src/model/observation.js";
@@ -53,11 +56,11 @@ export function runBusContract(name: string, newBus: () => Promise<Bus>): void {
           maxInFlight = Math.max(maxInFlight, inFlight);
           await new Promise((r) => setTimeout(r, 2));
           inFlight--;
-          if (batch[0]!.latencyMs === 1 && failures < 2) {
+          if (batch.some((o) => o.latencyMs === 1) && failures < 2) {
             failures++;
             throw new Error("store unavailable");
           }
-          got.push(batch[0]!.id);
+          got.push(...batch.map((o) => o.id));
         },
         { redeliverMs: 10 },
       );
@@ -80,7 +83,7 @@ export function runBusContract(name: string, newBus: () => Promise<Bus>): void {
       });
       await bus.publish([obs(1)]);
       await bus.publish([obs(2)]);
-      expect(sub.pending).toBe(2);
+      await until(() => sub.pending === 2); // a remote bus counts with a short delay
       release();
       await until(() => sub.pending === 0);
       await sub.unsubscribe();

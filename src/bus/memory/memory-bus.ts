@@ -48,7 +48,7 @@ export class MemoryBus implements Bus {
     this.#groups.set(name, group);
     return {
       get pending() {
-        return group.backlog.length;
+        return group.backlog.reduce((n, batch) => n + batch.length, 0);
       },
       unsubscribe: async () => {
         group.closed = true;
