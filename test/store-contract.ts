@@ -4,12 +4,20 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Observation } from "../src/model/observation.js";
-import type { AlertState, DeliveryRecord, Store, StoredIncident, StoredToken } from "../src/store/store.js";
+import type {
+  AlertState,
+  DeliveryRecord,
+  Retention,
+  Store,
+  StoredIncident,
+  StoredToken,
+} from "../src/store/store.js";
 import { DEFAULT_RETENTION } from "../src/store/store.js";
 
 const T0 = Date.UTC(2026, 10, 24, 12, 0, 0);
 const MIN = 60_000;
 const HOUR = 3_600_000;
+const DAY = 86_400_000;
 
 export function observation(n: number, over: Partial<Observation> = {}): Observation {
   return {
@@ -54,7 +62,10 @@ function token(id: string, createdAt: number, over: Partial<StoredToken> = {}): 
   };
 }
 
-export function runStoreContract(name: string, newStore: () => Promise<Store>): void {
+/** Opens a fresh, empty store; `retention` is the store's own (its `retention` option). */
+export type NewStore = (options?: { retention?: Retention }) => Promise<Store>;
+
+export function runStoreContract(name: string, newStore: NewStore): void {
   describe(`Store contract: ${name}`, () => {
     let store: Store;
     beforeEach(async () => {
@@ -78,7 +89,7 @@ export function runStoreContract(name: string, newStore: () => Promise<Store>): 
         expect("message" in read.find((o) => o.id === written[1]!.id)!).toBe(false);
       });
 
-      it("stores an id once however often it is written, within a batch or across batches", async () => {
+      it("stores an observation once however often it is written, within a batch or across batches", async () => {
         await store.insertObservations([observation(1), observation(2), observation(1)]);
         await store.insertObservations([observation(2, { status: "down" }), observation(3)]);
         await store.insertObservations([]);
@@ -97,9 +108,51 @@ export function runStoreContract(name: string, newStore: () => Promise<Store>): 
         expect(read[9_999]).toStrictEqual(batch[0]);
       });
 
-      it("lists newest first, ties by id descending, filtered by component, vantage and [from, to)", async () => {
+      it("skips an observation of a stored (vantage, check, component, at) whatever its id", async () => {
+        const first = observation(1, { id: "first" });
+        await store.insertObservations([first, observation(1, { id: "second", status: "down" })]);
+        await store.insertObservations([observation(1, { id: "third" })]);
+        expect(await store.queryObservations({})).toStrictEqual([first]);
+        // The id is not a key: the same id at another time, or of another check, is another observation.
+        const others = [
+          observation(2, { id: "first" }),
+          observation(1, { id: "first", check: "acme/web#2" }),
+          observation(1, { id: "first", vantage: "probe/b" }),
+          observation(1, { id: "first", component: "acme/api" }),
+        ];
+        await store.insertObservations(others);
+        expect(await store.queryObservations({})).toHaveLength(5);
+      });
+
+      it("reads back the ids agents make, plain or with the component, and any other id", async () => {
+        const at = T0 + 7;
+        const written = [
+          observation(1, { id: `probe/a:acme/web#1:${T0 + 1000}` }),
+          // A status page check reports several components at once: its ids end with the component.
+          observation(2, {
+            id: `probe/a:vendor#1:${at}:vendor/api`,
+            check: "vendor#1",
+            component: "vendor/api",
+          }),
+          observation(3, {
+            id: `probe/a:vendor#1:${at}:vendor/db`,
+            check: "vendor#1",
+            component: "vendor/db",
+          }),
+          // Other forms, in series that already have a canonical form: kept as written.
+          observation(4, { id: "made-by-hand", at: T0 + 4000 }),
+          observation(5, { id: `probe/a:vendor#1:${at + 1}`, check: "vendor#1", component: "vendor/api" }),
+          observation(6, { id: `probe/a:acme/web#1:${T0 + 6000}:acme/web` }),
+          observation(7, { id: "" }),
+        ];
+        await store.insertObservations(written);
+        const read = await store.queryObservations({});
+        expect(new Map(read.map((o) => [o.at, o.id]))).toEqual(new Map(written.map((o) => [o.at, o.id])));
+      });
+
+      it("lists newest first, ties always alike, filtered by component, vantage and [from, to)", async () => {
         await store.insertObservations([
-          observation(1, { id: "b", at: T0 }),
+          observation(1, { id: "b", at: T0, check: "acme/web#2" }),
           observation(2, { id: "a", at: T0 }),
           observation(3, { id: "c", at: T0 + 5000, vantage: "probe/b" }),
           observation(4, { id: "d", at: T0 + 9000, component: "acme/api" }),
@@ -107,20 +160,20 @@ export function runStoreContract(name: string, newStore: () => Promise<Store>): 
         ]);
         const ids = async (q: Parameters<Store["queryObservations"]>[0]) =>
           (await store.queryObservations(q)).map((o) => o.id);
-        expect(await ids({})).toEqual(["e", "d", "c", "b", "a"]);
-        expect(await ids({ component: "acme/web" })).toEqual(["e", "c", "b", "a"]);
-        expect(await ids({ component: "acme/web", vantage: "probe/a" })).toEqual(["e", "b", "a"]);
+        const all = await ids({});
+        expect(all.slice(0, 3)).toEqual(["e", "d", "c"]);
+        expect(all.slice(3).sort()).toEqual(["a", "b"]);
+        // The two at T0 come in one order, the same whatever the query.
+        const tie = all.slice(3);
+        expect(await ids({})).toEqual(all);
+        expect(await ids({ limit: 4 })).toEqual(all.slice(0, 4));
+        expect(await ids({ component: "acme/web" })).toEqual(["e", "c", ...tie]);
+        expect(await ids({ component: "acme/web", vantage: "probe/a" })).toEqual(["e", ...tie]);
+        expect(await ids({ to: T0 + 1 })).toEqual(tie);
         expect(await ids({ vantage: "probe/b" })).toEqual(["c"]);
         expect(await ids({ from: T0 + 5000, to: T0 + 10_000 })).toEqual(["d", "c"]);
         expect(await ids({ limit: 2 })).toEqual(["e", "d"]);
         expect(await ids({ component: "nobody" })).toEqual([]);
-      });
-
-      it("orders ids by their bytes on every engine, whatever the database's locale", async () => {
-        const ids = ["b", "B", "a", "A", "é", "_"];
-        await store.insertObservations(ids.map((id, i) => observation(i, { id, at: T0 })));
-        const read = (await store.queryObservations({})).map((o) => o.id);
-        expect(read).toEqual([...ids].sort().reverse());
       });
 
       it("returns at most 1,000 by default", async () => {
@@ -192,30 +245,53 @@ export function runStoreContract(name: string, newStore: () => Promise<Store>): 
     });
 
     it("applies retention by age and reports what it deleted", async () => {
-      const now = T0 + 30 * 86_400_000;
+      const now = T0 + 30 * DAY;
+      const { rawMs, minuteMs } = DEFAULT_RETENTION;
       await store.insertObservations([
-        observation(1, { at: now - DEFAULT_RETENTION.rawMs - 1 }),
-        observation(2, { at: now - DEFAULT_RETENTION.rawMs }),
+        observation(1, { at: now - rawMs - 1 }),
+        observation(2, { at: now - rawMs }),
         observation(3, { at: now - 1000 }),
       ]);
-      // Minute rollups from 15 days ago (too old) and 13 days ago (kept); hour rollups of both.
+      // Minute rollups a day older than their retention (deleted) and a day younger (kept); hours of both.
       await store.insertObservations([
-        observation(10, { at: now - 15 * 86_400_000 }),
-        observation(11, { at: now - 13 * 86_400_000 }),
+        observation(10, { at: now - minuteMs - DAY }),
+        observation(11, { at: now - minuteMs + DAY }),
       ]);
-      await store.rollup(now - 16 * 86_400_000, now);
+      await store.rollup(now - minuteMs - 2 * DAY, now);
       const deleted = await store.applyRetention(now);
       expect(deleted).toEqual({ raw: 3, minute: 1, hour: 0 });
       expect((await store.queryObservations({})).map((o) => o.id)).toEqual([
         observation(3).id,
         observation(2).id,
       ]);
-      // Five observations in five minutes and five hours; the minute 15 days old is gone.
+      // Five observations in five minutes and five hours; the oldest minute is gone.
       expect(await store.queryRollups({ resolution: "1m" })).toHaveLength(4);
       expect(await store.queryRollups({ resolution: "1h" })).toHaveLength(5);
-      const tight = await store.applyRetention(now, { rawMs: 0, minuteMs: 0, hourMs: 14 * 86_400_000 });
+      const tight = await store.applyRetention(now, { rawMs: 0, minuteMs: 0, hourMs: minuteMs });
       expect(tight).toEqual({ raw: 2, minute: 4, hour: 1 });
       expect(await store.applyRetention(now)).toEqual({ raw: 0, minute: 0, hour: 0 });
+    });
+
+    it("applies the retention it was opened with, and refuses one under an hour", async () => {
+      const now = T0 + 30 * DAY;
+      const own = await newStore({ retention: { rawMs: 2 * HOUR, minuteMs: DAY, hourMs: 2 * DAY } });
+      try {
+        await own.insertObservations([
+          observation(1, { at: now - 3 * DAY }),
+          observation(2, { at: now - 1.5 * DAY }),
+          observation(3, { at: now - 3 * HOUR }),
+          observation(4, { at: now - HOUR }),
+        ]);
+        await own.rollup(now - 4 * DAY, now);
+        expect(await own.applyRetention(now)).toEqual({ raw: 3, minute: 2, hour: 1 });
+      } finally {
+        await own.close();
+      }
+      await expect(newStore({ retention: { rawMs: 0, minuteMs: DAY, hourMs: DAY } })).rejects.toMatchObject({
+        name: "StoreError",
+        code: "E_STORE_OPTION",
+        message: expect.stringContaining("retention.rawMs must be at least one hour"),
+      });
     });
 
     it("keeps model snapshots, skipping a hash that is already the latest", async () => {

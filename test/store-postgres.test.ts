@@ -20,9 +20,9 @@ if (reason) {
     for (const schema of schemas) await client.query(`drop schema if exists "${schema}" cascade`);
     await client.end();
   });
-  runStoreContract("postgres", () => {
+  runStoreContract("postgres", (options) => {
     const schema = `${run}_${schemas.length}`;
     schemas.push(schema);
-    return openPostgresStore({ url: postgresUrl, schema });
+    return openPostgresStore({ url: postgresUrl, schema, ...options });
   });
 }

@@ -9,4 +9,6 @@ const root = mkdtempSync(join(tmpdir(), "epicenter-store-"));
 let n = 0;
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-runStoreContract("sqlite", () => openSqliteStore({ dataDir: join(root, `store-${n++}`, "nested") }));
+runStoreContract("sqlite", (options) =>
+  openSqliteStore({ dataDir: join(root, `store-${n++}`, "nested"), ...options }),
+);

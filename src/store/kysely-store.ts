@@ -4,7 +4,7 @@
  */
 import type { Kysely } from "kysely";
 import type { Observation } from "../model/observation.js";
-import { ObservationInsertSql } from "./observation-insert.js";
+import { KyselyObservationWriter, type ObservationWriter } from "./observation-insert.js";
 import type {
   AlertState,
   DeliveryRecord,
@@ -20,11 +20,13 @@ import type {
   StoredToken,
 } from "./store.js";
 import { DEFAULT_RETENTION } from "./store.js";
-import type { StoreDialect } from "./store-dialect.js";
+import { chunks, type StoreDialect } from "./store-dialect.js";
 import { StoreError } from "./store-errors.js";
+import { checkRetention, deleteExpired } from "./store-retention.js";
 import { HOUR, MINUTE, rollupHours, rollupMinutes } from "./store-rollups.js";
 import * as rows from "./store-rows.js";
-import { OBSERVATION_COLUMNS, ROLLUP_TABLES, type StoreDatabase } from "./store-tables.js";
+import { loadSeries, SeriesCache } from "./store-series.js";
+import { ROLLUP_TABLES, type StoreDatabase } from "./store-tables.js";
 
 /** Default page sizes: observations and rollups as store.ts says, the rest small enough for one screen. */
 const DEFAULT_LIMIT = 1_000;
@@ -34,6 +36,10 @@ export interface KyselyStoreOptions {
   engine: string;
   capabilities: StoreCapabilities;
   dialect: StoreDialect;
+  /** What `applyRetention(now)` keeps (default DEFAULT_RETENTION); each at least an hour. */
+  retention?: Retention;
+  /** The engine's own observation writer, if it has a faster one than the Kysely one. */
+  writer?: (series: SeriesCache) => ObservationWriter;
 }
 
 /** A limit as a whole number of rows, never negative. */
@@ -41,56 +47,55 @@ function rowLimit(limit: number | undefined, fallback: number): number {
   return Math.max(0, Math.floor(limit ?? fallback));
 }
 
-/** Splits rows so that no statement carries more bind parameters than the engine allows. */
-function chunks<T>(items: T[], columns: number, maxParameters: number): T[][] {
-  const size = Math.max(1, Math.floor(maxParameters / columns));
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 export class KyselyStore implements Store {
   readonly engine: string;
   readonly capabilities: StoreCapabilities;
   readonly #db: Kysely<StoreDatabase>;
   readonly #dialect: StoreDialect;
-  readonly #insertSql = new ObservationInsertSql();
+  readonly #retention: Retention;
+  readonly #series = new SeriesCache();
+  readonly #writer: ObservationWriter;
 
   constructor(db: Kysely<StoreDatabase>, options: KyselyStoreOptions) {
     this.#db = db;
     this.engine = options.engine;
     this.capabilities = options.capabilities;
     this.#dialect = options.dialect;
+    this.#retention = checkRetention(options.retention ?? DEFAULT_RETENTION);
+    this.#writer =
+      options.writer?.(this.#series) ??
+      new KyselyObservationWriter(db, this.#series, options.dialect.maxParameters);
   }
 
-  /**
-   * Multi-row inserts of as many rows as the parameter limit allows, all in one transaction (a batch that
-   * fits one statement needs no BEGIN/COMMIT: a statement is atomic, and that saves two round trips).
-   * Ids already stored are skipped, so a redelivered batch is harmless.
-   */
+  /** One transaction; (series, at) already stored are skipped, so a redelivered batch is harmless. */
   async insertObservations(batch: Observation[]): Promise<void> {
-    const parts = chunks(batch, OBSERVATION_COLUMNS.length, this.#dialect.maxParameters);
-    if (parts.length === 1) await this.#insertSql.insert(this.#db, parts[0]!);
-    else if (parts.length > 1) {
-      await this.#db.transaction().execute(async (trx) => {
-        for (const part of parts) await this.#insertSql.insert(trx, part);
-      });
-    }
+    await this.#writer.write(batch);
   }
 
-  /** Newest first (ties by id, descending), at most `limit` (default 1,000). */
+  /** Newest first (ties by series, descending), at most `limit` (default 1,000). */
   async queryObservations(query: ObservationQuery): Promise<Observation[]> {
     let q = this.#db.selectFrom("observations").selectAll();
-    if (query.component !== undefined) q = q.where("component", "=", query.component);
-    if (query.vantage !== undefined) q = q.where("vantage", "=", query.vantage);
+    if (query.component !== undefined || query.vantage !== undefined) {
+      // A subquery, not a join: the engine then walks the (at, series) key in time order and filters.
+      let series = this.#db.selectFrom("series").select("id");
+      if (query.component !== undefined) series = series.where("component", "=", query.component);
+      if (query.vantage !== undefined) series = series.where("vantage", "=", query.vantage);
+      q = q.where("series", "in", series);
+    }
     if (query.from !== undefined) q = q.where("at", ">=", query.from);
     if (query.to !== undefined) q = q.where("at", "<", query.to);
     const found = await q
       .orderBy("at", "desc")
-      .orderBy("id", "desc")
+      .orderBy("series", "desc")
       .limit(rowLimit(query.limit, DEFAULT_LIMIT))
       .execute();
-    return found.map(rows.observationFrom);
+    await loadSeries(
+      this.#db,
+      this.#series,
+      found.map((r) => r.series),
+      this.#dialect.maxParameters,
+    );
+    return found.map((r) => rows.observationFrom(r, this.#series.byId(r.series)!));
   }
 
   /**
@@ -108,43 +113,42 @@ export class KyselyStore implements Store {
     });
   }
 
-  /** Newest bucket first (ties by component, vantage), at most `limit` (default 1,000). */
+  /**
+   * Newest bucket first (ties by component, vantage), at most `limit` (default 1,000). The series of each
+   * (component, vantage) are looked up first and their buckets read through the (series, bucket) key.
+   */
   async queryRollups(query: RollupQuery): Promise<Rollup[]> {
-    let q = this.#db.selectFrom(ROLLUP_TABLES[query.resolution]).selectAll();
-    if (query.component !== undefined) q = q.where("component", "=", query.component);
-    if (query.vantage !== undefined) q = q.where("vantage", "=", query.vantage);
-    if (query.from !== undefined) q = q.where("bucket", ">=", query.from);
-    if (query.to !== undefined) q = q.where("bucket", "<", query.to);
+    let q = this.#db
+      .selectFrom(`${ROLLUP_TABLES[query.resolution]} as r`)
+      .innerJoin("series as s", "s.id", "r.series")
+      .select((eb) => [
+        "s.component",
+        "s.vantage",
+        "r.bucket",
+        eb.fn.sum<number>("r.up").as("up"),
+        eb.fn.sum<number>("r.degraded").as("degraded"),
+        eb.fn.sum<number>("r.down").as("down"),
+        eb.fn.sum<number>("r.latency_sum").as("latency_sum"),
+        eb.fn.sum<number>("r.latency_count").as("latency_count"),
+        eb.fn.max("r.latency_max").as("latency_max"),
+      ]);
+    if (query.component !== undefined) q = q.where("s.component", "=", query.component);
+    if (query.vantage !== undefined) q = q.where("s.vantage", "=", query.vantage);
+    if (query.from !== undefined) q = q.where("r.bucket", ">=", query.from);
+    if (query.to !== undefined) q = q.where("r.bucket", "<", query.to);
     const found = await q
-      .orderBy("bucket", "desc")
-      .orderBy("component")
-      .orderBy("vantage")
+      .groupBy(["s.component", "s.vantage", "r.bucket"])
+      .orderBy("r.bucket", "desc")
+      .orderBy("s.component")
+      .orderBy("s.vantage")
       .limit(rowLimit(query.limit, DEFAULT_LIMIT))
       .execute();
     return found.map((r) => rows.rollupFrom(r, query.resolution));
   }
 
   /** Deletes raw rows and buckets that start before `now` minus their retention, in one transaction. */
-  async applyRetention(now: number, retention: Retention = DEFAULT_RETENTION) {
-    return this.#db.transaction().execute(async (trx) => {
-      const raw = await trx
-        .deleteFrom("observations")
-        .where("at", "<", now - retention.rawMs)
-        .executeTakeFirst();
-      const minute = await trx
-        .deleteFrom("rollups_1m")
-        .where("bucket", "<", now - retention.minuteMs)
-        .executeTakeFirst();
-      const hour = await trx
-        .deleteFrom("rollups_1h")
-        .where("bucket", "<", now - retention.hourMs)
-        .executeTakeFirst();
-      return {
-        raw: Number(raw.numDeletedRows),
-        minute: Number(minute.numDeletedRows),
-        hour: Number(hour.numDeletedRows),
-      };
-    });
+  async applyRetention(now: number, retention: Retention = this.#retention) {
+    return this.#db.transaction().execute((trx) => deleteExpired(trx, now, retention));
   }
 
   async saveModelSnapshot(hash: string, model: unknown, at: number): Promise<boolean> {

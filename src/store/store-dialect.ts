@@ -19,3 +19,11 @@ export interface StoreDialect {
    */
   idCollation: string | null;
 }
+
+/** Splits rows so that no statement carries more bind parameters than the engine allows. */
+export function chunks<T>(items: T[], columns: number, maxParameters: number): T[][] {
+  const size = Math.max(1, Math.floor(maxParameters / columns));
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

@@ -8,7 +8,9 @@ export type StoreErrorCode =
   /** An option is invalid (a schema name, a data directory). */
   | "E_STORE_OPTION"
   /** A write broke a uniqueness rule (a token hash or id already stored). */
-  | "E_STORE_CONFLICT";
+  | "E_STORE_CONFLICT"
+  /** A value the store cannot hold (a status or error class it has no code for). */
+  | "E_STORE_VALUE";
 
 export class StoreError extends Error {
   override readonly name = "StoreError";

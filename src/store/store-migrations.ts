@@ -18,33 +18,40 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
   /** The type of identifier columns: text, in the dialect's identifier collation. */
   const id = dialect.idCollation ? sql`text collate ${sql.id(dialect.idCollation)}` : sql`text`;
   return {
-    "0001-initial": {
+    // Replaced in place (not followed by a second migration) before anything shipped: the first schema kept
+    // names and a string id in every raw row; a store made by it fails to open (E_STORE_MIGRATE) saying so.
+    "0001-initial-compact": {
       async up(db: AnyDb) {
         await db.schema
-          .createTable("observations")
-          .addColumn("id", id, (c) => c.primaryKey())
-          .addColumn("at", "bigint", (c) => c.notNull())
-          .addColumn("vantage", id, (c) => c.notNull())
+          .createTable("series")
+          .addColumn("id", dialect.serialType, (c) => c.primaryKey())
           .addColumn("component", id, (c) => c.notNull())
+          .addColumn("vantage", id, (c) => c.notNull())
           .addColumn("check_id", id, (c) => c.notNull())
-          .addColumn("status", "text", (c) => c.notNull())
-          .addColumn("latency_ms", "double precision")
-          .addColumn("error_class", "text")
-          .addColumn("message", "text")
+          .addColumn("id_form", "smallint", (c) => c.notNull())
+          .addUniqueConstraint("series_names", ["component", "vantage", "check_id"])
           .execute();
-        await db.schema
-          .createIndex("observations_series_at")
-          .on("observations")
-          .columns(["component", "vantage", "at"])
-          .execute();
-        // Time alone: retention deletes and queries across every component.
-        await db.schema.createIndex("observations_at").on("observations").column("at").execute();
 
+        // Keyed by time first: rows arrive at the end of the key order, retention cuts its start, and
+        // rollups read time ranges. Clustered, the key index is the table: one B-tree per row written.
+        await db.schema
+          .createTable("observations")
+          .addColumn("at", "bigint", (c) => c.notNull())
+          .addColumn("series", "integer", (c) => c.notNull())
+          .addColumn("status", "smallint", (c) => c.notNull())
+          .addColumn("latency_ms", "double precision")
+          .addColumn("error_class", "smallint")
+          .addColumn("message", "text")
+          .addColumn("id", "text")
+          .addPrimaryKeyConstraint("observations_pk", ["at", "series"])
+          .modifyEnd(clustered)
+          .execute();
+
+        // Keyed by series first: a component's graph reads its series' buckets, which lie together.
         for (const table of ["rollups_1m", "rollups_1h"]) {
           await db.schema
             .createTable(table)
-            .addColumn("component", id, (c) => c.notNull())
-            .addColumn("vantage", id, (c) => c.notNull())
+            .addColumn("series", "integer", (c) => c.notNull())
             .addColumn("bucket", "bigint", (c) => c.notNull())
             .addColumn("up", "integer", (c) => c.notNull())
             .addColumn("degraded", "integer", (c) => c.notNull())
@@ -52,7 +59,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
             .addColumn("latency_sum", "double precision", (c) => c.notNull())
             .addColumn("latency_count", "integer", (c) => c.notNull())
             .addColumn("latency_max", "double precision")
-            .addPrimaryKeyConstraint(`${table}_pk`, ["component", "vantage", "bucket"])
+            .addPrimaryKeyConstraint(`${table}_pk`, ["series", "bucket"])
             .modifyEnd(clustered)
             .execute();
         }
@@ -153,10 +160,13 @@ export async function migrateStore(db: AnyDb, dialect: StoreDialect, schema?: st
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "(before any migration)";
-    throw new StoreError(
-      "E_STORE_MIGRATE",
-      `could not migrate the store at ${failed}: ${error instanceof Error ? error.message : String(error)}`,
-      { cause: error },
-    );
+    const message = error instanceof Error ? error.message : String(error);
+    // Kysely's words for a store whose recorded migrations this version does not have.
+    const hint = /corrupted migrations/.test(message)
+      ? "; the store was made by another (development) version of Epicenter: open it with that version, or move it away to start afresh"
+      : "";
+    throw new StoreError("E_STORE_MIGRATE", `could not migrate the store at ${failed}: ${message}${hint}`, {
+      cause: error,
+    });
   }
 }

@@ -1,17 +1,28 @@
 /**
  * Rollups computed inside the database with INSERT ... SELECT ... GROUP BY ... ON CONFLICT DO UPDATE, in SQL
  * both engines read alike: nothing crosses to the process, and a bucket recomputed replaces the stored one.
+ * Buckets are per series; a query sums a (component, vantage)'s series (its checks) per bucket.
  */
-import { sql, type Transaction } from "kysely";
+import { type ExpressionBuilder, sql, type Transaction } from "kysely";
+import { STATUS_CODES } from "./store-codes.js";
 import type { StoreDatabase } from "./store-tables.js";
 
 export const MINUTE = 60_000;
 export const HOUR = 3_600_000;
 
+/**
+ * `series in (select id from series)`: true of every rollup row, but it lets the engine walk the (series,
+ * bucket) key series by series for a range of buckets instead of reading the whole table.
+ */
+export function everySeries(eb: ExpressionBuilder<StoreDatabase, "rollups_1m" | "rollups_1h">) {
+  return eb("series", "in", eb.selectFrom("series").select("id"));
+}
+
 /** Upserts the minute buckets in [lo, hi) (minute-aligned) from the raw observations. */
 export async function rollupMinutes(trx: Transaction<StoreDatabase>, lo: number, hi: number): Promise<void> {
   const bucket = sql<number>`at - (at % ${sql.lit(MINUTE)})`;
-  const count = (status: string) => sql<number>`sum(case when status = ${sql.lit(status)} then 1 else 0 end)`;
+  const count = (status: keyof typeof STATUS_CODES) =>
+    sql<number>`sum(case when status = ${sql.lit(STATUS_CODES[status])} then 1 else 0 end)`;
   await trx
     .insertInto("rollups_1m")
     .columns(ROLLUP_COLUMNS)
@@ -19,8 +30,7 @@ export async function rollupMinutes(trx: Transaction<StoreDatabase>, lo: number,
       trx
         .selectFrom("observations")
         .select((eb) => [
-          "component",
-          "vantage",
+          "series",
           bucket.as("bucket"),
           count("up").as("up"),
           count("degraded").as("degraded"),
@@ -31,7 +41,7 @@ export async function rollupMinutes(trx: Transaction<StoreDatabase>, lo: number,
         ])
         .where("at", ">=", lo)
         .where("at", "<", hi)
-        .groupBy(["component", "vantage", bucket]),
+        .groupBy(["series", bucket]),
     )
     .onConflict((oc) => oc.columns(ROLLUP_KEY).doUpdateSet(UPDATE_FROM_EXCLUDED))
     .execute();
@@ -47,8 +57,7 @@ export async function rollupHours(trx: Transaction<StoreDatabase>, lo: number, h
       trx
         .selectFrom("rollups_1m")
         .select((eb) => [
-          "component",
-          "vantage",
+          "series",
           bucket.as("bucket"),
           eb.fn.sum<number>("up").as("up"),
           eb.fn.sum<number>("degraded").as("degraded"),
@@ -57,15 +66,16 @@ export async function rollupHours(trx: Transaction<StoreDatabase>, lo: number, h
           eb.fn.sum<number>("latency_count").as("latency_count"),
           eb.fn.max("latency_max").as("latency_max"),
         ])
+        .where(everySeries)
         .where("bucket", ">=", lo)
         .where("bucket", "<", hi)
-        .groupBy(["component", "vantage", bucket]),
+        .groupBy(["series", bucket]),
     )
     .onConflict((oc) => oc.columns(ROLLUP_KEY).doUpdateSet(UPDATE_FROM_EXCLUDED))
     .execute();
 }
 
-const ROLLUP_KEY = ["component", "vantage", "bucket"] as const;
+const ROLLUP_KEY = ["series", "bucket"] as const;
 const ROLLUP_COLUMNS = [
   ...ROLLUP_KEY,
   "up",

@@ -1,7 +1,6 @@
 /** Conversions between the store's rows and the objects of `store.ts`, kept exact in both directions. */
 import type { Selectable } from "kysely";
-import type { Status } from "../model/model-types.js";
-import type { ErrorClass, Observation } from "../model/observation.js";
+import type { Observation } from "../model/observation.js";
 import type {
   AlertState,
   DeliveryRecord,
@@ -12,6 +11,8 @@ import type {
   StoredIncident,
   StoredToken,
 } from "./store.js";
+import { errorClassFrom, errorCode, statusCode, statusFrom } from "./store-codes.js";
+import { canonicalId, type SeriesEntry } from "./store-series.js";
 import type {
   AlertStatesTable,
   ChecksTable,
@@ -22,47 +23,51 @@ import type {
   TokensTable,
 } from "./store-tables.js";
 
-export function observationRow(o: Observation): ObservationsTable {
+/** The row of `o` in `series`: codes for words, and no id when the id is the series' canonical one. */
+export function observationRow(o: Observation, series: SeriesEntry): ObservationsTable {
   return {
-    id: o.id,
     at: o.at,
-    vantage: o.vantage,
-    component: o.component,
-    check_id: o.check,
-    status: o.status,
+    series: series.id,
+    status: statusCode(o.status),
     latency_ms: o.latencyMs,
-    error_class: o.errorClass,
+    error_class: errorCode(o.errorClass),
     message: o.message ?? null,
+    id: o.id === canonicalId(series, o.at) ? null : o.id,
   };
 }
 
 /** The observation as written: `message` is absent, not undefined, when none was given. */
-export function observationFrom(r: Selectable<ObservationsTable>): Observation {
+export function observationFrom(r: Selectable<ObservationsTable>, series: SeriesEntry): Observation {
   const o: Observation = {
-    id: r.id,
+    id: r.id ?? canonicalId(series, r.at),
     at: r.at,
-    vantage: r.vantage,
-    component: r.component,
-    check: r.check_id,
-    status: r.status as Status,
+    vantage: series.vantage,
+    component: series.component,
+    check: series.check,
+    status: statusFrom(r.status),
     latencyMs: r.latency_ms,
-    errorClass: r.error_class as ErrorClass | null,
+    errorClass: errorClassFrom(r.error_class),
   };
   if (r.message !== null) o.message = r.message;
   return o;
 }
 
-export function rollupFrom(r: Selectable<RollupsTable>, resolution: Resolution): Rollup {
+/** A rollup as queried: the series' rows of one (component, vantage, bucket) summed. */
+export type RollupSum = Omit<RollupsTable, "series"> & { component: string; vantage: string };
+
+export function rollupFrom(r: RollupSum, resolution: Resolution): Rollup {
+  // Sums come back as text or bigint from some drivers (PostgreSQL's sum of integers is numeric).
+  const count = Number(r.latency_count);
   return {
     component: r.component,
     vantage: r.vantage,
     resolution,
-    at: r.bucket,
-    up: r.up,
-    degraded: r.degraded,
-    down: r.down,
-    latencyMeanMs: r.latency_count > 0 ? r.latency_sum / r.latency_count : null,
-    latencyMaxMs: r.latency_max,
+    at: Number(r.bucket),
+    up: Number(r.up),
+    degraded: Number(r.degraded),
+    down: Number(r.down),
+    latencyMeanMs: count > 0 ? Number(r.latency_sum) / count : null,
+    latencyMaxMs: r.latency_max === null ? null : Number(r.latency_max),
   };
 }
 

@@ -5,23 +5,39 @@
  */
 import type { Generated } from "kysely";
 
-/** One raw observation, as written by `insertObservations`. */
-export interface ObservationsTable {
-  id: string;
-  at: number;
-  vantage: string;
+/**
+ * One series: what a monitor is, (component, vantage, check), under a small integer that raw rows and
+ * rollups repeat instead of the three names. Entries are only ever added (the store caches them).
+ */
+export interface SeriesTable {
+  id: Generated<number>;
   component: string;
+  vantage: string;
   check_id: string;
-  status: string;
-  latency_ms: number | null;
-  error_class: string | null;
-  message: string | null;
+  /** Which canonical id its observations' ids have (see store-series.ts): 0 plain, 1 with the component. */
+  id_form: number;
 }
 
-/** One (component, vantage) over one bucket; `rollups_1m` and `rollups_1h` share this shape. */
+/**
+ * One raw observation, keyed by (at, series): what makes an observation the same one. Time first, so rows
+ * arrive at the end of the key order (one B-tree that grows at its edge) and retention cuts its start.
+ */
+export interface ObservationsTable {
+  at: number;
+  series: number;
+  /** STATUS_CODES. */
+  status: number;
+  latency_ms: number | null;
+  /** ERROR_CODES. */
+  error_class: number | null;
+  message: string | null;
+  /** The observation's id, or null when it is its series' canonical id (almost always). */
+  id: string | null;
+}
+
+/** One series over one bucket, keyed by (series, bucket); `rollups_1m` and `rollups_1h` share this shape. */
 export interface RollupsTable {
-  component: string;
-  vantage: string;
+  series: number;
   /** Start of the bucket, epoch ms. */
   bucket: number;
   up: number;
@@ -97,6 +113,7 @@ export interface HeartbeatsTable {
 }
 
 export interface StoreDatabase {
+  series: SeriesTable;
   observations: ObservationsTable;
   rollups_1m: RollupsTable;
   rollups_1h: RollupsTable;
@@ -109,17 +126,15 @@ export interface StoreDatabase {
   heartbeats: HeartbeatsTable;
 }
 
-/** The columns of `observations`, in the order `observationRow` gives them. */
+/** The columns of `observations`, in the order `observationRow` gives them (the key first). */
 export const OBSERVATION_COLUMNS = [
-  "id",
   "at",
-  "vantage",
-  "component",
-  "check_id",
+  "series",
   "status",
   "latency_ms",
   "error_class",
   "message",
+  "id",
 ] as const satisfies readonly (keyof ObservationsTable)[];
 
 /** The rollup tables by resolution. */

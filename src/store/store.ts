@@ -2,7 +2,8 @@
  * The store: everything the hub keeps, behind one interface with one folder per engine (sqlite/, postgres/).
  * Contract (checked by test/store-contract.ts on every engine, on real databases):
  * - a write that resolved is committed: it survives kill -9 of the process and a restart;
- * - writes keyed by id are idempotent (an observation or delivery written twice is stored once);
+ * - writes are idempotent: an observation is the same observation as one stored with the same (vantage,
+ *   check, component, at) and is then skipped, whatever its id; a delivery is the same as one with its id;
  * - times are Unix epoch milliseconds everywhere; lists are newest first unless said otherwise.
  * Engines differ only through `capabilities`, never through checks of which engine is in use.
  */
@@ -15,6 +16,11 @@ export interface StoreCapabilities {
   shared: boolean;
 }
 
+/**
+ * Raw observations are kept in time order across all monitors: a time range reads only its rows, while a
+ * component or vantage filter reads back from `to` (or the newest) until `limit` rows match, so give a range
+ * when filtering for a rare series.
+ */
 export interface ObservationQuery {
   component?: string;
   vantage?: string;
@@ -28,7 +34,7 @@ export interface ObservationQuery {
 
 export type Resolution = "1m" | "1h";
 
-/** Counts of one (component, vantage) over one minute or hour. */
+/** Counts of one (component, vantage) over one minute or hour, all its checks together. */
 export interface Rollup {
   component: string;
   vantage: string;
@@ -52,17 +58,26 @@ export interface RollupQuery {
   limit?: number;
 }
 
-/** How long each kind of history is kept; anything older is deleted by `applyRetention`. */
+/**
+ * How long each kind of history is kept; anything older is deleted by `applyRetention`. A store is opened
+ * with one (`retention` option); each is at least an hour, because rollups are recomputed from the kind
+ * below for the last hour.
+ */
 export interface Retention {
   rawMs: number;
   minuteMs: number;
   hourMs: number;
 }
 
-/** Default retention: raw for 2 days, minute rollups for 14 days, hourly for 400 days. */
+/**
+ * Default retention: raw observations for 1 day (the last incidents, result by result), minute rollups for 3
+ * days (at a 30 s interval a minute holds 2 results: they are for zooming into the last days), hourly rollups
+ * for 400 days (a year and a month, for year-over-year). At 10,000 monitors every 30 s that is about 3 GiB
+ * in SQLite; BENCHMARKS.md (bench:ingest) has the arithmetic.
+ */
 export const DEFAULT_RETENTION: Retention = {
-  rawMs: 2 * 86_400_000,
-  minuteMs: 14 * 86_400_000,
+  rawMs: 1 * 86_400_000,
+  minuteMs: 3 * 86_400_000,
   hourMs: 400 * 86_400_000,
 };
 
@@ -147,13 +162,23 @@ export interface Store {
   readonly engine: string;
   readonly capabilities: StoreCapabilities;
 
-  /** Writes a batch in one transaction; ids already stored are skipped. Resolves once committed. */
+  /**
+   * Writes a batch in one transaction; resolves once committed. An observation whose (vantage, check,
+   * component, at) is already stored, earlier or in the same batch, is skipped: the first written wins, id
+   * included. The id is kept as written but is not a key: two observations with the same id and different
+   * (vantage, check, component, at) are both stored. (Agents make ids from exactly those, so for them an id
+   * names one observation either way.)
+   */
   insertObservations(batch: Observation[]): Promise<void>;
+  /** Newest first; observations of the same instant in an order that is the same on every query. */
   queryObservations(query: ObservationQuery): Promise<Observation[]>;
   /** Folds raw observations in [from, to) into minute and hour rollups (idempotent: recomputes buckets). */
   rollup(from: number, to: number): Promise<void>;
   queryRollups(query: RollupQuery): Promise<Rollup[]>;
-  /** Deletes history older than the retention allows at `now`; returns rows deleted per kind. */
+  /**
+   * Deletes history older than the retention allows at `now` (the store's, unless `retention` overrides it
+   * for this call); returns rows deleted per kind.
+   */
   applyRetention(now: number, retention?: Retention): Promise<{ raw: number; minute: number; hour: number }>;
 
   /** Keeps the model the hub runs (as JSON) with its hash; returns false when that hash is already the latest. */

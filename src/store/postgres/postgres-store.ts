@@ -7,10 +7,11 @@
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { KyselyStore } from "../kysely-store.js";
-import type { Store } from "../store.js";
+import type { Retention, Store } from "../store.js";
 import type { StoreDialect } from "../store-dialect.js";
 import { StoreError } from "../store-errors.js";
 import { migrateStore } from "../store-migrations.js";
+import { checkRetention } from "../store-retention.js";
 import type { StoreDatabase } from "../store-tables.js";
 
 export const POSTGRES_DIALECT: StoreDialect = {
@@ -28,6 +29,8 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Most connections in the pool (default 10). */
   poolSize?: number;
+  /** What `applyRetention(now)` keeps (default DEFAULT_RETENTION). */
+  retention?: Retention;
 }
 
 const INT8_OID = 20;
@@ -46,6 +49,7 @@ export function redactUrl(url: string): string {
 
 /** Connects, creates the schema when asked for one, and migrates. */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  if (options.retention) checkRetention(options.retention); // before connecting
   const schema = options.schema;
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
     throw new StoreError(
@@ -90,5 +94,6 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     engine: "postgres",
     capabilities: { shared: true },
     dialect: POSTGRES_DIALECT,
+    ...(options.retention ? { retention: options.retention } : {}),
   });
 }

@@ -10,11 +10,13 @@ import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
 import { KyselyStore } from "../kysely-store.js";
-import type { Store } from "../store.js";
+import type { Retention, Store } from "../store.js";
 import type { StoreDialect } from "../store-dialect.js";
 import { StoreError } from "../store-errors.js";
 import { migrateStore } from "../store-migrations.js";
+import { checkRetention } from "../store-retention.js";
 import type { StoreDatabase } from "../store-tables.js";
+import { SqliteObservationWriter } from "./sqlite-observation-writer.js";
 
 export const SQLITE_FILE = "epicenter.db";
 
@@ -31,10 +33,13 @@ export interface SqliteStoreOptions {
   dataDir: string;
   /** `full` (default) survives power loss too; `normal` survives kill -9 but not an OS crash. */
   synchronous?: "full" | "normal";
+  /** What `applyRetention(now)` keeps (default DEFAULT_RETENTION). */
+  retention?: Retention;
 }
 
 /** Opens (creating when needed) and migrates `<dataDir>/epicenter.db`. */
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
+  if (options.retention) checkRetention(options.retention); // before opening anything
   const file = join(resolve(options.dataDir), SQLITE_FILE);
   let sqlite: Database.Database;
   try {
@@ -47,6 +52,8 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     // 64 MiB of page cache (the default is 2 MiB): the latest index page of each of thousands of series stays
     // in memory between batches instead of being read back for every one.
     sqlite.pragma("cache_size = -65536");
+    // Rollups group and sort in temporary B-trees: keep those in memory, not in temporary files.
+    sqlite.pragma("temp_store = memory");
   } catch (error) {
     throw new StoreError(
       "E_STORE_OPEN",
@@ -61,5 +68,11 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     await db.destroy();
     throw error;
   }
-  return new KyselyStore(db, { engine: "sqlite", capabilities: { shared: false }, dialect: SQLITE_DIALECT });
+  return new KyselyStore(db, {
+    engine: "sqlite",
+    capabilities: { shared: false },
+    dialect: SQLITE_DIALECT,
+    ...(options.retention ? { retention: options.retention } : {}),
+    writer: (series) => new SqliteObservationWriter(db, sqlite, series),
+  });
 }
