@@ -25,8 +25,8 @@ export class MemoryAssignments implements AssignmentStore {
   }
 
   watch(vantage: string, onChange: Listener): AssignmentWatch {
-    let listeners = this.#listeners.get(vantage);
-    if (!listeners) this.#listeners.set(vantage, (listeners = new Set()));
+    const listeners = this.#listeners.get(vantage) ?? new Set<Listener>();
+    this.#listeners.set(vantage, listeners);
     const listener: Listener = (a) => onChange(a);
     listeners.add(listener);
     // The current value first, asynchronously, like a remote store's first answer.
