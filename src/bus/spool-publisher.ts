@@ -43,7 +43,11 @@ export function spoolPublisher(options: SpoolPublisherOptions): SpoolPublisher {
       }
     })().finally(() => {
       replaying = null;
-      if (!spool.empty && !closed) timer = setTimeout(() => ((timer = null), replayLoop()), retryMs);
+      if (spool.empty || closed) return;
+      timer = setTimeout(() => {
+        timer = null;
+        replayLoop();
+      }, retryMs);
     });
   };
 
