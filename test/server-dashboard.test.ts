@@ -6,12 +6,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as z from "zod";
 import type { ComponentState } from "../src/hub/hub-api.js";
 import type { StatuspageCheck } from "../src/probe/check-types.js";
 import { fromSummary } from "../src/probe/statuspage-check.js";
 import { createApp } from "../src/server/server-app.js";
 import { FixtureHub, incident } from "./server-hub-fixture.js";
+import { statuspageSummary } from "./statuspage-schema.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: responses are JSON, inspected loosely; the assertions are the check.
 type Loose = any;
@@ -127,62 +127,6 @@ describe("GET /api/v1/concentration", () => {
     expect(body.hosting.providers.length).toBeGreaterThan(0);
     expect(body.hosting.hhi).toBeGreaterThan(0);
   });
-});
-
-/** Statuspage v2 summary, the fields its consumers read (https://metastatuspage.com/api/v2/summary.json). */
-const statuspageSummary = z.object({
-  page: z.object({
-    id: z.string(),
-    name: z.string(),
-    url: z.string().url(),
-    time_zone: z.string(),
-    updated_at: z.iso.datetime(),
-  }),
-  components: z.array(
-    z.object({
-      id: z.string(),
-      name: z.string(),
-      status: z.enum([
-        "operational",
-        "degraded_performance",
-        "partial_outage",
-        "major_outage",
-        "under_maintenance",
-      ]),
-      created_at: z.iso.datetime(),
-      updated_at: z.iso.datetime(),
-      position: z.number().int(),
-      description: z.string().nullable(),
-      group_id: z.string().nullable(),
-      group: z.boolean(),
-      page_id: z.string(),
-      only_show_if_degraded: z.boolean(),
-      components: z.array(z.string()).optional(),
-    }),
-  ),
-  incidents: z.array(
-    z.object({
-      id: z.string(),
-      name: z.string(),
-      status: z.enum(["investigating", "identified", "monitoring", "resolved", "postmortem"]),
-      impact: z.enum(["none", "minor", "major", "critical"]),
-      created_at: z.iso.datetime(),
-      updated_at: z.iso.datetime(),
-      resolved_at: z.iso.datetime().nullable(),
-      shortlink: z.string(),
-      incident_updates: z.array(
-        z.object({
-          id: z.string(),
-          status: z.string(),
-          body: z.string(),
-          created_at: z.iso.datetime(),
-          display_at: z.iso.datetime(),
-        }),
-      ),
-    }),
-  ),
-  scheduled_maintenances: z.array(z.unknown()),
-  status: z.object({ indicator: z.enum(["none", "minor", "major", "critical"]), description: z.string() }),
 });
 
 describe("the public status page's JSON", () => {

@@ -17,11 +17,17 @@ export const STATUS_ORDER: Record<ServiceStatus, number> = {
   up: 4,
 };
 
+/** What the rule reads of a state (so the dashboard can apply it to the API's rendering, times in ISO). */
+export interface StatusInput {
+  observed: readonly { status: ComponentState["observed"][number]["status"] }[];
+  belief: ComponentState["belief"];
+}
+
 /**
  * `down` when most vantages see it down, `partial` when some do, `degraded` when any sees it slow or the
  * localizer counts it affected, `unknown` before any check came back.
  */
-export function serviceStatus(state: ComponentState | undefined): ServiceStatus {
+export function serviceStatus(state: StatusInput | undefined): ServiceStatus {
   const seen = state?.observed ?? [];
   if (seen.length === 0) return state && state.belief !== "up" ? "degraded" : "unknown";
   const down = seen.filter((o) => o.status === "down").length;

@@ -13,7 +13,9 @@ import type { Context, Hono } from "hono";
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
-  "style-src 'self'",
+  // cytoscape inserts one fixed stylesheet (`.__________cytoscape_container { position: relative; }`): allowed by
+  // its hash, nothing else inline.
+  "style-src 'self' 'sha256-pgvDUBa4IjFA2yuSJ2cqcyxmNYJMborsd0ORcRv9vw8='",
   "img-src 'self' data:",
   "connect-src 'self'",
   "font-src 'self'",

@@ -1,0 +1,247 @@
+/**
+ * One component: availability and latency over time per vantage (uPlot, from the minute rollups), the last
+ * failing check, error classes, and what it requires and what requires it, each with its state.
+ */
+import { useEffect, useRef } from "react";
+import uPlot from "uplot";
+import "uplot/dist/uPlot.min.css";
+import { api, type ComponentState, statusOf } from "./api.js";
+import { componentPath } from "./router.js";
+import { Badge, clock, Link, Problem, useLoad } from "./ui.js";
+
+interface Rollup {
+  vantage: string;
+  at: string;
+  up: number;
+  degraded: number;
+  down: number;
+  latencyMeanMs: number | null;
+}
+
+interface Observation {
+  at: string;
+  vantage: string;
+  check: string;
+  status: string;
+  latencyMs: number | null;
+  errorClass: string | null;
+  message?: string;
+}
+
+interface Detail {
+  component: { id: string; kind: string; name?: string; observed: boolean };
+  dependencies: string[];
+  dependents: string[];
+  state: ComponentState | null;
+  rollups: Rollup[];
+  observations: Observation[];
+  states: Map<string, ComponentState>;
+}
+
+async function loadComponent(id: string): Promise<Detail> {
+  const path = id.split("/").map(encodeURIComponent).join("/");
+  const enc = encodeURIComponent(id);
+  const [detail, rollups, observations, states] = await Promise.all([
+    api<Omit<Detail, "rollups" | "observations" | "states">>(`/api/v1/components/${path}`),
+    api<{ rollups: Rollup[] }>(`/api/v1/rollups?resolution=1m&component=${enc}&limit=3000`),
+    api<{ observations: Observation[] }>(`/api/v1/observations?component=${enc}&limit=500`),
+    api<{ states: ComponentState[] }>("/api/v1/states"),
+  ]);
+  return {
+    ...detail,
+    rollups: rollups.rollups,
+    observations: observations.observations,
+    states: new Map(states.states.map((s) => [s.component, s])),
+  };
+}
+
+/** Aligned series per vantage: uPlot wants one x array and one y array per line. */
+function series(rollups: Rollup[], value: (r: Rollup) => number | null) {
+  const vantages = [...new Set(rollups.map((r) => r.vantage))].sort();
+  const times = [...new Set(rollups.map((r) => Date.parse(r.at) / 1000))].sort((a, b) => a - b);
+  const index = new Map(times.map((t, i) => [t, i]));
+  const ys = vantages.map(() => times.map(() => null as number | null));
+  for (const r of rollups) ys[vantages.indexOf(r.vantage)]![index.get(Date.parse(r.at) / 1000)!] = value(r);
+  return { vantages, data: [times, ...ys] as uPlot.AlignedData };
+}
+
+const LINE_COLOURS = ["#4dabf7", "#f783ac", "#63e6be", "#ffd43b", "#b197fc", "#ff8787"];
+
+function Chart({
+  title,
+  rollups,
+  value,
+  unit,
+}: {
+  title: string;
+  rollups: Rollup[];
+  value: (r: Rollup) => number | null;
+  unit: string;
+}) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!box.current || rollups.length === 0) return;
+    const { vantages, data } = series(rollups, value);
+    const width = Math.max(280, box.current.clientWidth);
+    const plot = new uPlot(
+      {
+        width,
+        height: 200,
+        series: [
+          {},
+          ...vantages.map((v, i) => ({
+            label: v,
+            stroke: LINE_COLOURS[i % LINE_COLOURS.length]!,
+            width: 2,
+            spanGaps: false,
+          })),
+        ],
+        axes: [{ stroke: "#868e96" }, { stroke: "#868e96", label: unit }],
+      },
+      data,
+      box.current,
+    );
+    return () => plot.destroy();
+  }, [rollups, value, unit]);
+  return (
+    <figure className="chart">
+      <figcaption>{title}</figcaption>
+      {rollups.length === 0 ? <p>No history yet.</p> : <div ref={box} />}
+    </figure>
+  );
+}
+
+const availability = (r: Rollup) => {
+  const total = r.up + r.degraded + r.down;
+  return total === 0 ? null : (100 * (r.up + r.degraded)) / total;
+};
+const latency = (r: Rollup) => r.latencyMeanMs;
+
+function Related({
+  title,
+  ids,
+  states,
+}: {
+  title: string;
+  ids: string[];
+  states: Map<string, ComponentState>;
+}) {
+  return (
+    <div>
+      <h2>
+        {title} ({ids.length})
+      </h2>
+      {ids.length === 0 ? (
+        <p>None.</p>
+      ) : (
+        <ul className="related">
+          {ids.map((id) => {
+            const s = states.get(id);
+            return (
+              <li key={id}>
+                <Badge status={s ? (s.observed.length > 0 ? statusOf(s) : s.belief) : "up"} />{" "}
+                <Link href={componentPath(id)}>{id}</Link>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export function ComponentPage({ id }: { id: string }) {
+  const loaded = useLoad(`component:${id}`, () => loadComponent(id));
+  const d = loaded.data;
+  const failing = d?.observations.find((o) => o.status !== "up");
+  const classes = new Map<string, number>();
+  for (const o of d?.observations ?? [])
+    if (o.errorClass) classes.set(o.errorClass, (classes.get(o.errorClass) ?? 0) + 1);
+  return (
+    <section aria-labelledby="component-title">
+      <h1 id="component-title">
+        {d?.component.name ?? id} <code>{id}</code>
+      </h1>
+      <Problem error={loaded.error} />
+      {!d ? (
+        <p aria-busy="true">Loading…</p>
+      ) : (
+        <>
+          <p>
+            {d.component.kind} ·{" "}
+            {d.component.observed ? "monitored" : "not checked directly (inferred from its dependents)"} ·{" "}
+            state:{" "}
+            <Badge
+              status={d.state ? (d.state.observed.length > 0 ? statusOf(d.state) : d.state.belief) : "up"}
+            />
+            {d.state?.belief && d.state.belief !== "up" ? (
+              <>
+                {" "}
+                localizer: <Badge status={d.state.belief} />
+              </>
+            ) : null}{" "}
+            · <Link href={`/map?focus=${encodeURIComponent(id)}`}>on the map</Link> ·{" "}
+            <Link href={`/whatif?failed=${encodeURIComponent(id)}`}>what if it fails?</Link>
+          </p>
+          {d.state && d.state.observed.length > 0 ? (
+            <p className="vantages">
+              {d.state.observed.map((o) => (
+                <span key={o.vantage} className={`chip s-${o.status}`}>
+                  {o.vantage}: {o.status}
+                  {o.errorClass ? ` · ${o.errorClass}` : ""}
+                </span>
+              ))}
+            </p>
+          ) : null}
+          {d.component.observed ? (
+            <div className="charts">
+              <Chart
+                title="Availability per vantage, % of checks up (per minute)"
+                rollups={d.rollups}
+                value={availability}
+                unit="%"
+              />
+              <Chart
+                title="Mean latency per vantage, ms (per minute)"
+                rollups={d.rollups}
+                value={latency}
+                unit="ms"
+              />
+            </div>
+          ) : null}
+          {failing ? (
+            <div className="card">
+              <h2>Last failing check</h2>
+              <p>
+                {clock(failing.at)} from <strong>{failing.vantage}</strong>: <Badge status={failing.status} />{" "}
+                {failing.errorClass ?? ""}
+                {failing.latencyMs !== null ? ` after ${Math.round(failing.latencyMs)} ms` : ""}
+                {failing.message ? ` — ${failing.message}` : ""} (check {failing.check})
+              </p>
+            </div>
+          ) : d.component.observed ? (
+            <p>No failing check among the last {d.observations.length}.</p>
+          ) : null}
+          {classes.size > 0 ? (
+            <div>
+              <h2>Error classes (last {d.observations.length} checks)</h2>
+              <ul className="related">
+                {[...classes]
+                  .sort((a, b) => b[1] - a[1])
+                  .map(([c, n]) => (
+                    <li key={c}>
+                      <code>{c}</code>: {n}
+                    </li>
+                  ))}
+              </ul>
+            </div>
+          ) : null}
+          <div className="two">
+            <Related title="It requires" ids={d.dependencies} states={d.states} />
+            <Related title="Required by" ids={d.dependents} states={d.states} />
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

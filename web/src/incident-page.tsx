@@ -1,0 +1,159 @@
+/**
+ * One incident as a timeline: the first symptoms, each affected service as it joined (its first failing check
+ * around the incident), the opening, each change of the ranked hypotheses with confidences, the
+ * acknowledgement and the resolution. The URL is the permalink.
+ */
+import { useState } from "react";
+import { api, type Incident } from "./api.js";
+import { componentPath } from "./router.js";
+import { clock, duration, Link, Problem, percent, useLoad } from "./ui.js";
+
+interface Observation {
+  at: string;
+  vantage: string;
+  status: string;
+  errorClass: string | null;
+}
+
+type Entry =
+  | { at: number; kind: "joined"; component: string; vantage: string; errorClass: string | null }
+  | { at: number; kind: "opened" }
+  | { at: number; kind: "resolved" }
+  | { at: number; kind: "acknowledged"; by: string | null }
+  | { at: number; kind: "ranking"; epicenter: Incident["epicenter"]; first: boolean };
+
+/** How far before the opening the first symptoms are looked for. */
+const LOOKBACK_MS = 10 * 60_000;
+/** Affected services whose first failing check is looked up (each one query). */
+const JOIN_LOOKUPS = 30;
+
+async function loadIncident(id: string): Promise<{ incident: Incident; entries: Entry[] }> {
+  const { incident } = await api<{ incident: Incident }>(`/api/v1/incidents/${encodeURIComponent(id)}`);
+  const opened = Date.parse(incident.openedAt);
+  const end = incident.resolvedAt ? Date.parse(incident.resolvedAt) : Date.now();
+  const entries: Entry[] = [{ at: opened, kind: "opened" }];
+  for (const [i, h] of (incident.history ?? []).entries())
+    entries.push({ at: Date.parse(h.at), kind: "ranking", epicenter: h.epicenter, first: i === 0 });
+  if (incident.acknowledgedAt)
+    entries.push({
+      at: Date.parse(incident.acknowledgedAt),
+      kind: "acknowledged",
+      by: incident.acknowledgedBy,
+    });
+  if (incident.resolvedAt) entries.push({ at: Date.parse(incident.resolvedAt), kind: "resolved" });
+  const joined = await Promise.all(
+    [...new Set([...incident.affected, ...incident.epicenter.map((e) => e.component)])]
+      .slice(0, JOIN_LOOKUPS)
+      .map(async (component) => {
+        const q = new URLSearchParams({
+          component,
+          from: String(opened - LOOKBACK_MS),
+          to: String(end + 1),
+          limit: "10000",
+        });
+        const { observations } = await api<{ observations: Observation[] }>(`/api/v1/observations?${q}`);
+        // Newest first: the earliest failing one is the last in the list.
+        const first = observations.findLast((o) => o.status !== "up");
+        return first
+          ? ({
+              at: Date.parse(first.at),
+              kind: "joined",
+              component,
+              vantage: first.vantage,
+              errorClass: first.errorClass,
+            } as Entry)
+          : null;
+      }),
+  );
+  for (const j of joined) if (j) entries.push(j);
+  entries.sort((a, b) => a.at - b.at);
+  return { incident, entries };
+}
+
+function Ranking({ epicenter }: { epicenter: Incident["epicenter"] }) {
+  return (
+    <ol className="ranking">
+      {epicenter.map((e) => (
+        <li key={e.component}>
+          <Link href={componentPath(e.component)}>{e.component}</Link>{" "}
+          <span className="confidence">{percent(e.confidence)}</span>
+          <span className="bar" aria-hidden="true">
+            <span className="bar-fill" style={{ width: percent(e.confidence) }} />
+          </span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function IncidentPage({ id }: { id: string }) {
+  const loaded = useLoad(`incident:${id}`, () => loadIncident(id));
+  const [copied, setCopied] = useState(false);
+  const d = loaded.data;
+  const firstSymptom = d?.entries.find((e) => e.kind === "joined");
+  return (
+    <section aria-labelledby="incident-title">
+      <h1 id="incident-title">Incident {id}</h1>
+      <Problem error={loaded.error} />
+      {!d ? (
+        <p aria-busy="true">Loading…</p>
+      ) : (
+        <>
+          <p>
+            {d.incident.resolvedAt
+              ? `Resolved after ${duration(Date.parse(d.incident.resolvedAt) - Date.parse(d.incident.openedAt))}.`
+              : `Open for ${duration(Date.now() - Date.parse(d.incident.openedAt))}.`}{" "}
+            {d.incident.affected.length} components affected.{" "}
+            <button
+              type="button"
+              onClick={() => {
+                void navigator.clipboard?.writeText(location.href).then(() => setCopied(true));
+              }}
+            >
+              Copy permalink
+            </button>{" "}
+            <a href={location.pathname}>{location.origin + location.pathname}</a>
+            {copied ? " (copied)" : ""}
+          </p>
+          <h2>Named cause now</h2>
+          <Ranking epicenter={d.incident.epicenter} />
+          <h2>Timeline</h2>
+          <ol className="timeline" data-testid="timeline">
+            {d.entries.map((e, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: entries are rebuilt whole; two may share kind and time
+              <li key={`${e.kind}-${e.at}-${i}`} className={`t-${e.kind}`}>
+                <time dateTime={new Date(e.at).toISOString()}>{clock(new Date(e.at).toISOString())}</time>{" "}
+                {e.kind === "joined" ? (
+                  <>
+                    {e === firstSymptom ? <strong>First symptoms: </strong> : null}
+                    <Link href={componentPath(e.component)}>{e.component}</Link> failing from {e.vantage}
+                    {e.errorClass ? ` (${e.errorClass})` : ""}
+                  </>
+                ) : e.kind === "opened" ? (
+                  <strong>Incident opened</strong>
+                ) : e.kind === "resolved" ? (
+                  <strong>Resolved</strong>
+                ) : e.kind === "acknowledged" ? (
+                  <>Acknowledged by {e.by ?? "someone"}</>
+                ) : (
+                  <>
+                    <span className="hypotheses">{e.first ? "First hypotheses" : "Hypotheses changed"}</span>
+                    <Ranking epicenter={e.epicenter} />
+                  </>
+                )}
+              </li>
+            ))}
+          </ol>
+          <h2>Affected ({d.incident.affected.length})</h2>
+          <ul className="related">
+            {d.incident.affected.map((a) => (
+              <li key={a}>
+                <Link href={componentPath(a)}>{a}</Link>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}

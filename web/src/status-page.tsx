@@ -1,0 +1,131 @@
+/**
+ * The public status page (/status): no login, read-only, from the same Statuspage-format JSON other tools read
+ * (/status/api/v2/summary.json and incidents.json): the overall state, services by group, recent incidents in
+ * plain words.
+ */
+import { api } from "./api.js";
+import { Badge, clock, Problem, useLoad, useTick } from "./ui.js";
+
+interface SpComponent {
+  id: string;
+  name: string;
+  status: string;
+  group: boolean;
+  group_id: string | null;
+  components?: string[];
+}
+
+interface SpIncident {
+  id: string;
+  name: string;
+  status: string;
+  impact: string;
+  created_at: string;
+  resolved_at: string | null;
+  incident_updates: { id: string; body: string; display_at: string; status: string }[];
+  components: { id: string; name: string }[];
+}
+
+interface StatusData {
+  summary: {
+    components: SpComponent[];
+    status: { indicator: string; description: string };
+    page: { updated_at: string };
+  };
+  incidents: SpIncident[];
+}
+
+const WORDS: Record<string, [string, string]> = {
+  operational: ["up", "Operational"],
+  degraded_performance: ["degraded", "Degraded performance"],
+  partial_outage: ["partial", "Partial outage"],
+  major_outage: ["down", "Major outage"],
+  under_maintenance: ["degraded", "Under maintenance"],
+};
+
+const INDICATOR: Record<string, string> = {
+  none: "up",
+  minor: "degraded",
+  major: "partial",
+  critical: "down",
+};
+
+async function loadStatus(): Promise<StatusData> {
+  const [summary, { incidents }] = await Promise.all([
+    api<StatusData["summary"]>("/status/api/v2/summary.json", { token: null }),
+    api<{ incidents: SpIncident[] }>("/status/api/v2/incidents.json", { token: null }),
+  ]);
+  return { summary, incidents };
+}
+
+export function StatusPage() {
+  const tick = useTick(30_000);
+  const loaded = useLoad(`status:${Math.floor(tick / 30_000)}`, loadStatus);
+  const d = loaded.data;
+  return (
+    <section aria-labelledby="status-title" className="status-page">
+      <h1 id="status-title">Status</h1>
+      <Problem error={loaded.error} />
+      {!d ? (
+        <p aria-busy="true">Loading…</p>
+      ) : (
+        <>
+          <p
+            className={`banner s-${INDICATOR[d.summary.status.indicator] ?? "unknown"}`}
+            data-testid="status-banner"
+          >
+            {d.summary.status.description}
+          </p>
+          {d.summary.components
+            .filter((c) => c.group)
+            .map((g) => (
+              <div key={g.id} className="card">
+                <h2>{g.name}</h2>
+                <ul className="status-list">
+                  {d.summary.components
+                    .filter((c) => c.group_id === g.id)
+                    .map((c) => {
+                      const [badge, words] = WORDS[c.status] ?? ["unknown", c.status];
+                      return (
+                        <li key={c.id}>
+                          <span>{c.name}</span> <Badge status={badge} label={words} />
+                        </li>
+                      );
+                    })}
+                </ul>
+              </div>
+            ))}
+          <h2>Recent incidents</h2>
+          {d.incidents.length === 0 ? (
+            <p>No incidents recently.</p>
+          ) : (
+            <ul className="status-incidents">
+              {d.incidents.map((i) => (
+                <li key={i.id} className="card">
+                  <h3>
+                    {i.name}{" "}
+                    <Badge
+                      status={i.resolved_at ? "up" : "down"}
+                      label={i.resolved_at ? "resolved" : i.status}
+                    />
+                  </h3>
+                  <p>
+                    Started {clock(i.created_at)}
+                    {i.resolved_at ? `, resolved ${clock(i.resolved_at)}` : ""}.{" "}
+                    {i.components.length > 0
+                      ? `Affected: ${i.components.map((c) => c.name).join(", ")}.`
+                      : ""}
+                  </p>
+                  <p>{i.incident_updates[0]?.body}</p>
+                </li>
+              ))}
+            </ul>
+          )}
+          <p className="muted">
+            Updated {clock(d.summary.page.updated_at)}. Machine-readable: /status/api/v2/summary.json
+          </p>
+        </>
+      )}
+    </section>
+  );
+}
