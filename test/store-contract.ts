@@ -99,8 +99,8 @@ export function runStoreContract(name: string, newStore: NewStore): void {
         expect(read[1]!.status).toBe("up");
       });
 
-      it("writes batches larger than one statement's parameter limit", async () => {
-        const batch = Array.from({ length: 10_000 }, (_, i) => observation(i));
+      it("writes batches larger than one statement's parameter limit, of as many new series", async () => {
+        const batch = Array.from({ length: 10_000 }, (_, i) => observation(i, { check: `acme/web#${i}` }));
         await store.insertObservations(batch);
         const read = await store.queryObservations({ limit: 20_000 });
         expect(read.length).toBe(10_000);

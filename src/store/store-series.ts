@@ -101,6 +101,9 @@ export class SeriesCache {
   }
 }
 
+/** New series per INSERT and read-back: a batch meets thousands of series only when a fleet first reports. */
+const SERIES_PER_STATEMENT = 1_000;
+
 /**
  * Stores the series of `missing` (those another process stored meanwhile are kept as they are) and reads
  * them all back, inside `trx`; returns them keyed like the cache, for the caller to cache after commit.
@@ -111,7 +114,8 @@ export async function createSeries(
   maxParameters: number,
 ): Promise<Map<string, SeriesEntry>> {
   const out = new Map<string, SeriesEntry>();
-  const size = Math.max(1, Math.floor(maxParameters / 4));
+  // PostgreSQL expands `(a, b, c) in (...)` into a chain of ORs that exceeds its stack depth near 10,000.
+  const size = Math.max(1, Math.min(SERIES_PER_STATEMENT, Math.floor(maxParameters / 4)));
   for (let i = 0; i < missing.length; i += size) {
     const part = missing.slice(i, i + size);
     await trx
