@@ -2,7 +2,9 @@
 import { SourceError } from "../model/model-errors.js";
 import { agentCommand } from "./agent-command.js";
 import { checkCommand } from "./check-command.js";
+import { dataCommand } from "./data-command.js";
 import { demoCommand } from "./demo-command.js";
+import { discoverCommand } from "./discover-command.js";
 import { type CliIo, UsageError } from "./io.js";
 import { replayCommand } from "./replay-command.js";
 import { reportCommand } from "./report-command.js";
@@ -33,6 +35,11 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   },
   token: { run: tokenCommand, summary: "API tokens: create (the secret is shown once), list, revoke" },
   agent: { run: agentCommand, summary: "run the checks of one vantage and send observations to a hub" },
+  discover: {
+    run: discoverCommand,
+    summary: "what domains depend on: DNS providers, CDNs, hosting regions, CA, mail (with evidence)",
+  },
+  data: { run: dataCommand, summary: "data update: refresh the IP ranges discovery uses" },
 };
 
 export function registerCommand(name: string, run: Command, summary: string): void {
