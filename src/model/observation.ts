@@ -23,7 +23,10 @@ export const ERROR_CLASSES = [
 export type ErrorClass = (typeof ERROR_CLASSES)[number];
 
 export interface Observation {
-  /** Unique per observation (the agent makes it: vantage, check, time); stores and buses de-duplicate on it. */
+  /**
+   * Unique per observation (the agent makes it: vantage, check, time, and the component for a status page);
+   * buses de-duplicate on it, the store on (vantage, check, component, at), what the id is made of.
+   */
   id: string;
   /** When the check finished, Unix epoch milliseconds. */
   at: number;
