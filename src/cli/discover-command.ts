@@ -16,7 +16,10 @@ import { nodeDnsLookup, parseResolver } from "../discover/node-dns-lookup.js";
 import { RangeTable } from "../discover/range-snapshot.js";
 import { chooseSnapshotPath, readSnapshot } from "../discover/snapshot-file.js";
 import { inspectTls } from "../discover/tls-inspect.js";
+import { mergeCatalog } from "../model/config-load.js";
+import { compileGraph } from "../model/graph.js";
 import { type CliIo, UsageError } from "./io.js";
+import type { CliModel } from "./model-option.js";
 import { progressBar } from "./progress.js";
 
 export const discoverHelp = `epicenter discover DOMAIN... [options]
@@ -175,4 +178,28 @@ export function renderDiscovery(output: DiscoveryOutput): string {
       `Components to declare (not in the catalog, or with discovered DNS): ${output.components.map((c) => c.id).join(", ")}`,
     );
   return lines.join("\n");
+}
+
+/** The model of a discovery output (`--json`) or cache (JSON lines): domains as observed services, on the catalog. */
+export function loadDiscoveryModel(io: CliIo, file: string): CliModel {
+  const path = resolve(io.cwd, file);
+  if (!existsSync(path)) throw new UsageError(`--discovery ${file}: no such file`);
+  const text = readFileSync(path, "utf8");
+  let results: DomainResult[];
+  try {
+    const trimmed = text.trimStart();
+    results =
+      trimmed.startsWith("{") && !trimmed.includes("\n{")
+        ? (JSON.parse(text) as DiscoveryOutput).domains
+        : [...readCache(path).values()].flat();
+  } catch (error) {
+    throw new UsageError(`--discovery ${file}: not discovery output (${(error as Error).message})`);
+  }
+  const output = assembleOutput(results, catalogComponents());
+  const components = mergeCatalog(discoveryComponents(output), true);
+  const sites = output.domains.filter((d) => d.via === undefined).length;
+  return {
+    graph: compileGraph({ components }, { includeHidden: true }),
+    source: `discovery ${file} (${sites} domains)`,
+  };
 }

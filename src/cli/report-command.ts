@@ -1,16 +1,20 @@
 /** `epicenter report concentration [--config FILE] [--json]`: what each shared component holds up. */
 import { parseArgs } from "node:util";
 import { type CandidateImpact, type ConcentrationReport, concentration } from "../whatif/concentration.js";
+import { loadDiscoveryModel } from "./discover-command.js";
 import { type CliIo, UsageError } from "./io.js";
 import { loadCliModel, MODEL_COMMAND_OPTIONS } from "./model-option.js";
 import { count, firstOf, formatTable, parseLimit, plural } from "./table-format.js";
 
-export const reportHelp = `epicenter report concentration [--config FILE] [--json] [--limit N]
+export const reportHelp = `epicenter report concentration [--config FILE | --discovery FILE] [--json] [--limit N]
 
 For each provider, region and shared service: how many observed components go down (or are degraded) if
 it alone fails; the single points of failure; the Herfindahl–Hirschman index of hosting concentration.
   --config FILE  a config (epicenter.yaml, merged with the catalog) or a scenario (its world, hidden
                  dependencies included); default ./epicenter.yaml if present, else the built-in catalog
+  --discovery FILE  the output of \`epicenter discover --json\` (or its --cache file): each domain an
+                 observed service with what discovery found, on top of the catalog (what share of these
+                 sites critically depends on aws/us-east-1?)
   --json         one JSON object
   --limit N      rows shown per table (default 20; 0 shows all)`;
 
@@ -26,7 +30,7 @@ export const DEFINITIONS = [
 export function reportCommand(argv: string[], io: CliIo): number {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: MODEL_COMMAND_OPTIONS,
+    options: { ...MODEL_COMMAND_OPTIONS, discovery: { type: "string" } },
     allowPositionals: true,
   });
   if (values.help) {
@@ -38,7 +42,12 @@ export function reportCommand(argv: string[], io: CliIo): number {
       `${positionals.length === 0 ? "report needs a report name" : `unknown report "${positionals.join(" ")}"`}; the report is "concentration"\n\n${reportHelp}`,
     );
   const limit = parseLimit(values.limit, 20);
-  const model = loadCliModel(io, values.config);
+  if (values.discovery !== undefined && values.config !== undefined)
+    throw new UsageError("give --config or --discovery, not both");
+  const model =
+    values.discovery !== undefined
+      ? loadDiscoveryModel(io, values.discovery)
+      : loadCliModel(io, values.config);
   const report = concentration(model.graph);
   if (values.json) {
     io.out(JSON.stringify({ ...report, model: { source: model.source, components: model.graph.size } }));
