@@ -62,6 +62,16 @@ const CASES: Record<string, Case> = {
   "GET /api/v1/graph": { ok: 200, request: async () => ({ path: "/api/v1/graph" }) },
   "GET /api/v1/checks": { ok: 200, request: async () => ({ path: "/api/v1/checks" }) },
   "GET /api/v1/states": { ok: 200, request: async () => ({ path: "/api/v1/states" }) },
+  "GET /api/v1/summary": { ok: 200, request: async () => ({ path: "/api/v1/summary?limit=5" }) },
+  "GET /api/v1/concentration": { ok: 200, request: async () => ({ path: "/api/v1/concentration" }) },
+  "GET /status/api/v2/summary.json": {
+    ok: 200,
+    request: async () => ({ path: "/status/api/v2/summary.json" }),
+  },
+  "GET /status/api/v2/incidents.json": {
+    ok: 200,
+    request: async () => ({ path: "/status/api/v2/incidents.json" }),
+  },
   "POST /api/v1/whatif": {
     ok: 200,
     request: async () => ({ path: "/api/v1/whatif", init: json({ failed: ["aws/us-east-1"] }) }),
