@@ -4,7 +4,7 @@
  */
 import type { Kysely } from "kysely";
 import type { Observation } from "../model/observation.js";
-import { KyselyObservationWriter, type ObservationWriter } from "./observation-insert.js";
+import type { ObservationWriter } from "./observation-insert.js";
 import type {
   AlertState,
   DeliveryRecord,
@@ -38,8 +38,8 @@ export interface KyselyStoreOptions {
   dialect: StoreDialect;
   /** What `applyRetention(now)` keeps (default DEFAULT_RETENTION); each at least an hour. */
   retention?: Retention;
-  /** The engine's own observation writer, if it has a faster one than the Kysely one. */
-  writer?: (series: SeriesCache) => ObservationWriter;
+  /** The engine's observation writer (the hot path: each engine writes its fastest INSERT). */
+  writer: (series: SeriesCache) => ObservationWriter;
 }
 
 /** A limit as a whole number of rows, never negative. */
@@ -62,9 +62,7 @@ export class KyselyStore implements Store {
     this.capabilities = options.capabilities;
     this.#dialect = options.dialect;
     this.#retention = checkRetention(options.retention ?? DEFAULT_RETENTION);
-    this.#writer =
-      options.writer?.(this.#series) ??
-      new KyselyObservationWriter(db, this.#series, options.dialect.maxParameters);
+    this.#writer = options.writer(this.#series);
   }
 
   /** One transaction; (series, at) already stored are skipped, so a redelivered batch is harmless. */

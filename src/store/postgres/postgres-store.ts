@@ -7,12 +7,14 @@
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { KyselyStore } from "../kysely-store.js";
+import { KyselyObservationWriter } from "../observation-insert.js";
 import type { Retention, Store } from "../store.js";
 import type { StoreDialect } from "../store-dialect.js";
 import { StoreError } from "../store-errors.js";
 import { migrateStore } from "../store-migrations.js";
 import { checkRetention } from "../store-retention.js";
 import type { StoreDatabase } from "../store-tables.js";
+import { UnnestRowInserter } from "./postgres-row-inserter.js";
 
 export const POSTGRES_DIALECT: StoreDialect = {
   // The wire protocol counts parameters in an Int16 (https://www.postgresql.org/docs/current/protocol-message-formats.html).
@@ -95,5 +97,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     capabilities: { shared: true },
     dialect: POSTGRES_DIALECT,
     ...(options.retention ? { retention: options.retention } : {}),
+    writer: (series) =>
+      new KyselyObservationWriter(db, series, POSTGRES_DIALECT.maxParameters, new UnnestRowInserter()),
   });
 }
