@@ -89,6 +89,7 @@ function banner(running: HubProcess, io: CliIo, withConfig: boolean): void {
   const rule = "─".repeat(78);
   io.out(rule);
   io.out(`Epicenter hub on ${running.url}`);
+  io.out(`  dashboard  ${running.url}/   public status page: ${running.url}/status`);
   io.out(`  API        ${running.url}/api/v1   (OpenAPI: ${running.url}/api/v1/openapi.json)`);
   io.out(`  live       ${running.url}/api/v1/stream   (Server-Sent Events)`);
   io.out(`  incidents  ${running.url}/api/v1/incidents?open=true`);
