@@ -39,13 +39,12 @@ export interface Subscription {
 }
 
 /**
- * What one vantage is told to run: its checks, and the probe policy and anchors that go with them. The hub
- * writes one per vantage; agents watch theirs and apply changes without restarting. JSON-safe.
+ * What one vantage is told to run: its checks, and the probe policy (where probes may connect) that goes
+ * with them. The hub writes one per vantage; agents watch theirs and apply changes without restarting.
  */
 export interface Assignment {
   checks: Check[];
   probes?: ProbePolicy;
-  anchors?: Check[];
 }
 
 /**

@@ -3,19 +3,23 @@
  * find to a hub over HTTP, or, without --hub, prints each observation as a JSON line (for piping).
  */
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { httpPublisher } from "../bus/http/http-publisher.js";
+import { vantageToken } from "../bus/nats/nats-connect.js";
 import { loadConfigFile } from "../model/config-load.js";
 import type { Observation } from "../model/observation.js";
-import { type AgentStats, startAgent } from "../probe/agent.js";
+import { type Agent, type AgentStats, checksForVantage, startAgent } from "../probe/agent.js";
 import { parseHostPort } from "../probe/check-schema.js";
 import type { Check } from "../probe/check-types.js";
 import { runCheck } from "../probe/run-check.js";
+import type { ProbePolicy } from "../probe/target-guard.js";
+import { startAgentBus } from "./agent-bus.js";
 import { type CliIo, UsageError } from "./io.js";
 import { untilStopSignal } from "./stop-signal.js";
 
 export const agentHelp = `epicenter agent --vantage NAME [--config FILE] [--hub URL --token T] [--local-address A] [--anchor TARGET]...
+epicenter agent --vantage NAME --bus nats://HOST:4222 [--credentials FILE] [--spool FILE] [--anchor TARGET]...
 
 Runs the checks of epicenter.yaml assigned to vantage NAME (a check with no "vantages" runs everywhere) and
 hands every result, as an observation, to the hub. Stop with Ctrl-C: in-flight checks get 5 s to finish.
@@ -25,6 +29,13 @@ hands every result, as an observation, to the hub. Stop with Ctrl-C: in-flight c
                         URL/api/v1/observations in batches, retried while the hub is away
   --token T             the hub token (role editor; epicenter token create --role editor); the environment
                         variable EPICENTER_TOKEN is read when --token is absent (keeps it out of ps)
+  --bus URL             a NATS JetStream bus (scale-out): the checks come from the hub's assignments (changes
+                        apply within seconds), observations go to the stream; while the bus is away they are
+                        spooled to a file and replayed in order when it is back
+  --credentials FILE    the NATS user of this vantage: a .creds file (nsc) or a file "user:password"; the
+                        server should let it publish only to epicenter.obs.<vantage> (docs/scale-out.md)
+  --spool FILE          where observations wait while the bus is away (default ./data/spool/<vantage>.jsonl;
+                        the last assignment is kept next to it, so a restart during an outage keeps checking)
   --local-address A     source address for every probe (several vantages on one host: 127.0.0.2, ...)
   --anchor TARGET       a well-known http(s):// URL or tcp://host:port this vantage should always reach;
                         repeat it. Reported as the vantage's own health so the hub can tell a blind watcher
@@ -37,6 +48,9 @@ const OPTIONS = {
   vantage: { type: "string" },
   config: { type: "string" },
   hub: { type: "string" },
+  bus: { type: "string" },
+  credentials: { type: "string" },
+  spool: { type: "string" },
   token: { type: "string" },
   "local-address": { type: "string" },
   anchor: { type: "string", multiple: true },
@@ -63,6 +77,14 @@ export async function agentCommand(argv: string[], io: CliIo, until?: Promise<vo
   if (!(statusEvery >= 0))
     throw new UsageError(`--status-every must be a number of seconds, not "${values["status-every"]}"`);
   const anchors = (values.anchor ?? []).map(anchorCheck);
+
+  const busUrl = values.bus;
+  if (busUrl && values.hub) throw new UsageError("--bus and --hub: choose one way to send observations");
+  if (busUrl && values.config)
+    throw new UsageError("with --bus the checks come from the hub's assignments; leave out --config");
+  if (!busUrl && (values.credentials || values.spool))
+    throw new UsageError("--credentials and --spool go with --bus nats://HOST:4222");
+  if (busUrl) return agentOnBus(busUrl, vantage, values, anchors, statusEvery, io, until);
 
   const file = resolve(io.cwd, values.config ?? "epicenter.yaml");
   if (!values.config && !existsSync(file))
@@ -96,24 +118,92 @@ export async function agentCommand(argv: string[], io: CliIo, until?: Promise<vo
   if (assigned === 0 && anchors.length === 0)
     io.err(`warning: no check in ${config.file} runs at vantage ${vantage}`);
 
+  const final = await superviseAgent(agent, status, statusEvery, until);
+  await publisher?.close();
+  status(
+    `agent ${vantage}: stopped after ${final.checksRun} checks; ${final.observationsPublished} observations published` +
+      `${final.dropped ? `, ${final.dropped} dropped` : ""}`,
+  );
+  return 0;
+}
+
+/** Status lines every `statusEvery` s (with `extra` appended) until stopped; then stops the agent. */
+async function superviseAgent(
+  agent: Agent,
+  status: (line: string) => void,
+  statusEvery: number,
+  until: Promise<void> | undefined,
+  extra: () => string = () => "",
+): Promise<AgentStats> {
   let last = { at: performance.now(), stats: agent.stats() };
   const ticker =
     statusEvery > 0
       ? setInterval(() => {
           const now = { at: performance.now(), stats: agent.stats() };
-          status(statusLine(last, now));
+          status(statusLine(last, now) + extra());
           last = now;
         }, statusEvery * 1000)
       : null;
-
   await (until ?? untilStopSignal());
   if (ticker) clearInterval(ticker);
-  status(`agent ${vantage}: stopping (in-flight checks get ${STOP_DEADLINE_MS / 1000} s) ...`);
-  const final = await agent.stop(STOP_DEADLINE_MS);
-  await publisher?.close();
-  status(
-    `agent ${vantage}: stopped after ${final.checksRun} checks; ${final.observationsPublished} observations published` +
-      `${final.dropped ? `, ${final.dropped} dropped` : ""}`,
+  status(`agent ${agent.vantage}: stopping (in-flight checks get ${STOP_DEADLINE_MS / 1000} s) ...`);
+  return agent.stop(STOP_DEADLINE_MS);
+}
+
+/**
+ * `--bus`: checks from the assignments bucket (none until the first assignment arrives, or the cached one),
+ * observations to the stream through the spool.
+ */
+async function agentOnBus(
+  url: string,
+  vantage: string,
+  values: { credentials?: string; spool?: string; "local-address"?: string },
+  anchors: Check[],
+  statusEvery: number,
+  io: CliIo,
+  until: Promise<void> | undefined,
+): Promise<number> {
+  const spoolFile = resolve(
+    io.cwd,
+    values.spool ?? join("data", "spool", `${vantageToken(vantage).replace(/\//g, "_")}.jsonl`),
+  );
+  let agent: Agent | null = null;
+  let policy: ProbePolicy | undefined;
+  const link = await startAgentBus({
+    url,
+    ...(values.credentials ? { credentials: values.credentials } : {}),
+    vantage,
+    spoolFile,
+    notice: (m) => io.out(`agent ${vantage}: ${m}`),
+    onAssignment: (assignment, source) => {
+      policy = assignment.probes;
+      agent?.setChecks(assignment.checks);
+      const n = agent ? agent.stats().checks : checksForVantage(assignment.checks, vantage).length;
+      io.out(
+        `agent ${vantage}: ${n} checks assigned (${source === "cache" ? `last known, from ${spoolFile}.assignment.json` : "from the hub"})`,
+      );
+    },
+  });
+  agent = startAgent({
+    vantage,
+    checks: link.assignment?.checks ?? [],
+    anchors,
+    runner: (check, ctx) => runCheck(check, { ...ctx, ...(policy ? { policy } : {}) }),
+    publish: link.publish,
+    ...(values["local-address"] ? { localAddress: values["local-address"] } : {}),
+  });
+  io.out(`agent ${vantage}: publishing to ${url}; spool ${spoolFile}`);
+  const final = await superviseAgent(agent, io.out, statusEvery, until, () => {
+    const s = link.spool.stats();
+    return link.publish.spooling || s.dropped > 0
+      ? `, spooled ${s.spooled}${s.dropped ? `, spool full: ${s.dropped} dropped` : ""}`
+      : "";
+  });
+  await link.close();
+  const spooled = link.spool.stats().spooled;
+  io.out(
+    `agent ${vantage}: stopped after ${final.checksRun} checks; ${final.observationsPublished} observations handed over` +
+      `${spooled ? ` (${spooled} wait in the spool for the next start)` : ""}${final.dropped ? `, ${final.dropped} dropped` : ""}`,
   );
   return 0;
 }
