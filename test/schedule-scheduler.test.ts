@@ -152,4 +152,14 @@ describe("scheduler", () => {
     expect(of("keep/k#1").every((r) => Math.min(phase(r), 100 - phase(r)) < 1e-6)).toBe(true);
     expect(s.stats().checks).toBe(2);
   });
+
+  it("checks set before start are scheduled by start", async () => {
+    const check = httpCheck("early/e#1", `${a.url}/ok?early`, { intervalMs: 100 });
+    const { s, results } = scheduler();
+    s.setChecks([check]);
+    s.start([check]);
+    await until(() => results.length >= 2);
+    await s.stop(1000);
+    expect(results.every((r) => r.check.id === "early/e#1" && r.result.status === "up")).toBe(true);
+  });
 });

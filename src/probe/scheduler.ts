@@ -133,7 +133,8 @@ export class Scheduler {
       const entry = old ?? { check, slot, host: "", gen: 0, running: false };
       Object.assign(entry, { check, slot, host: hostKey(check) });
       next.set(slot.id, entry);
-      if (moved && this.#started && !this.#stopping) {
+      // gen 0: never scheduled (setChecks before start).
+      if ((moved || entry.gen === 0) && this.#started && !this.#stopping) {
         entry.gen = ++this.#gen;
         const k = slotAtOrAfter(this.#t0, slot, now);
         this.#heap.push({ due: dueAt(this.#t0, slot, k), id: slot.id, gen: entry.gen, k });
