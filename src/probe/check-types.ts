@@ -107,4 +107,10 @@ export interface CheckContext {
   signal: AbortSignal;
   /** Source address to bind (vantages on one host: 127.0.0.2, 127.0.0.3 ...). */
   localAddress?: string;
+  /**
+   * True when `signal` already aborts at the check's own timeout (the scheduler's does), so the runner need
+   * not arm a timer of its own: at tens of thousands of checks, one timer and one combined signal fewer per
+   * check is a measurable share of the CPU.
+   */
+  timeoutInSignal?: boolean;
 }

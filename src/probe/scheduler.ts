@@ -271,7 +271,7 @@ export class Scheduler {
         controller.abort(new DOMException(`check timed out after ${check.timeoutMs} ms`, "TimeoutError"));
         grace = setTimeout(() => finish(timeoutResult(check, this.#o.now() - begin)), this.#o.abortGraceMs);
       }, check.timeoutMs);
-      const ctx: CheckContext = { signal: controller.signal };
+      const ctx: CheckContext = { signal: controller.signal, timeoutInSignal: true };
       if (this.#o.localAddress) ctx.localAddress = this.#o.localAddress;
       this.#o
         .runner(check, ctx)
