@@ -27,6 +27,13 @@ export type ObservationHandler = (batch: Observation[]) => Promise<void>;
 
 export interface ConsumeOptions {
   redeliverMs?: number;
+  /**
+   * For a group that does not exist yet: deliver what was published from this time on (epoch ms) instead of
+   * everything the bus holds. A hub replica's own group starts a few rounds back, to warm its localizer up.
+   */
+  startAt?: number;
+  /** Let the bus forget the group after this long without a member (a group of one process's own). */
+  inactiveMs?: number;
 }
 
 export interface Subscription {

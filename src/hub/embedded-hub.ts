@@ -5,7 +5,7 @@
  * rounds, folds rollups and applies retention.
  */
 import { createHash, randomBytes } from "node:crypto";
-import type { Bus, Subscription } from "../bus/bus.js";
+import type { Bus, LeaderLock, Subscription } from "../bus/bus.js";
 import { compileGraph, type Graph } from "../model/graph.js";
 import type { ComponentSpec } from "../model/model-types.js";
 import type { Observation } from "../model/observation.js";
@@ -43,6 +43,16 @@ export interface EmbeddedHubOptions {
   onIncident?: (event: LedgerEvent) => void | Promise<void>;
   /** Reports trouble the hub survives (a failed rollup, a failed publish). */
   onWarning?: (message: string) => void;
+  /**
+   * Hub replicas sharing a durable bus and a store: only the holder of this lock stores incidents and calls
+   * `onIncident`; every replica ingests, serves and runs its localizer (so a standby is warm). Absent: this
+   * hub always leads.
+   */
+  leaderLock?: LeaderLock;
+  /** Names this replica's own consumer group on a durable bus (default: random). */
+  replicaId?: string;
+  /** Told when this replica starts or stops leading. */
+  onLeadership?: (leading: boolean) => void;
 }
 
 interface Latest {
@@ -70,7 +80,10 @@ export class EmbeddedHub implements Hub {
   #whatIf!: WhatIf;
   #rounds!: LiveRounds;
   #roundMs = 10_000;
-  #subscription: Subscription | null = null;
+  #subscriptions: Subscription[] = [];
+  #leading: boolean;
+  #lastRenew = 0;
+  readonly #replicaId: string;
   #ticker: ReturnType<typeof setInterval> | null = null;
   #startedAt = 0;
   #lastRollup = 0;
@@ -85,6 +98,13 @@ export class EmbeddedHub implements Hub {
     this.#bus = options.bus;
     this.#clock = options.clock ?? Date.now;
     this.#options = options;
+    this.#leading = options.leaderLock === undefined;
+    this.#replicaId = options.replicaId ?? randomBytes(4).toString("hex");
+  }
+
+  /** Whether this replica stores incidents and notifies (always, without a leader lock). */
+  get leading(): boolean {
+    return this.#leading;
   }
 
   /** Loads what a previous run left (open incidents, heartbeats), starts consuming and ticking. */
@@ -94,12 +114,27 @@ export class EmbeddedHub implements Hub {
     this.#lastRollup = now;
     this.#lastRetention = now;
     for (const [check, at] of await this.store.lastHeartbeats()) this.#beats.set(check, at);
-    const open = await this.store.listIncidents({ open: true, limit: 1000 });
+    // A replica waiting for the leader lock takes the stored open incidents over when it wins it (#lead).
+    const open = this.#leading ? await this.store.listIncidents({ open: true, limit: 1000 }) : [];
     this.#install(this.#options.model, open, now);
-    await this.#saveSnapshot(now);
-    this.#subscription = this.#bus.consume("localizer", async (batch) => {
-      for (const o of batch) if (!this.#rounds.add(o)) this.metricsRegistry.observationsIgnored.inc();
-    });
+    if (this.#leading) await this.#saveSnapshot(now);
+    const take = async (batch: Observation[]) => this.#take(batch);
+    if (this.#bus.durable) {
+      // Agents publish straight to a durable bus: one shared group stores (each observation once, by
+      // whichever replica takes it); each replica's own group feeds its localizer and states with everything.
+      this.#subscriptions.push(
+        this.#bus.consume("store", async (batch) => {
+          await this.store.insertObservations(batch);
+          this.metricsRegistry.observationsIngested.inc(batch.length);
+        }),
+        this.#bus.consume(`hub-${this.#replicaId}`, take, {
+          startAt: now - 3 * this.#roundMs,
+          inactiveMs: 10 * 60_000,
+        }),
+      );
+    } else {
+      this.#subscriptions.push(this.#bus.consume("localizer", take));
+    }
     const tickMs = this.#options.tickMs ?? 1000;
     this.#ticker = setInterval(() => void this.tick(), tickMs);
     this.#ticker.unref?.();
@@ -109,9 +144,10 @@ export class EmbeddedHub implements Hub {
   async stop(): Promise<void> {
     if (this.#ticker) clearInterval(this.#ticker);
     this.#ticker = null;
-    await this.#subscription?.unsubscribe();
-    this.#subscription = null;
+    await Promise.all(this.#subscriptions.map((s) => s.unsubscribe()));
+    this.#subscriptions = [];
     await this.#chain;
+    if (this.#leading && this.#options.leaderLock) await this.#options.leaderLock.release().catch(() => {});
   }
 
   /**
@@ -122,7 +158,7 @@ export class EmbeddedHub implements Hub {
     const now = this.#clock();
     await this.#chain;
     this.#install(model, this.#ledger.open, now);
-    await this.#saveSnapshot(now);
+    if (this.#leading) await this.#saveSnapshot(now);
     this.#emit({
       type: "config",
       action: "reloaded",
@@ -168,10 +204,25 @@ export class EmbeddedHub implements Hub {
           `observations[${i}].component`,
         );
     });
+    if (this.#bus.durable) {
+      // Durable once the bus has them; the shared "store" group writes them.
+      await this.#bus.publish(observations);
+      return;
+    }
     await this.store.insertObservations(observations);
+    this.metricsRegistry.observationsIngested.inc(observations.length);
+    try {
+      await this.#bus.publish(observations);
+    } catch (error) {
+      // Committed already: the store has them; only this evaluation misses them.
+      this.#options.onWarning?.(`bus publish failed: ${(error as Error).message}`);
+    }
+  }
+
+  /** What every replica does with every observation: latest states, and its localizer's rounds. */
+  async #take(batch: Observation[]): Promise<void> {
     const m = this.metricsRegistry;
-    m.observationsIngested.inc(observations.length);
-    for (const o of observations) {
+    for (const o of batch) {
       m.checksRun.inc({ vantage: o.vantage, status: o.status });
       let byVantage = this.#latest.get(o.component);
       if (!byVantage) {
@@ -181,12 +232,7 @@ export class EmbeddedHub implements Hub {
       const prev = byVantage.get(o.vantage);
       if (!prev || prev.at <= o.at)
         byVantage.set(o.vantage, { status: o.status, at: o.at, errorClass: o.errorClass });
-    }
-    try {
-      await this.#bus.publish(observations);
-    } catch (error) {
-      // Committed already: the store has them; only this evaluation misses them.
-      this.#options.onWarning?.(`bus publish failed: ${(error as Error).message}`);
+      if (!this.#rounds.add(o)) m.observationsIgnored.inc();
     }
   }
 
@@ -270,24 +316,27 @@ export class EmbeddedHub implements Hub {
   /** One beat of the hub's clock: heartbeats judged, rounds closed, incidents stored, rollups folded. */
   async tick(): Promise<void> {
     const now = this.#clock();
-    await this.#judgeHeartbeats(now);
+    await this.#lead(now);
+    if (this.#leading) await this.#judgeHeartbeats(now);
     const timer = this.metricsRegistry.localizerSeconds.startTimer();
     const events: LedgerEvent[] = [];
     this.#pendingEvents = events;
     const closed = this.#rounds.tick(now);
     this.#pendingEvents = null;
     if (closed > 0) timer();
-    events.push(...this.#ledger.expire(now));
-    if (events.length > 0) this.#record(events);
+    if (this.#leading) {
+      events.push(...this.#ledger.expire(now));
+      if (events.length > 0) this.#record(events);
+    }
     if (closed > 0) this.#emitStates();
-    if (now - this.#lastRollup >= 60_000) {
+    if (this.#leading && now - this.#lastRollup >= 60_000) {
       const from = this.#lastRollup - 120_000;
       this.#lastRollup = now;
       await this.store
         .rollup(from, now)
         .catch((e: Error) => this.#options.onWarning?.(`rollup failed: ${e.message}`));
     }
-    if (now - this.#lastRetention >= 3_600_000) {
+    if (this.#leading && now - this.#lastRetention >= 3_600_000) {
       this.#lastRetention = now;
       await this.store
         .applyRetention(now)
@@ -297,6 +346,36 @@ export class EmbeddedHub implements Hub {
   }
 
   #pendingEvents: LedgerEvent[] | null = null;
+
+  /** Keeps or seeks the leader lock; on winning it, takes over the stored open incidents. */
+  async #lead(now: number): Promise<void> {
+    const lock = this.#options.leaderLock;
+    if (!lock) return;
+    try {
+      if (this.#leading) {
+        if (now - this.#lastRenew < lock.ttlMs / 3) return;
+        this.#lastRenew = now;
+        if (await lock.renew()) return;
+        this.#leading = false;
+        this.#options.onWarning?.("lost the leader lock: another replica leads now");
+        this.#options.onLeadership?.(false);
+        return;
+      }
+      if (!(await lock.tryAcquire())) return;
+    } catch (error) {
+      this.#options.onWarning?.(`leader lock: ${(error as Error).message}`);
+      return;
+    }
+    this.#lastRenew = now;
+    await this.#chain;
+    const open = await this.store.listIncidents({ open: true, limit: 1000 });
+    const events = this.#ledger.takeOver(open, now + (this.#options.adoptWithinMs ?? 6 * this.#roundMs), now);
+    this.#leading = true;
+    this.#lastHeartbeatRound = now;
+    await this.#saveSnapshot(now);
+    this.#options.onLeadership?.(true);
+    if (events.length > 0) this.#record(events);
+  }
 
   #install(model: HubModel, open: StoredIncident[], now: number): void {
     this.#model = model;

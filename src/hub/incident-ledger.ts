@@ -88,6 +88,47 @@ export class IncidentLedger {
     return { type, incident: stored };
   }
 
+  /**
+   * This replica becomes the leader: its localizer has been running (its incidents are current) but the
+   * store holds what the previous leader announced. A local incident naming the epicenter of a stored open
+   * one continues it (takes its id, opening time, history and acknowledgement; announced as a change); one
+   * with no stored counterpart was never announced (opened). Stored incidents left over wait until
+   * `adoptUntil`, as after a restart.
+   */
+  takeOver(open: StoredIncident[], adoptUntil: number, now: number): LedgerEvent[] {
+    const stored = [...open];
+    const events: LedgerEvent[] = [];
+    const own = this.open;
+    this.#open.clear();
+    for (const inc of own) {
+      const at = stored.findIndex(
+        (s) => s.epicenter[0]?.component === inc.epicenter[0]?.component && s.vantage === inc.vantage,
+      );
+      if (at < 0) {
+        events.push({ type: "opened", incident: inc });
+      } else {
+        const before = stored.splice(at, 1)[0]!;
+        const local = inc.history.length - (this.#own.get(inc.id) ?? inc.history.length);
+        const ownHistory = inc.history.slice(local);
+        this.#own.delete(inc.id);
+        inc.id = before.id;
+        inc.openedAt = before.openedAt;
+        inc.history = [...before.history, ...ownHistory];
+        this.#own.set(inc.id, ownHistory.length);
+        inc.affected = [...new Set([...before.affected, ...inc.affected])].sort();
+        inc.acknowledgedAt = before.acknowledgedAt;
+        inc.acknowledgedBy = before.acknowledgedBy;
+        inc.updatedAt = now;
+        events.push({ type: "changed", incident: inc });
+      }
+      this.#open.set(inc.id, inc);
+    }
+    this.#adoptable = stored;
+    this.#adoptUntil = adoptUntil;
+    for (const inc of stored) this.#open.set(inc.id, inc);
+    return events;
+  }
+
   /** Resolves adoptable incidents whose window passed (their outage ended while the hub was away). */
   expire(now: number): LedgerEvent[] {
     if (now < this.#adoptUntil || this.#adoptable.length === 0) return [];

@@ -144,6 +144,8 @@ export class NatsBus implements Bus {
     const member = new NatsGroup(this.#js, this.#jsm, group, handler, {
       ...this.#o,
       redeliverMs: options.redeliverMs ?? 1000,
+      ...(options.startAt === undefined ? {} : { startAt: options.startAt }),
+      ...(options.inactiveMs === undefined ? {} : { inactiveMs: options.inactiveMs }),
     });
     this.#groups.set(group, member);
     return {

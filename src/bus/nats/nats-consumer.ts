@@ -26,6 +26,8 @@ export interface GroupSettings {
   batchMax: number;
   redeliverMs: number;
   onError: (error: Error) => void;
+  startAt?: number;
+  inactiveMs?: number;
 }
 
 const SETUP_RETRY_MS = 1000;
@@ -104,7 +106,10 @@ export class NatsGroup implements Subscription {
           await this.#jsm.consumers.add(stream, {
             durable_name: this.#durable,
             ack_policy: AckPolicy.Explicit,
-            deliver_policy: DeliverPolicy.All,
+            ...(this.#s.startAt === undefined
+              ? { deliver_policy: DeliverPolicy.All }
+              : { deliver_policy: DeliverPolicy.StartTime, opt_start_time: new Date(this.#s.startAt).toISOString() }),
+            ...(this.#s.inactiveMs === undefined ? {} : { inactive_threshold: nanos(this.#s.inactiveMs) }),
             filter_subject: `${subjectPrefix}.>`,
             ...limits,
           });
