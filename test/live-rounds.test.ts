@@ -100,6 +100,28 @@ describe("live rounds", () => {
   });
 });
 
+describe("a lone vantage", () => {
+  it("whose every check fails is taken for blind, unless its anchors say it sees the world", () => {
+    const run = (anchors: Observation["status"] | null) => {
+      const events: IncidentEvent[] = [];
+      const rounds = new LiveRounds(
+        { graph: compileGraph(model, { includeHidden: false }), vantages: ["vantage/x"] },
+        { roundMs: ROUND, graceMs: 2000, onEvent: (e) => events.push(e) },
+      );
+      for (let k = 0; k < 8; k++) {
+        if (anchors) rounds.add(obs(T0 + k * ROUND + 500, "vantage/x", "vantage/x", anchors));
+        for (const s of services)
+          rounds.add(obs(T0 + k * ROUND + 3000, "vantage/x", s, k < 2 ? "up" : "down"));
+        rounds.tick(T0 + (k + 1) * ROUND + 2500);
+      }
+      return events.filter((e) => e.type === "opened").map((e) => e.incident.epicenter[0]?.component);
+    };
+    expect(run(null)).toEqual(["vantage/x"]);
+    expect(run("up")).not.toContain("vantage/x");
+    expect(run("up").length).toBeGreaterThan(0);
+  });
+});
+
 describe("incident ledger", () => {
   const local = (id: string, top: string, resolvedAt: number | null = null) => ({
     id,

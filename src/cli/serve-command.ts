@@ -21,7 +21,12 @@ Runs the hub: probes, the localizer, incidents, notifications, the HTTP API and 
   --host H        address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
   --data DIR      where the SQLite store lives (default ./${DEFAULT_DATA_DIR}); EPICENTER_DATABASE_URL=postgres://...
                   selects PostgreSQL instead
-  --vantage NAME  the vantage this process's own agent runs as (default: the config's first)
+  --vantage NAME  the vantage this process's own agent runs as (default: the config's first; with --bus,
+                  no local agent unless given)
+  --bus URL       nats://host:4222 (or EPICENTER_BUS_URL): remote agents publish there and several hub
+                  replicas share it and one PostgreSQL store; one replica at a time leads (stores incidents,
+                  notifies), a standby takes over within seconds
+  --replica ID    this replica's name on the bus (default: random)
   --seed N        demo only: seed of the chaos plan
   --no-chaos      demo only: no faults (a quiet world)
 
@@ -34,6 +39,8 @@ const OPTIONS = {
   host: { type: "string" },
   data: { type: "string" },
   vantage: { type: "string" },
+  bus: { type: "string" },
+  replica: { type: "string" },
   seed: { type: "string" },
   "no-chaos": { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -61,6 +68,8 @@ export async function serveCommand(argv: string[], io: CliIo, until?: Promise<vo
     port,
     host: values.host ?? "127.0.0.1",
     ...(values.vantage ? { vantage: values.vantage } : {}),
+    ...(values.bus ? { busUrl: values.bus } : {}),
+    ...(values.replica ? { replicaId: values.replica } : {}),
     demo: { ...(seed !== undefined ? { seed } : {}), chaos: !values["no-chaos"] },
     log: io.out,
     warn: (line) => io.err(`warning: ${line}`),
@@ -98,6 +107,10 @@ function banner(running: HubProcess, io: CliIo, withConfig: boolean): void {
     `  store      ${running.store.engine}${running.anonymousRead ? "; reads open to anyone" : "; reads need a token"}`,
   );
   io.out(`  watching   ${describe(model)}`);
+  if (running.bus === "nats")
+    io.out(
+      `  bus        NATS JetStream; this replica ${hub.leading ? "leads" : "stands by (another replica leads)"}`,
+    );
   io.out(`  rounds     the localizer judges every ${Math.round(hub.roundMs / 1000)} s`);
   if (running.firstToken) {
     io.out("");

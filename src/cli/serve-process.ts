@@ -4,7 +4,8 @@
  * vantages, chaos). Then: the store (SQLite in the data folder, or PostgreSQL), the in-process bus, the hub,
  * the notifier, local agents, the HTTP server, and a config watch. `stop()` undoes it all in reverse order.
  */
-import { MemoryBus } from "../bus/memory/memory-bus.js";
+import type { AssignmentStore } from "../bus/bus.js";
+import { openBus } from "../bus/open-bus.js";
 import { type Chaos, type ChaosPlanOptions, startChaos } from "../demo/demo-chaos.js";
 import { type DemoWorld, startDemoWorld } from "../demo/demo-world.js";
 import { type ConfigWatch, watchConfig } from "../hub/config-watch.js";
@@ -14,8 +15,9 @@ import { type Config, loadConfigFile } from "../model/config-load.js";
 import { SourceError } from "../model/model-errors.js";
 import { createChannels } from "../notify/channels/create-channel.js";
 import { Notifier } from "../notify/notifier.js";
-import { type Agent, startAgent } from "../probe/agent.js";
+import { type Agent, checksForVantage, startAgent } from "../probe/agent.js";
 import { runCheck } from "../probe/run-check.js";
+import type { ProbePolicy } from "../probe/target-guard.js";
 import { createToken } from "../server/auth-tokens.js";
 import { listen } from "../server/serve-http.js";
 import { createApp } from "../server/server-app.js";
@@ -39,6 +41,10 @@ export interface HubProcessOptions {
   demo?: { seed?: number; chaos?: boolean; plan?: Partial<ChaosPlanOptions>; checkIntervalMs?: number };
   /** The localizer's round (default: from the check intervals). */
   roundMs?: number;
+  /** `nats://...` for hub replicas and remote agents (default EPICENTER_BUS_URL); the in-process bus without. */
+  busUrl?: string;
+  /** Names this replica (default: random); its consumer group on a durable bus is `hub-<id>`. */
+  replicaId?: string;
   /** Terminal lines: what happens (incidents, chaos, reloads). */
   log: (line: string) => void;
   /** Trouble the hub survives. */
@@ -53,6 +59,8 @@ export interface HubProcess {
   /** The admin token made on the first start (shown once), else null. */
   firstToken: string | null;
   anonymousRead: boolean;
+  /** memory (embedded) or nats (replicas and remote agents). */
+  bus: "memory" | "nats";
   stop(): Promise<void>;
 }
 
@@ -112,8 +120,11 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
       if (!(await notifier.drain(5000))) warn("some notifications were still being sent at shutdown");
     });
 
-    const bus = new MemoryBus();
-    cleanup.push(() => bus.close());
+    const opened = await openBus(options.busUrl ? { url: options.busUrl } : {});
+    cleanup.push(() => opened.close());
+    const bus = opened.bus;
+    const replicated = opened.kind === "nats";
+    const leaderLock = replicated ? await opened.leaderLock("hub-leader", LEADER_TTL_MS) : undefined;
     const onIncident = (event: LedgerEvent) => {
       log(incidentText(event));
       void notifier.notify(event);
@@ -125,10 +136,19 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
       onIncident,
       onWarning: warn,
       ...(options.roundMs ? { roundMs: options.roundMs } : {}),
+      ...(leaderLock ? { leaderLock } : {}),
+      ...(options.replicaId ? { replicaId: options.replicaId } : {}),
+      onLeadership: (leading) => {
+        log(
+          `${clock()}  ${leading ? "this replica now leads: it stores incidents and notifies" : "this replica stopped leading"}`,
+        );
+        if (leading) void notifier.resume();
+      },
     });
     await hub.start();
     cleanup.push(() => hub.stop());
-    void notifier.resume();
+    if (!leaderLock) void notifier.resume();
+    await assign(opened.assignments, model, config?.probes);
 
     const app = createApp({ hub, auth: { anonymousRead }, onUnexpectedError: (e) => warn(String(e)) });
     const server = await listen(app, { port: options.port, host: options.host });
@@ -136,9 +156,12 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
 
     const agents: Agent[] = [];
     const policy = config?.probes;
+    // Embedded, the hub runs a local agent; with replicas, agents run elsewhere unless --vantage asks here.
     const runAs: { id: string; localAddress?: string }[] = world
       ? world.vantages.map((v) => ({ id: v.id, localAddress: v.localAddress }))
-      : [{ id: options.vantage ?? model.vantages[0]! }];
+      : replicated && !options.vantage
+        ? []
+        : [{ id: options.vantage ?? model.vantages[0]! }];
     for (const v of runAs) {
       const agent = startAgent({
         vantage: v.id,
@@ -178,19 +201,36 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
           return;
         }
         const nextModel = hubModel(next);
-        void hub.reload(nextModel).then(() => {
+        void hub.reload(nextModel).then(async () => {
           for (const a of agents) a.setChecks(nextModel.checks);
+          await assign(opened.assignments, nextModel, next.probes);
           log(`${clock()}  config reloaded (${why}): ${describe(nextModel)}`);
         });
       });
       cleanup.push(() => watch?.stop());
     }
 
-    return { url: server.url, hub, store, world, firstToken, anonymousRead, stop };
+    return { url: server.url, hub, store, world, firstToken, anonymousRead, bus: opened.kind, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** A leader that stops renewing is replaced within this (plus a tick): the issue asks for under 10 s. */
+export const LEADER_TTL_MS = 6000;
+
+/** Tells each vantage's agents what to check (remote agents watch this; config changes reach them at once). */
+async function assign(
+  assignments: AssignmentStore,
+  model: HubModel,
+  probes: ProbePolicy | undefined,
+): Promise<void> {
+  await Promise.all(
+    model.vantages.map((v) =>
+      assignments.put(v, { checks: checksForVantage(model.checks, v), ...(probes ? { probes } : {}) }),
+    ),
+  );
 }
 
 export function describe(model: HubModel): string {

@@ -135,6 +135,8 @@ export class EmbeddedHub implements Hub {
     } else {
       this.#subscriptions.push(this.#bus.consume("localizer", take));
     }
+    // Seek the lock now, so a lone replica leads from its first moment rather than its first tick.
+    await this.#lead(now);
     const tickMs = this.#options.tickMs ?? 1000;
     this.#ticker = setInterval(() => void this.tick(), tickMs);
     this.#ticker.unref?.();

@@ -50,8 +50,12 @@ export class Localizer {
   /** The components the last explanation held failed. */
   #faults: ReadonlySet<number> = new Set();
   #count = 0;
-  /** Per vantage: false while it says it cannot reach its anchors (it is blind whatever its checks say). */
-  readonly #selfHealthy: boolean[];
+  /**
+   * Per vantage, what it last said of its own health (live agents probe well-known anchors): false, it is
+   * blind whatever its checks say; true, it is not, however many of its checks fail (with one vantage,
+   * every check failing is otherwise taken for the watcher's own fault); null, it said nothing.
+   */
+  readonly #selfHealthy: (boolean | null)[];
 
   constructor(view: LocalizerView, options: Partial<LocalizerOptions> = {}) {
     this.#g = view.graph;
@@ -71,7 +75,7 @@ export class Localizer {
     this.#costs = new Float64Array(3 * this.#observed.length);
     this.#held = new Uint8Array(this.#observed.length);
     this.#onEvent = options.onEvent;
-    this.#selfHealthy = view.vantages.map(() => true);
+    this.#selfHealthy = view.vantages.map(() => null);
   }
 
   /** Observations handled so far. */
@@ -99,7 +103,8 @@ export class Localizer {
   /**
    * A vantage's own health (live agents probe well-known anchors): an unhealthy vantage is blind from the
    * next evaluation on, until it reports healthy again, so its failed checks are set aside and it gets a
-   * vantage incident ("is it me?") even when no other vantage watches the same components.
+   * vantage incident ("is it me?") even when no other vantage watches the same components; a healthy one is
+   * believed, so a lone vantage whose every check fails reports a failing world, not itself.
    */
   reportVantageHealth(vantage: number, healthy: boolean): void {
     if (vantage >= 0 && vantage < this.#selfHealthy.length) this.#selfHealthy[vantage] = healthy;
@@ -119,9 +124,13 @@ export class Localizer {
 
   #evaluate(at: number): void {
     this.#roundHasData = false;
-    const verdicts = judgeVantages(this.#seen).map((v, i) =>
-      this.#selfHealthy[i] ? v : { ...v, blind: true, disagreement: Math.max(v.disagreement, 0.95) },
-    );
+    const verdicts = judgeVantages(this.#seen).map((v, i) => {
+      const said = this.#selfHealthy[i];
+      if (said === null) return v;
+      return said
+        ? { ...v, blind: false }
+        : { ...v, blind: true, disagreement: Math.max(v.disagreement, 0.95) };
+    });
     const ev = this.#evidence;
     const n = this.#observed.length;
     for (let i = 0; i < n; i++) {
