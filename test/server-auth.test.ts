@@ -3,10 +3,12 @@
  * viewer, editor, admin, expired and revoked tokens, against a real SQLite store.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { discoveryService } from "../src/discover/discovery-service.js";
 import { createToken, hashSecret } from "../src/server/auth-tokens.js";
 import { apiRoutes, createApp } from "../src/server/server-app.js";
 import type { Role } from "../src/store/store.js";
 import { FixtureHub, HEARTBEAT_TOKEN, incident, observation } from "./server-hub-fixture.js";
+import { tableDns } from "./table-dns.js";
 
 const DAY = 86_400_000;
 let hub: FixtureHub;
@@ -71,6 +73,10 @@ const CASES: Record<string, Case> = {
   "GET /status/api/v2/incidents.json": {
     ok: 200,
     request: async () => ({ path: "/status/api/v2/incidents.json" }),
+  },
+  "POST /api/v1/discover": {
+    ok: 200,
+    request: async () => ({ path: "/api/v1/discover", init: json({ domains: ["shop.example"] }) }),
   },
   "POST /api/v1/whatif": {
     ok: 200,
@@ -139,6 +145,9 @@ function expected(access: string, caller: CallerKind, ok: number): number {
   return RANK[caller] >= RANK[access as Role] ? ok : 403;
 }
 
+/** Discovery over a resolver that knows no names: the route runs for real, without the network. */
+const discovery = discoveryService({ dns: tableDns({}), tls: null });
+
 describe("authorization on every route", () => {
   it("has a case for every route of the table, and no case for a route that does not exist", () => {
     expect(Object.keys(CASES).sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
@@ -148,7 +157,7 @@ describe("authorization on every route", () => {
     CALLERS.map((caller) => ({ key: `${route.method} ${route.path}`, access: route.access, caller })),
   );
   it.each(rows)("$key as $caller", async ({ key, access, caller }) => {
-    const app = createApp({ hub, auth: { anonymousRead: caller === "anonymous-read" } });
+    const app = createApp({ hub, auth: { anonymousRead: caller === "anonymous-read" }, discovery });
     const c = CASES[key]!;
     const { path, init = {} } = await c.request();
     const headers = new Headers(init.headers);

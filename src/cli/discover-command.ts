@@ -6,15 +6,13 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { catalogComponents } from "../catalog/catalog-data.js";
-import type { ClassifyContext } from "../discover/classify-domain.js";
 import { mergeIntoConfig } from "../discover/config-merge.js";
 import { type BatchOptions, discoverMany } from "../discover/discover-domain.js";
 import { appendCache, readCache } from "../discover/discovery-cache.js";
 import { assembleOutput, discoveryComponents } from "../discover/discovery-model.js";
+import { discoveryContext } from "../discover/discovery-service.js";
 import type { DiscoveryOutput, DomainResult, RequireOut } from "../discover/discovery-types.js";
 import { nodeDnsLookup, parseResolver } from "../discover/node-dns-lookup.js";
-import { RangeTable } from "../discover/range-snapshot.js";
-import { chooseSnapshotPath, readSnapshot } from "../discover/snapshot-file.js";
 import { inspectTls } from "../discover/tls-inspect.js";
 import { mergeCatalog } from "../model/config-load.js";
 import { compileGraph } from "../model/graph.js";
@@ -73,16 +71,6 @@ function integer(
 }
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/;
-
-/** The classification context: the snapshot's ranges and patterns, and the catalog's ids. */
-export function discoveryContext(cwd: string, snapshotFile?: string): ClassifyContext {
-  const snapshot = readSnapshot(chooseSnapshotPath(cwd, snapshotFile));
-  return {
-    ranges: new RangeTable(snapshot.sources),
-    patterns: snapshot.patterns,
-    catalog: new Set(catalogComponents().map((c) => c.id)),
-  };
-}
 
 export async function discoverCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });

@@ -1,4 +1,6 @@
 /** The route table: every route the app serves, in one list the app registers and the OpenAPI document describes. */
+import { type DiscoveryService, discoveryService } from "../discover/discovery-service.js";
+import { discoverRoutes } from "./discover-routes.js";
 import { streamRoute } from "./event-stream.js";
 import { historyRoutes } from "./history-routes.js";
 import { modelRoutes } from "./model-routes.js";
@@ -11,10 +13,13 @@ import { tokenRoutes } from "./token-routes.js";
 export interface RouteOptions {
   /** Interval of the event stream's keep-alive comment, ms. */
   streamHeartbeatMs: number;
+  /** Discovery for POST /api/v1/discover (default: the system's resolver, guarded certificate reads). */
+  discovery?: DiscoveryService;
 }
 
 export function apiRoutes(options: RouteOptions): Route[] {
   let document: unknown;
+  let discovery = options.discovery;
   const routes: Route[] = [
     defineRoute({
       method: "GET",
@@ -54,6 +59,10 @@ export function apiRoutes(options: RouteOptions): Route[] {
     ...tokenRoutes,
     ...summaryRoutes,
     ...statusRoutes,
+    ...discoverRoutes(() => {
+      discovery ??= discoveryService();
+      return discovery;
+    }),
   ];
   return routes;
 }

@@ -8,6 +8,7 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
+import type { DiscoveryService } from "../discover/discovery-service.js";
 import { type Hub, HubInputError } from "../hub/hub-api.js";
 import { ApiError } from "./api-errors.js";
 import { apiRoutes } from "./api-routes.js";
@@ -24,6 +25,8 @@ export interface AppOptions {
   now?: () => number;
   /** Interval of the event stream's keep-alive comment (default 15 s). */
   streamHeartbeatMs?: number;
+  /** Discovery behind POST /api/v1/discover (default: the system's resolver). */
+  discovery?: DiscoveryService;
   /** Told of unexpected errors (answered 500 without details); default console.error. */
   onUnexpectedError?: (error: unknown) => void;
   /** The dashboard's build folder (default: the package's dist/web); null serves no dashboard. */
@@ -41,7 +44,10 @@ export function createApp(options: AppOptions): Hono {
   const { hub, auth } = options;
   const now = options.now ?? Date.now;
   const report = options.onUnexpectedError ?? ((error: unknown) => console.error(error));
-  const routes = apiRoutes({ streamHeartbeatMs: options.streamHeartbeatMs ?? DEFAULT_STREAM_HEARTBEAT_MS });
+  const routes = apiRoutes({
+    streamHeartbeatMs: options.streamHeartbeatMs ?? DEFAULT_STREAM_HEARTBEAT_MS,
+    ...(options.discovery ? { discovery: options.discovery } : {}),
+  });
   const app = new Hono();
 
   app.use("*", async (c, next) => {
