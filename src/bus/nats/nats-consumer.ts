@@ -108,7 +108,10 @@ export class NatsGroup implements Subscription {
             ack_policy: AckPolicy.Explicit,
             ...(this.#s.startAt === undefined
               ? { deliver_policy: DeliverPolicy.All }
-              : { deliver_policy: DeliverPolicy.StartTime, opt_start_time: new Date(this.#s.startAt).toISOString() }),
+              : {
+                  deliver_policy: DeliverPolicy.StartTime,
+                  opt_start_time: new Date(this.#s.startAt).toISOString(),
+                }),
             ...(this.#s.inactiveMs === undefined ? {} : { inactive_threshold: nanos(this.#s.inactiveMs) }),
             filter_subject: `${subjectPrefix}.>`,
             ...limits,
