@@ -107,3 +107,20 @@ describe("config loading", () => {
     expect(issues[0]).toMatch(/^epicenter\.yaml:\d+: YAML syntax/);
   });
 });
+
+describe("storage.retention", () => {
+  it("takes durations, defaults the rest, and refuses less than an hour with its line", () => {
+    const config = parseConfig(
+      "epicenter.yaml",
+      "storage:\n  retention: { raw: 12h, hour: 90d }\ncomponents: []\n",
+    );
+    expect(config.retention).toEqual({
+      rawMs: 12 * 3_600_000,
+      minuteMs: 3 * 86_400_000,
+      hourMs: 90 * 86_400_000,
+    });
+    expect(() =>
+      parseConfig("epicenter.yaml", "storage:\n  retention:\n    minute: 10m\ncomponents: []\n"),
+    ).toThrow(/epicenter\.yaml:3 storage\.retention\.minute: must be at least 1h, not "10m"/);
+  });
+});

@@ -102,6 +102,7 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
 
     const store = await openStore({
       dataDir: options.dataDir,
+      ...(config ? { retention: config.retention } : {}),
       ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     });
     cleanup.push(() => store.close());

@@ -8,7 +8,9 @@ import { checkChecks, checkInputSchema, normaliseCheck, probesSchema } from "../
 import { checkForTarget, TargetError } from "../probe/check-target.js";
 import type { Check } from "../probe/check-types.js";
 import type { ProbePolicy } from "../probe/target-guard.js";
-import { componentSchema, idSchema, normaliseComponent } from "./component-schema.js";
+import { DEFAULT_RETENTION, type Retention } from "../store/store.js";
+import { componentSchema, durationSchema, idSchema, normaliseComponent } from "./component-schema.js";
+import { parseDuration } from "./duration.js";
 import { checkModel } from "./model-check.js";
 import { SourceError, type SourceIssue } from "./model-errors.js";
 import type { ComponentSpec, Model } from "./model-types.js";
@@ -29,6 +31,18 @@ export const configSchema = z.strictObject({
   probes: probesSchema.optional(),
   /** Where incident notifications go (src/notify/channel-schema.ts). */
   notifications: notificationsSchema.optional(),
+  /** How long the hub keeps history (default: raw results 1 day, minute rollups 3 days, hourly 400 days). */
+  storage: z
+    .strictObject({
+      retention: z
+        .strictObject({
+          raw: durationSchema.optional(),
+          minute: durationSchema.optional(),
+          hour: durationSchema.optional(),
+        })
+        .optional(),
+    })
+    .optional(),
   /** The hub's HTTP API. */
   server: z
     .strictObject({
@@ -51,6 +65,8 @@ export interface Config {
   /** The target guard's policy; extra CAs read (PEM text). */
   probes: ProbePolicy;
   server: { anonymousRead: boolean };
+  /** History kept, ms (DEFAULT_RETENTION where the file says nothing). */
+  retention: Retention;
   /** What each vantage probes to judge its own health (`probes.anchors`); empty: no self-check. */
   anchors: Check[];
 }
@@ -114,7 +130,31 @@ export function configFromSource(source: YamlSource): Config {
     // Closed by default: a hub watching a team's own services should not show them to anyone who asks.
     server: { anonymousRead: parsed.data.server?.anonymousRead ?? false },
     anchors: anchorChecks(source, parsed.data.probes?.anchors ?? []),
+    retention: retentionOf(source, parsed.data.storage?.retention),
   };
+}
+
+/** `storage.retention`: each at least an hour (rollups are recomputed from the kind below over the last hour). */
+function retentionOf(
+  source: YamlSource,
+  r: { raw?: string | number; minute?: string | number; hour?: string | number } = {},
+): Retention {
+  const issues: SourceIssue[] = [];
+  const ms = (key: "raw" | "minute" | "hour", fallback: number) => {
+    const v = r[key];
+    if (v === undefined) return fallback;
+    const value = Math.round(parseDuration(v)! * 1000);
+    if (value < 3_600_000)
+      issues.push(source.issue(["storage", "retention", key], `must be at least 1h, not "${v}"`));
+    return value;
+  };
+  const retention = {
+    rawMs: ms("raw", DEFAULT_RETENTION.rawMs),
+    minuteMs: ms("minute", DEFAULT_RETENTION.minuteMs),
+    hourMs: ms("hour", DEFAULT_RETENTION.hourMs),
+  };
+  throwIfAny(issues);
+  return retention;
 }
 
 /** `probes.anchors` as checks, every 30 s; the agent reports their results on its own vantage. */
