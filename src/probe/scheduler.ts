@@ -4,6 +4,7 @@
  * its own host's slots, a hard timeout per attempt through its AbortSignal, a quick confirmation re-run before
  * a `down` is reported, and a stop that lets in-flight checks finish until a deadline, then abandons them.
  */
+import { setMaxListeners } from "node:events";
 import type { Check, CheckContext, CheckResult } from "./check-types.js";
 import { DueHeap } from "./due-heap.js";
 import { HostGate, hostKey } from "./host-gate.js";
@@ -74,13 +75,38 @@ interface Entry {
 const SHUTDOWN = Symbol("shutdown");
 type Attempt = CheckResult | typeof SHUTDOWN;
 
+/**
+ * Attempts of one timeout whose deadlines fall in the same millisecond share one AbortController and one
+ * timer. A fresh AbortSignal costs microseconds (as much as a tenth of a keep-alive request) and timers are
+ * millisecond-grained anyway, so at thousands of checks a second this saves real CPU and changes no deadline.
+ */
+interface Deadline {
+  /** Scheduler clock, ms: an integer, at or after each of its attempts' begin + timeoutMs. */
+  at: number;
+  timeoutMs: number;
+  controller: AbortController;
+  attempts: Set<InFlight>;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+interface InFlight {
+  deadline: Deadline;
+  begin: number;
+  check: Check;
+  /** Settles the attempt (stop settles it as abandoned). */
+  finish: (value: Attempt) => void;
+  grace: ReturnType<typeof setTimeout> | undefined;
+}
+
 export class Scheduler {
   readonly #o: Required<Omit<SchedulerOptions, "localAddress">> & { localAddress?: string };
   readonly #entries = new Map<string, Entry>();
   readonly #heap = new DueHeap();
   readonly #gate: HostGate;
-  /** Attempts in flight, each with the function that settles it (stop settles them as abandoned). */
-  readonly #inFlight = new Map<AbortController, (value: Attempt) => void>();
+  /** Attempts in flight. */
+  readonly #inFlight = new Set<InFlight>();
+  /** The deadline new attempts of each timeout join while it is the current millisecond's. */
+  readonly #deadlines = new Map<number, Deadline>();
   readonly #sleepers = new Set<() => void>();
   #idle: (() => void)[] = [];
   #runs = 0;
@@ -173,9 +199,9 @@ export class Scheduler {
       });
       await Promise.race([this.#whenIdle(), deadline]);
       clearTimeout(timer);
-      for (const [controller, finish] of this.#inFlight) {
-        controller.abort(SHUTDOWN);
-        finish(SHUTDOWN);
+      for (const attempt of this.#inFlight) {
+        attempt.deadline.controller.abort(SHUTDOWN);
+        attempt.finish(SHUTDOWN);
       }
       await this.#whenIdle();
     }
@@ -255,28 +281,67 @@ export class Scheduler {
 
   /** One attempt under a hard timeout: a runner that ignores its signal is given abortGraceMs, then left. */
   #attempt(check: Check): Promise<Attempt> {
-    const controller = new AbortController();
     const begin = this.#o.now();
+    const deadline = this.#deadlineFor(check.timeoutMs, begin);
     return new Promise<Attempt>((resolve) => {
-      let grace: ReturnType<typeof setTimeout> | undefined;
-      const finish = (value: Attempt) => {
-        clearTimeout(timer);
-        clearTimeout(grace);
-        if (!this.#inFlight.delete(controller)) return;
-        resolve(controller.signal.reason === SHUTDOWN ? SHUTDOWN : value);
+      const attempt: InFlight = {
+        deadline,
+        begin,
+        check,
+        grace: undefined,
+        finish: (value: Attempt) => {
+          if (!this.#inFlight.delete(attempt)) return;
+          clearTimeout(attempt.grace);
+          deadline.attempts.delete(attempt);
+          if (deadline.attempts.size === 0) this.#dropDeadline(deadline);
+          resolve(deadline.controller.signal.reason === SHUTDOWN ? SHUTDOWN : value);
+        },
       };
-      this.#inFlight.set(controller, finish);
-      const timer = setTimeout(() => {
-        this.#stats.timeouts++;
-        controller.abort(new DOMException(`check timed out after ${check.timeoutMs} ms`, "TimeoutError"));
-        grace = setTimeout(() => finish(timeoutResult(check, this.#o.now() - begin)), this.#o.abortGraceMs);
-      }, check.timeoutMs);
-      const ctx: CheckContext = { signal: controller.signal, timeoutInSignal: true };
+      this.#inFlight.add(attempt);
+      deadline.attempts.add(attempt);
+      const ctx: CheckContext = { signal: deadline.controller.signal, timeoutInSignal: true };
       if (this.#o.localAddress) ctx.localAddress = this.#o.localAddress;
       this.#o
         .runner(check, ctx)
-        .then(finish, (error: unknown) => finish(runnerFailure(error, this.#o.now() - begin)));
+        .then(attempt.finish, (error: unknown) =>
+          attempt.finish(runnerFailure(error, this.#o.now() - begin)),
+        );
     });
+  }
+
+  /** The shared deadline for an attempt of `timeoutMs` beginning at `begin` (made, timer armed, when new). */
+  #deadlineFor(timeoutMs: number, begin: number): Deadline {
+    const at = Math.ceil(begin + timeoutMs);
+    const current = this.#deadlines.get(timeoutMs);
+    if (current && current.at === at) return current;
+    const controller = new AbortController();
+    // Every attempt of the millisecond may listen on this one signal.
+    setMaxListeners(0, controller.signal);
+    const deadline: Deadline = { at, timeoutMs, controller, attempts: new Set(), timer: undefined };
+    deadline.timer = setTimeout(() => this.#expire(deadline), Math.max(0, at - this.#o.now()));
+    this.#deadlines.set(timeoutMs, deadline);
+    return deadline;
+  }
+
+  #dropDeadline(deadline: Deadline): void {
+    clearTimeout(deadline.timer);
+    if (this.#deadlines.get(deadline.timeoutMs) === deadline) this.#deadlines.delete(deadline.timeoutMs);
+  }
+
+  /** The deadline passed: its attempts still in flight are aborted, and reported as timeouts after the grace. */
+  #expire(deadline: Deadline): void {
+    this.#dropDeadline(deadline);
+    if (deadline.attempts.size === 0) return;
+    deadline.controller.abort(
+      new DOMException(`check timed out after ${deadline.timeoutMs} ms`, "TimeoutError"),
+    );
+    for (const attempt of deadline.attempts) {
+      this.#stats.timeouts++;
+      attempt.grace = setTimeout(
+        () => attempt.finish(timeoutResult(attempt.check, this.#o.now() - attempt.begin)),
+        this.#o.abortGraceMs,
+      );
+    }
   }
 
   #sleep(ms: number): Promise<void> {
