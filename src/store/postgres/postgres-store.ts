@@ -14,6 +14,7 @@ import { StoreError } from "../store-errors.js";
 import { migrateStore } from "../store-migrations.js";
 import { checkRetention } from "../store-retention.js";
 import type { StoreDatabase } from "../store-tables.js";
+import { RetryingObservationWriter } from "./postgres-retry.js";
 import { UnnestRowInserter } from "./postgres-row-inserter.js";
 
 export const POSTGRES_DIALECT: StoreDialect = {
@@ -68,6 +69,12 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
+  // A connection the server ends (pg_terminate_backend, a restart) emits "error": on the pool when idle, on
+  // the client while checked out (its end can come after the failed query, before the release). Without a
+  // listener Node would end the process. The failed query rejects on its own; the pool drops the broken
+  // client on release and connects afresh on demand.
+  pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   try {
     // Connect once now so a wrong URL fails here, with a message saying what to do.
     const client = await pool.connect();
@@ -98,6 +105,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     dialect: POSTGRES_DIALECT,
     ...(options.retention ? { retention: options.retention } : {}),
     writer: (series) =>
-      new KyselyObservationWriter(db, series, POSTGRES_DIALECT.maxParameters, new UnnestRowInserter()),
+      new RetryingObservationWriter(
+        new KyselyObservationWriter(db, series, POSTGRES_DIALECT.maxParameters, new UnnestRowInserter()),
+      ),
   });
 }
