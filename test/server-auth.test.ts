@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { discoveryService } from "../src/discover/discovery-service.js";
 import { createToken, hashSecret } from "../src/server/auth-tokens.js";
+import { hashPassword } from "../src/server/password-hash.js";
 import { apiRoutes, createApp } from "../src/server/server-app.js";
 import type { Role } from "../src/store/store.js";
 import { FixtureHub, HEARTBEAT_TOKEN, incident, observation } from "./server-hub-fixture.js";
@@ -32,6 +33,13 @@ beforeAll(async () => {
   await hub.store.revokeToken(revoked.token.id, now - 1000);
   secrets.revoked = revoked.secret;
   await hub.store.saveIncident(incident("inc-1", now - 60_000, null));
+  hub.users_ = [
+    {
+      name: "dora",
+      role: "viewer",
+      passwordHash: await hashPassword("dora-pass-1", { N: 2 ** 14, r: 8, p: 1 }),
+    },
+  ];
 });
 
 afterAll(async () => {
@@ -41,6 +49,8 @@ afterAll(async () => {
 interface Case {
   /** Status when allowed. */
   ok: number;
+  /** The route uses up the caller's token (logout): send a fresh one of the caller's role instead. */
+  spendsToken?: boolean;
   request: () => Promise<{ path: string; init?: RequestInit }>;
 }
 
@@ -114,6 +124,15 @@ const CASES: Record<string, Case> = {
     ok: 201,
     request: async () => ({ path: "/api/v1/tokens", init: json({ name: "made", role: "viewer" }) }),
   },
+  "POST /api/v1/login": {
+    ok: 200,
+    request: async () => ({ path: "/api/v1/login", init: json({ name: "dora", password: "dora-pass-1" }) }),
+  },
+  "POST /api/v1/logout": {
+    ok: 204,
+    spendsToken: true,
+    request: async () => ({ path: "/api/v1/logout", init: { method: "POST" } }),
+  },
   "DELETE /api/v1/tokens/{id}": {
     ok: 204,
     request: async () => {
@@ -161,7 +180,13 @@ describe("authorization on every route", () => {
     const c = CASES[key]!;
     const { path, init = {} } = await c.request();
     const headers = new Headers(init.headers);
-    if (caller in secrets) headers.set("authorization", `Bearer ${secrets[caller as keyof typeof secrets]}`);
+    if (caller in secrets) {
+      const fresh = c.spendsToken && caller in RANK;
+      const secret = fresh
+        ? (await createToken(hub.store, { name: "spent", role: caller as Role, now: Date.now() })).secret
+        : secrets[caller as keyof typeof secrets];
+      headers.set("authorization", `Bearer ${secret}`);
+    }
     const res = await app.request(path, { ...init, headers });
     const want = expected(access, caller, c.ok);
     if (res.status !== want) throw new Error(`${key} as ${caller}: ${res.status} ${await res.text()}`);

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { ComponentState, Hub, HubEvent, WhatIfAnswer } from "../src/hub/hub-api.js";
+import type { ComponentState, Hub, HubEvent, HubUser, WhatIfAnswer } from "../src/hub/hub-api.js";
 import { loadConfigFile } from "../src/model/config-load.js";
 import { compileGraph, type Graph } from "../src/model/graph.js";
 import type { ComponentSpec } from "../src/model/model-types.js";
@@ -57,6 +57,7 @@ export class FixtureHub implements Hub {
   /** The temporary directory to remove on close, when the fixture made it. */
   readonly #dir: string | null;
   states_: ComponentState[] = [];
+  users_: HubUser[] = [];
   ingested = 0;
   beats: { token: string; at: number }[] = [];
 
@@ -92,6 +93,9 @@ export class FixtureHub implements Hub {
 
   components(): ComponentSpec[] {
     return this.#components;
+  }
+  users(): HubUser[] {
+    return this.users_;
   }
   checks(): Check[] {
     return CHECKS;

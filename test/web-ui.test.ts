@@ -5,53 +5,16 @@
  * the incident page shows the hypothesis history, what-if gives the blast radius, the status page works
  * without login and its JSON validates) and writes a screenshot of each page to bench/out/screenshots.
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HubProcess, startHubProcess } from "../src/cli/serve-process.js";
+import { browserMissing, ensureWebBuild, launchChromium, ROOT } from "./browser-fixture.js";
 import { statuspageSummary } from "./statuspage-schema.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SHOTS = join(ROOT, "bench", "out", "screenshots");
-const missing = !existsSync(CHROMIUM) && process.env.CI !== "true";
-if (missing) console.log(`web-ui: skipped, ${CHROMIUM} is missing (apt-get install chromium)`);
-
-/** Chromium as the issue asks: headless, no sandbox or GPU, nothing phoning home, a fresh profile. */
-export async function launchChromium(profile: string, viewport = { width: 1280, height: 900 }) {
-  return chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-}
-
-/** Builds the dashboard when dist/web is missing (tests can run before `npm run build`). */
-export function ensureWebBuild(): void {
-  if (existsSync(join(ROOT, "dist", "web", "index.html"))) return;
-  execFileSync(
-    join(ROOT, "node_modules", ".bin", "vite"),
-    ["build", "--config", "web/vite.config.ts", "--logLevel", "warn"],
-    {
-      cwd: ROOT,
-      stdio: "inherit",
-    },
-  );
-}
 
 let dir: string;
 let running: HubProcess;
@@ -60,7 +23,7 @@ let page: Page;
 const lines: string[] = [];
 const problems: string[] = [];
 
-describe.skipIf(missing)("the dashboard during a demo outage of aws/us-east-1", () => {
+describe.skipIf(browserMissing("web-ui"))("the dashboard during a demo outage of aws/us-east-1", () => {
   beforeAll(async () => {
     ensureWebBuild();
     mkdirSync(SHOTS, { recursive: true });
@@ -200,11 +163,12 @@ describe.skipIf(missing)("the dashboard during a demo outage of aws/us-east-1", 
 
   it("logs in with an API token and out again; themes toggle; nothing overflows 360 px", async () => {
     await page.goto(`${running.url}/login`);
-    await page.getByLabel("API token").fill("ept_not-a-real-token");
+    await page.getByRole("tab", { name: "API token" }).click();
+    await page.getByLabel("Token", { exact: true }).fill("ept_not-a-real-token");
     await page.getByRole("button", { name: "Log in" }).click();
     await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/token/);
     problems.splice(0); // the refused login's 401 is logged by the browser; it is the expected answer
-    await page.getByLabel("API token").fill(running.firstToken!);
+    await page.getByLabel("Token", { exact: true }).fill(running.firstToken!);
     await page.getByRole("button", { name: "Log in" }).click();
     await page.getByRole("button", { name: "Log out" }).waitFor();
     expect(await page.evaluate("sessionStorage.getItem('epicenter.token')")).toBe(running.firstToken);

@@ -6,6 +6,7 @@ import { dataCommand } from "./data-command.js";
 import { demoCommand } from "./demo-command.js";
 import { discoverCommand } from "./discover-command.js";
 import { type CliIo, UsageError } from "./io.js";
+import { passwordCommand } from "./password-command.js";
 import { replayCommand } from "./replay-command.js";
 import { reportCommand } from "./report-command.js";
 import { serveCommand } from "./serve-command.js";
@@ -34,6 +35,10 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
     summary: "run one check now (http, https, tcp, dns, tls): status, error class, phases",
   },
   token: { run: tokenCommand, summary: "API tokens: create (the secret is shown once), list, revoke" },
+  "password-hash": {
+    run: (argv, io) => passwordCommand(argv, io),
+    summary: "hash a dashboard user's password for epicenter.yaml (read from stdin)",
+  },
   agent: { run: agentCommand, summary: "run the checks of one vantage and send observations to a hub" },
   discover: {
     run: discoverCommand,

@@ -70,6 +70,7 @@ export function hubModel(config: Config): HubModel {
     components: config.model.components,
     vantages: config.vantages.length > 0 ? config.vantages : [LOCAL_VANTAGE],
     checks: config.checks,
+    users: config.server.users,
   };
 }
 

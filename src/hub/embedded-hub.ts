@@ -12,7 +12,14 @@ import type { Observation } from "../model/observation.js";
 import type { Check, HeartbeatCheck } from "../probe/check-types.js";
 import type { Store, StoredIncident } from "../store/store.js";
 import { summarizeImpact, WhatIf } from "../whatif/what-if.js";
-import { type ComponentState, type Hub, type HubEvent, HubInputError, type WhatIfAnswer } from "./hub-api.js";
+import {
+  type ComponentState,
+  type Hub,
+  type HubEvent,
+  HubInputError,
+  type HubUser,
+  type WhatIfAnswer,
+} from "./hub-api.js";
 import { HubMetrics } from "./hub-metrics.js";
 import { IncidentLedger, type LedgerEvent } from "./incident-ledger.js";
 import { LiveRounds } from "./live-rounds.js";
@@ -24,6 +31,8 @@ export interface HubModel {
   components: ComponentSpec[];
   vantages: string[];
   checks: Check[];
+  /** Who may log in with a password (the config's `server.users`); none when absent. */
+  users?: HubUser[];
 }
 
 export interface EmbeddedHubOptions {
@@ -184,6 +193,10 @@ export class EmbeddedHub implements Hub {
 
   checks(): Check[] {
     return this.#model.checks;
+  }
+
+  users(): HubUser[] {
+    return this.#model.users ?? [];
   }
 
   vantages(): string[] {

@@ -5,7 +5,7 @@
 import type { ComponentSpec } from "../model/model-types.js";
 import type { Observation } from "../model/observation.js";
 import type { Check } from "../probe/check-types.js";
-import type { Store, StoredIncident } from "../store/store.js";
+import type { Role, Store, StoredIncident } from "../store/store.js";
 
 /** A component's state as the hub sees it now: observed by each vantage, and the localizer's belief. */
 export interface ComponentState {
@@ -32,8 +32,17 @@ export interface WhatIfAnswer {
   observedHit: string[];
 }
 
+/** Someone who may log in with a name and password (`server.users`); the hash is `scrypt$N$r$p$salt$hash`. */
+export interface HubUser {
+  name: string;
+  role: Role;
+  passwordHash: string;
+}
+
 export interface Hub {
   readonly store: Store;
+  /** Who may log in with a password (the config's `server.users`, after reloads); empty: tokens only. */
+  users(): HubUser[];
   /** The model the hub runs now (after reloads). */
   components(): ComponentSpec[];
   checks(): Check[];

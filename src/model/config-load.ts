@@ -3,11 +3,13 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import * as z from "zod";
 import { catalogComponents } from "../catalog/catalog-data.js";
+import type { HubUser } from "../hub/hub-api.js";
 import { type ChannelConfig, notificationsSchema } from "../notify/channel-schema.js";
 import { checkChecks, checkInputSchema, normaliseCheck, probesSchema } from "../probe/check-schema.js";
 import { checkForTarget, TargetError } from "../probe/check-target.js";
 import type { Check } from "../probe/check-types.js";
 import type { ProbePolicy } from "../probe/target-guard.js";
+import { usersSchema } from "../server/user-schema.js";
 import { DEFAULT_RETENTION, type Retention } from "../store/store.js";
 import { componentSchema, durationSchema, idSchema, normaliseComponent } from "./component-schema.js";
 import { parseDuration } from "./duration.js";
@@ -48,6 +50,8 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Let anyone without a token read (dashboard, status page, API reads); writes always need one. */
       anonymousRead: z.boolean().optional(),
+      /** Dashboard logins by name and password (scrypt hashes only; src/server/user-schema.ts). */
+      users: usersSchema.optional(),
     })
     .optional(),
 });
@@ -64,7 +68,7 @@ export interface Config {
   checks: Check[];
   /** The target guard's policy; extra CAs read (PEM text). */
   probes: ProbePolicy;
-  server: { anonymousRead: boolean };
+  server: { anonymousRead: boolean; users: HubUser[] };
   /** History kept, ms (DEFAULT_RETENTION where the file says nothing). */
   retention: Retention;
   /** What each vantage probes to judge its own health (`probes.anchors`); empty: no self-check. */
@@ -128,7 +132,10 @@ export function configFromSource(source: YamlSource): Config {
     checks,
     probes: probePolicy(source, parsed.data.probes ?? {}),
     // Closed by default: a hub watching a team's own services should not show them to anyone who asks.
-    server: { anonymousRead: parsed.data.server?.anonymousRead ?? false },
+    server: {
+      anonymousRead: parsed.data.server?.anonymousRead ?? false,
+      users: parsed.data.server?.users ?? [],
+    },
     anchors: anchorChecks(source, parsed.data.probes?.anchors ?? []),
     retention: retentionOf(source, parsed.data.storage?.retention),
   };

@@ -3,6 +3,7 @@ import { type DiscoveryService, discoveryService } from "../discover/discovery-s
 import { discoverRoutes } from "./discover-routes.js";
 import { streamRoute } from "./event-stream.js";
 import { historyRoutes } from "./history-routes.js";
+import { loginRoutes } from "./login-routes.js";
 import { modelRoutes } from "./model-routes.js";
 import { openApiDocument } from "./openapi-document.js";
 import { defineRoute, type Route } from "./route-table.js";
@@ -57,6 +58,7 @@ export function apiRoutes(options: RouteOptions): Route[] {
     ...historyRoutes,
     streamRoute(options.streamHeartbeatMs),
     ...tokenRoutes,
+    ...loginRoutes(),
     ...summaryRoutes,
     ...statusRoutes,
     ...discoverRoutes(() => {

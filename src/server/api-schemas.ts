@@ -132,3 +132,8 @@ export const tokenBody = z.strictObject({
     .optional()
     .meta({ description: "Lifetime, like 30d or 12h; never expires when absent" }),
 });
+
+export const loginBody = z.strictObject({
+  name: z.string().min(1).max(64).meta({ description: "A user of the config's server.users" }),
+  password: z.string().min(1).max(1024),
+});

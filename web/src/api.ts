@@ -5,14 +5,30 @@
  */
 
 const TOKEN_KEY = "epicenter.token";
+/** Set when the token is a session from a password login, which logout revokes on the hub. */
+const SESSION_KEY = "epicenter.session";
 
 export function getToken(): string | null {
   return sessionStorage.getItem(TOKEN_KEY);
 }
 
-export function setToken(token: string | null): void {
+/** Keeps `token` for this tab; `session`: it came from POST /api/v1/login (not a pasted API token). */
+export function setToken(token: string | null, session = false): void {
   if (token) sessionStorage.setItem(TOKEN_KEY, token);
   else sessionStorage.removeItem(TOKEN_KEY);
+  if (token && session) sessionStorage.setItem(SESSION_KEY, "1");
+  else sessionStorage.removeItem(SESSION_KEY);
+}
+
+/**
+ * Forgets the token; a password session is also revoked on the hub (POST /api/v1/logout). A pasted API token
+ * is only forgotten here: it may be an agent's or the first admin's, which logging out of a tab must not kill.
+ */
+export async function logout(): Promise<void> {
+  const token = getToken();
+  const session = sessionStorage.getItem(SESSION_KEY) === "1";
+  setToken(null);
+  if (token && session) await api("/api/v1/logout", { method: "POST", token }).catch(() => {});
 }
 
 /** An API answer other than 2xx, with the API's error message. */
@@ -47,6 +63,7 @@ export async function api<T>(
     } catch {}
     throw new ApiFailure(res.status, message);
   }
+  if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
 }
 

@@ -1,7 +1,7 @@
 /** The dashboard's shell: navigation, the theme toggle, login state, and the page for the current path. */
 import { lazy, StrictMode, Suspense, useEffect, useState } from "react";
 import { createRoot } from "react-dom/client";
-import { getToken, setToken } from "./api.js";
+import { getToken, logout } from "./api.js";
 import { IncidentPage } from "./incident-page.js";
 import { LoginPage } from "./login-page.js";
 import { NowPage } from "./now-page.js";
@@ -95,9 +95,8 @@ function App() {
           <button
             type="button"
             onClick={() => {
-              setToken(null);
               setLoggedIn(false);
-              navigate("/login");
+              void logout().then(() => navigate("/login"));
             }}
           >
             Log out
