@@ -20,6 +20,7 @@ import {
   type HubUser,
   type WhatIfAnswer,
 } from "./hub-api.js";
+import { HubBusyError } from "./hub-busy-error.js";
 import { HubMetrics } from "./hub-metrics.js";
 import { IncidentLedger, type LedgerEvent } from "./incident-ledger.js";
 import { LiveRounds } from "./live-rounds.js";
@@ -62,7 +63,18 @@ export interface EmbeddedHubOptions {
   replicaId?: string;
   /** Told when this replica starts or stops leading. */
   onLeadership?: (leading: boolean) => void;
+  /**
+   * Back-pressure: `ingest` refuses a batch (HubBusyError: the API's 503 with Retry-After) while more than
+   * this many observations are on their way to the store or bus, or wait for this replica's localizer
+   * (default 50,000: about a quarter second of PostgreSQL's insert rate, a few tens of MB).
+   */
+  maxIngestBacklog?: number;
+  /** Measurement hook: told when the localizer takes a batch (`at` = the hub's clock then). */
+  onTaken?: (batch: Observation[], at: number) => void;
 }
+
+/** See EmbeddedHubOptions.maxIngestBacklog. */
+export const DEFAULT_INGEST_BACKLOG = 50_000;
 
 interface Latest {
   status: Observation["status"];
@@ -90,6 +102,10 @@ export class EmbeddedHub implements Hub {
   #rounds!: LiveRounds;
   #roundMs = 10_000;
   #subscriptions: Subscription[] = [];
+  /** The group feeding this replica's localizer (its backlog counts toward back-pressure). */
+  #localizer: Subscription | null = null;
+  /** Observations inside `ingest`, not yet committed to the store or bus. */
+  #ingesting = 0;
   #leading: boolean;
   #lastRenew = 0;
   readonly #replicaId: string;
@@ -131,18 +147,20 @@ export class EmbeddedHub implements Hub {
     if (this.#bus.durable) {
       // Agents publish straight to a durable bus: one shared group stores (each observation once, by
       // whichever replica takes it); each replica's own group feeds its localizer and states with everything.
+      this.#localizer = this.#bus.consume(`hub-${this.#replicaId}`, take, {
+        startAt: now - 3 * this.#roundMs,
+        inactiveMs: 10 * 60_000,
+      });
       this.#subscriptions.push(
         this.#bus.consume("store", async (batch) => {
           await this.store.insertObservations(batch);
           this.metricsRegistry.observationsIngested.inc(batch.length);
         }),
-        this.#bus.consume(`hub-${this.#replicaId}`, take, {
-          startAt: now - 3 * this.#roundMs,
-          inactiveMs: 10 * 60_000,
-        }),
+        this.#localizer,
       );
     } else {
-      this.#subscriptions.push(this.#bus.consume("localizer", take));
+      this.#localizer = this.#bus.consume("localizer", take);
+      this.#subscriptions.push(this.#localizer);
     }
     // Seek the lock now, so a lone replica leads from its first moment rather than its first tick.
     await this.#lead(now);
@@ -219,12 +237,18 @@ export class EmbeddedHub implements Hub {
           `observations[${i}].component`,
         );
     });
-    if (this.#bus.durable) {
-      // Durable once the bus has them; the shared "store" group writes them.
-      await this.#bus.publish(observations);
-      return;
+    this.#admit(observations.length);
+    this.#ingesting += observations.length;
+    try {
+      if (this.#bus.durable) {
+        // Durable once the bus has them; the shared "store" group writes them.
+        await this.#bus.publish(observations);
+        return;
+      }
+      await this.store.insertObservations(observations);
+    } finally {
+      this.#ingesting -= observations.length;
     }
-    await this.store.insertObservations(observations);
     this.metricsRegistry.observationsIngested.inc(observations.length);
     try {
       await this.#bus.publish(observations);
@@ -234,8 +258,24 @@ export class EmbeddedHub implements Hub {
     }
   }
 
+  /**
+   * Refuses a batch while the backlog is over the bound: observations being committed, plus those waiting
+   * for the localizer on the in-process bus (a durable bus's backlog waits on the NATS server's disk, and
+   * its consumers take at most max_ack_pending at a time). A lone batch larger than the bound still passes.
+   */
+  #admit(size: number): void {
+    const bound = this.#options.maxIngestBacklog ?? DEFAULT_INGEST_BACKLOG;
+    const waiting = this.#ingesting + (this.#bus.durable ? 0 : (this.#localizer?.pending ?? 0));
+    if (waiting === 0 || waiting + size <= bound) return;
+    this.metricsRegistry.observationsRefused.inc(size);
+    throw new HubBusyError(
+      `the hub is busy: ${waiting} observations are still being taken in (at most ${bound}); retry shortly`,
+    );
+  }
+
   /** What every replica does with every observation: latest states, and its localizer's rounds. */
   async #take(batch: Observation[]): Promise<void> {
+    this.#options.onTaken?.(batch, this.#clock());
     const m = this.metricsRegistry;
     for (const o of batch) {
       m.checksRun.inc({ vantage: o.vantage, status: o.status });

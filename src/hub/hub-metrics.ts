@@ -14,6 +14,11 @@ export class HubMetrics {
     help: "Observations committed to the store.",
     registers: [this.registry],
   });
+  readonly observationsRefused = new Counter({
+    name: "epicenter_observations_refused_total",
+    help: "Observations refused by back-pressure (answered 503; agents retry them).",
+    registers: [this.registry],
+  });
   readonly observationsIgnored = new Counter({
     name: "epicenter_observations_ignored_total",
     help: "Observations the localizer could not use (a component or vantage no longer in the model).",

@@ -59,6 +59,7 @@ export const historyRoutes: Route[] = [
     responses: {
       202: "`{accepted: n}`: committed (ids already stored are skipped)",
       422: "A component or vantage the model does not know (named, with a suggestion)",
+      503: "Back-pressure: the hub is taking in too much at once; nothing was taken, retry after Retry-After",
     },
     handler: async ({ c, hub, body }) => {
       const { byId } = modelIndex(hub);

@@ -10,6 +10,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { DiscoveryService } from "../discover/discovery-service.js";
 import { type Hub, HubInputError } from "../hub/hub-api.js";
+import { HubBusyError } from "../hub/hub-busy-error.js";
 import { ApiError } from "./api-errors.js";
 import { apiRoutes } from "./api-routes.js";
 import { DEFAULT_STREAM_HEARTBEAT_MS } from "./event-stream.js";
@@ -104,6 +105,13 @@ export function createApp(options: AppOptions): Hono {
       return errorResponse(
         c,
         new ApiError(422, error.code.replace(/^E_/, "").toLowerCase(), error.message, { path: error.path }),
+      );
+    if (error instanceof HubBusyError)
+      return errorResponse(
+        c,
+        new ApiError(503, "busy", error.message, {
+          headers: { "Retry-After": String(error.retryAfterSeconds) },
+        }),
       );
     if (error instanceof HTTPException && error.status < 500)
       return errorResponse(c, new ApiError(error.status, "bad_request", error.message || "bad request"));
