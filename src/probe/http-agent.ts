@@ -19,9 +19,9 @@ export interface RequestTrace {
 }
 
 export interface AgentKey {
-  policy?: ProbePolicy;
-  resolver?: HostResolver;
-  localAddress?: string;
+  policy?: ProbePolicy | undefined;
+  resolver?: HostResolver | undefined;
+  localAddress?: string | undefined;
   tlsVerify: boolean;
 }
 
@@ -30,19 +30,35 @@ const KEEP_ALIVE_MS = 60_000;
 const CONNECT_TIMEOUT_MS = 30_000;
 
 const agents = new WeakMap<ProbePolicy, WeakMap<HostResolver, Map<string, Agent>>>();
-const socketTimings = new WeakMap<net.Socket, Omit<RequestTrace, "sentAt" | "headersAt">>();
+/** A new connection's setup timings, on the socket until its first request takes them. */
+const SETUP = Symbol("epicenter.setup");
+type TimedSocket = net.Socket & { [SETUP]?: Omit<RequestTrace, "sentAt" | "headersAt"> | undefined };
+
+/** The Agents for the default policy and resolver and no source address, by tlsVerify: no lookups per check. */
+const defaults: { verify?: Agent; noVerify?: Agent } = {};
 
 /** The shared Agent for this key (created on first use). */
 export function agentFor(key: AgentKey): Agent {
   const policy = key.policy ?? DEFAULT_PROBE_POLICY;
   const resolver = key.resolver ?? systemResolver;
+  if (policy === DEFAULT_PROBE_POLICY && resolver === systemResolver && !key.localAddress) {
+    const slot = key.tlsVerify ? "verify" : "noVerify";
+    defaults[slot] ??= sharedAgent(policy, resolver, undefined, key.tlsVerify);
+    return defaults[slot];
+  }
+  return sharedAgent(policy, resolver, key.localAddress, key.tlsVerify);
+}
+
+function sharedAgent(
+  policy: ProbePolicy,
+  resolver: HostResolver,
+  localAddress: string | undefined,
+  tlsVerify: boolean,
+): Agent {
   const byResolver = getOrCreate(agents, policy, () => new WeakMap());
   const byName = getOrCreate(byResolver, resolver, () => new Map());
-  const name = `${key.localAddress ?? ""}|${key.tlsVerify}`;
-  const agent = getOrCreate(byName, name, () =>
-    createAgent(policy, resolver, key.localAddress, key.tlsVerify),
-  );
-  return agent;
+  const name = `${localAddress ?? ""}|${tlsVerify}`;
+  return getOrCreate(byName, name, () => createAgent(policy, resolver, localAddress, tlsVerify));
 }
 
 function getOrCreate<K, V>(
@@ -84,7 +100,7 @@ function createAgent(
         .then(async ({ socket, timings }) => {
           const record: Omit<RequestTrace, "sentAt" | "headersAt"> = { ...timings };
           if (opts.protocol !== "https:") {
-            socketTimings.set(socket, record);
+            (socket as TimedSocket)[SETUP] = record;
             return socket;
           }
           const started = performance.now();
@@ -95,7 +111,7 @@ function createAgent(
             alpn: ["http/1.1"],
           });
           record.tls = performance.now() - started;
-          socketTimings.set(secure, record);
+          (secure as TimedSocket)[SETUP] = record;
           return secure;
         })
         .then(
@@ -108,45 +124,52 @@ function createAgent(
 
 // Request ↔ trace correlation. undici creates its Request synchronously inside dispatch (the pools here
 // have no connection limit, so nothing is queued), so the trace waiting in `pending` belongs to the very
-// next `undici:request:create`.
+// next `undici:request:create`; it is kept on the request under a symbol (cheaper than a WeakMap entry per
+// request, which the garbage collector must also visit).
+const TRACE = Symbol("epicenter.trace");
+type TracedRequest = { [TRACE]?: RequestTrace };
 let pending: RequestTrace | undefined;
-const traces = new WeakMap<object, RequestTrace>();
 let subscribed = false;
 
 function subscribeOnce(): void {
   if (subscribed) return;
   subscribed = true;
   diagnostics.subscribe("undici:request:create", (message) => {
-    const { request } = message as { request: object };
-    if (pending) traces.set(request, pending);
+    if (pending === undefined) return;
+    (message as { request: TracedRequest }).request[TRACE] = pending;
     pending = undefined;
   });
   diagnostics.subscribe("undici:client:sendHeaders", (message) => {
-    const { request, socket } = message as { request: object; socket: net.Socket };
-    const trace = traces.get(request);
-    if (!trace) return;
+    const { request, socket } = message as { request: TracedRequest; socket: TimedSocket };
+    const trace = request[TRACE];
+    if (trace === undefined) return;
     trace.sentAt = performance.now();
-    const connected = socketTimings.get(socket);
-    if (connected) {
+    const connected = socket[SETUP];
+    if (connected !== undefined) {
       // Only the first request on a connection paid for setting it up.
-      socketTimings.delete(socket);
-      Object.assign(trace, connected);
+      socket[SETUP] = undefined;
+      if (connected.dns !== undefined) trace.dns = connected.dns;
+      if (connected.connect !== undefined) trace.connect = connected.connect;
+      if (connected.tls !== undefined) trace.tls = connected.tls;
     }
   });
   diagnostics.subscribe("undici:request:headers", (message) => {
-    const trace = traces.get((message as { request: object }).request);
-    if (trace) trace.headersAt = performance.now();
+    const trace = (message as { request: TracedRequest }).request[TRACE];
+    if (trace !== undefined) trace.headersAt = performance.now();
   });
 }
 
-/** Runs `dispatch` (which must start one undici request synchronously) and returns the trace it fills. */
-export function traced<T>(dispatch: () => T): { result: T; trace: RequestTrace } {
+/**
+ * The trace the next undici request fills: call it, start exactly one request synchronously, then call
+ * `untraced()` (in a finally) so no later request takes it.
+ */
+export function traceNext(): RequestTrace {
   subscribeOnce();
   const trace: RequestTrace = {};
   pending = trace;
-  try {
-    return { result: dispatch(), trace };
-  } finally {
-    pending = undefined;
-  }
+  return trace;
+}
+
+export function untraced(): void {
+  pending = undefined;
 }

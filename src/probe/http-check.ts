@@ -5,7 +5,7 @@
 import { request } from "undici";
 import type { ErrorClass } from "../model/observation.js";
 import type { CheckResult, HttpCheck, Phases } from "./check-types.js";
-import { agentFor, type RequestTrace, traced } from "./http-agent.js";
+import { agentFor, type RequestTrace, traceNext, untraced } from "./http-agent.js";
 import { classifyError, ProbeError } from "./probe-errors.js";
 import { startTimer } from "./result-timer.js";
 import type { ProbeContext } from "./run-check.js";
@@ -38,25 +38,30 @@ export async function guardedFetch(
   let url = new URL(check.url);
   let method = check.method.toUpperCase();
   let body = check.body;
-  let headers = { ...check.headers };
+  // Never changed in place: a cross-origin redirect gets a copy without credentials.
+  let headers = check.headers;
   const dispatcher = agentFor({
     tlsVerify: check.tlsVerify,
-    ...(ctx.policy ? { policy: ctx.policy } : {}),
-    ...(ctx.resolver ? { resolver: ctx.resolver } : {}),
-    ...(ctx.localAddress ? { localAddress: ctx.localAddress } : {}),
+    policy: ctx.policy,
+    resolver: ctx.resolver,
+    localAddress: ctx.localAddress,
   });
   for (let hop = 0; ; hop++) {
     if (url.protocol !== "http:" && url.protocol !== "https:")
       throw new ProbeError("protocol", `cannot follow to ${url.protocol} (${url.href})`);
-    const { result, trace } = traced(() =>
-      request(url, {
+    const trace = traceNext();
+    let result: ReturnType<typeof request>;
+    try {
+      result = request(url, {
         method: method as "GET",
         headers,
         body: body ?? null,
         dispatcher,
         signal: ctx.signal,
-      }),
-    );
+      });
+    } finally {
+      untraced();
+    }
     let response: Awaited<typeof result>;
     try {
       response = await result;
@@ -162,15 +167,13 @@ function deepEqual(a: unknown, b: unknown): boolean {
   return ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
+/** Adds one hop's phases (no closure: this runs for every check). */
 function addPhases(phases: Phases, trace: RequestTrace): void {
-  const add = (key: "dns" | "connect" | "tls" | "firstByte", ms: number | undefined) => {
-    if (ms !== undefined) phases[key] = (phases[key] ?? 0) + ms;
-  };
-  add("dns", trace.dns);
-  add("connect", trace.connect);
-  add("tls", trace.tls);
+  if (trace.dns !== undefined) phases.dns = (phases.dns ?? 0) + trace.dns;
+  if (trace.connect !== undefined) phases.connect = (phases.connect ?? 0) + trace.connect;
+  if (trace.tls !== undefined) phases.tls = (phases.tls ?? 0) + trace.tls;
   if (trace.sentAt !== undefined && trace.headersAt !== undefined)
-    add("firstByte", trace.headersAt - trace.sentAt);
+    phases.firstByte = (phases.firstByte ?? 0) + (trace.headersAt - trace.sentAt);
 }
 
 function withoutCredentials(headers: Record<string, string>): Record<string, string> {

@@ -26,10 +26,9 @@ export interface ProbeContext extends CheckContext {
  */
 export async function runCheck(check: Check, ctx: ProbeContext): Promise<CheckResult> {
   const started = performance.now();
-  const signal = ctx.timeoutInSignal
-    ? ctx.signal
-    : AbortSignal.any([ctx.signal, AbortSignal.timeout(check.timeoutMs)]);
-  const inner: ProbeContext = { ...ctx, signal };
+  const inner: ProbeContext = ctx.timeoutInSignal
+    ? ctx
+    : { ...ctx, signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(check.timeoutMs)]) };
   try {
     switch (check.type) {
       case "http":
