@@ -291,6 +291,56 @@ describe("model", () => {
     expect(missing.body.error.message).toContain('did you mean "aws/us-east-1"?');
   });
 
+  it("shows each vantage's last failing check with its phases, from observations ingested with them", async () => {
+    const phases = { dns: 1.5, connect: 0.4, firstByte: 30, total: 31.9 };
+    const checkout = { component: "acme/checkout", check: "acme/checkout#1" };
+    const res = await post("/api/v1/observations", {
+      observations: [
+        observation("ph-1", T0, { ...checkout, phases, message: "HTTP 503" }),
+        observation("ph-2", T0 + 5_000, { ...checkout, status: "up", errorClass: null }),
+        observation("ph-3", T0 + 2_000, {
+          ...checkout,
+          vantage: "probe/eu-west",
+          status: "degraded",
+          errorClass: null,
+          phases: { total: 2400 },
+        }),
+      ],
+    });
+    expect(res.status).toBe(202);
+    const { body } = await get("/api/v1/components/acme/checkout");
+    // A later success does not hide the last failure; newest first.
+    expect(body.lastFailures).toEqual([
+      {
+        vantage: "probe/eu-west",
+        at: "2021-12-07T15:00:02.000Z",
+        check: "acme/checkout#1",
+        status: "degraded",
+        errorClass: null,
+        phases: { total: 2400 },
+      },
+      {
+        vantage: "probe/us-east",
+        at: "2021-12-07T15:00:00.000Z",
+        check: "acme/checkout#1",
+        status: "down",
+        errorClass: "http-5xx",
+        message: "HTTP 503",
+        phases,
+      },
+    ]);
+    expect((await get("/api/v1/components/aws/us-east-1")).body.lastFailures).toEqual([]);
+    const bad = await post("/api/v1/observations", {
+      observations: [observation("ph-4", T0, { phases: { dns: -1, total: 3 } })],
+    });
+    expect(bad.status).toBe(400);
+    expect((await errorOf(bad)).path).toBe("observations[0].phases.dns");
+    const unknown = await post("/api/v1/observations", {
+      observations: [observation("ph-5", T0, { phases: { total: 3, dnsx: 1 } as never })],
+    });
+    expect(unknown.status).toBe(400);
+  });
+
   it("draws the graph: a node per component, an edge per dependency with its group", async () => {
     const { body } = await get("/api/v1/graph");
     expect(body.nodes.length).toBe(hub.components().length);

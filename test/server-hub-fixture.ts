@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ComponentState, Hub, HubEvent, HubUser, WhatIfAnswer } from "../src/hub/hub-api.js";
+import { LastFailures } from "../src/hub/last-failures.js";
 import { loadConfigFile } from "../src/model/config-load.js";
 import { compileGraph, type Graph } from "../src/model/graph.js";
 import type { ComponentSpec } from "../src/model/model-types.js";
@@ -54,6 +55,7 @@ export class FixtureHub implements Hub {
   readonly #graph: Graph;
   readonly #whatIf: WhatIf;
   readonly #listeners = new Set<(event: HubEvent) => void>();
+  readonly #failures = new LastFailures();
   /** The temporary directory to remove on close, when the fixture made it. */
   readonly #dir: string | null;
   states_: ComponentState[] = [];
@@ -106,9 +108,13 @@ export class FixtureHub implements Hub {
   states(): ComponentState[] {
     return this.states_;
   }
+  lastFailures(component: string): Observation[] {
+    return this.#failures.of(component);
+  }
 
   async ingest(observations: Observation[]): Promise<void> {
     await this.store.insertObservations(observations);
+    for (const o of observations) this.#failures.add(o);
     this.ingested += observations.length;
   }
 

@@ -131,10 +131,41 @@ describe.skipIf(browserMissing("web-ui"))("the dashboard during a demo outage of
     await shot("whatif");
   }, 60_000);
 
-  it("a component page charts each vantage and lists what it requires and what requires it", async () => {
+  it("a component page charts each vantage, lists what it requires and what requires it, and the phases of its last failing check", async () => {
     await page.goto(`${running.url}/components/demo/streaming`);
     await expect.poll(() => page.locator("main").textContent(), { timeout: 15_000 }).toMatch(/It requires/);
     expect(await page.locator("main").textContent()).toMatch(/Required by/);
+    // A service the outage took down answers 503: its failed checks got as far as the first byte.
+    const failing = running.hub
+      .components()
+      .map((c) => c.id)
+      .find((id) => running.hub.lastFailures(id).some((o) => o.errorClass === "http-5xx"));
+    expect(failing).toBeDefined();
+    const vantages = running.hub.lastFailures(failing!).map((o) => o.vantage);
+    await page.goto(`${running.url}/components/${failing}`);
+    const table = page.getByTestId("failure-phases");
+    await table.waitFor({ timeout: 15_000 });
+    expect(await table.locator("thead th").allTextContents()).toEqual([
+      "vantage",
+      "when",
+      "result",
+      "DNS (ms)",
+      "connect (ms)",
+      "TLS (ms)",
+      "first byte (ms)",
+      "total (ms)",
+    ]);
+    expect(await table.locator("tbody th").allTextContents()).toEqual(vantages);
+    const row = await table
+      .locator("tbody tr", { hasText: "http-5xx" })
+      .first()
+      .locator("td")
+      .allTextContents();
+    // when, result, DNS, connect, TLS, first byte, total: plain http on loopback has no DNS or TLS phase.
+    expect(row[1]).toMatch(/down.*http-5xx/);
+    const ms = /^\d+(\.\d)?$/;
+    expect(row.slice(5)).toEqual([expect.stringMatching(ms), expect.stringMatching(ms)]);
+    expect(row[3]).toMatch(/^(\d+(\.\d)?|–)$/);
     await shot("component");
   }, 60_000);
 

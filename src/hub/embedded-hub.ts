@@ -23,6 +23,7 @@ import {
 import { HubBusyError } from "./hub-busy-error.js";
 import { HubMetrics } from "./hub-metrics.js";
 import { IncidentLedger, type LedgerEvent } from "./incident-ledger.js";
+import { LastFailures } from "./last-failures.js";
 import { LiveRounds } from "./live-rounds.js";
 
 /** The vantage heartbeat observations are made from: the hub itself receives the beats. */
@@ -96,6 +97,7 @@ export class EmbeddedHub implements Hub {
   /** component → vantage → latest result. */
   readonly #latest = new Map<string, Map<string, Latest>>();
   readonly #beats = new Map<string, number>();
+  readonly #failures = new LastFailures();
   #model!: HubModel;
   #graph!: Graph;
   #whatIf!: WhatIf;
@@ -287,6 +289,7 @@ export class EmbeddedHub implements Hub {
       const prev = byVantage.get(o.vantage);
       if (!prev || prev.at <= o.at)
         byVantage.set(o.vantage, { status: o.status, at: o.at, errorClass: o.errorClass });
+      this.#failures.add(o);
       if (!this.#rounds.add(o)) m.observationsIgnored.inc();
     }
   }
@@ -352,6 +355,10 @@ export class EmbeddedHub implements Hub {
       });
     }
     return out;
+  }
+
+  lastFailures(component: string): Observation[] {
+    return this.#failures.of(component);
   }
 
   subscribe(listener: (event: HubEvent) => void): () => void {
@@ -434,6 +441,7 @@ export class EmbeddedHub implements Hub {
 
   #install(model: HubModel, open: StoredIncident[], now: number): void {
     this.#model = model;
+    this.#failures.keepOnly(new Set(model.components.map((c) => c.id)));
     this.#graph = compileGraph({ components: model.components }, { includeHidden: false });
     this.#whatIf = new WhatIf(this.#graph);
     this.#roundMs = this.#options.roundMs ?? defaultRound(model.checks);

@@ -48,6 +48,11 @@ export interface Hub {
   checks(): Check[];
   vantages(): string[];
   states(): ComponentState[];
+  /**
+   * The component's last down or degraded observation from each vantage (with the check's phases), newest
+   * first; held in memory since the hub started, not read from the store.
+   */
+  lastFailures(component: string): Observation[];
   /** Accepts observations from agents; resolves once they are committed to the store (then 202). */
   ingest(observations: Observation[]): Promise<void>;
   /** A heartbeat arrived for this secret token; false when no check has it. */

@@ -1,4 +1,5 @@
 /** The observation: one check result from one vantage, the unit every edge (probe, bus, store, localizer) passes on. */
+import type { Phases } from "../probe/check-types.js";
 import type { Status } from "./model-types.js";
 
 /**
@@ -39,4 +40,10 @@ export interface Observation {
   errorClass: ErrorClass | null;
   /** A short human reason ("HTTP 503", "ECONNREFUSED 127.0.0.5:80"); never required. */
   message?: string;
+  /**
+   * Where the time went (DNS, connect, TLS, first byte, total, ms), only on failed or degraded results: what
+   * the component page shows of its last failing check. The store does not keep it (the hub holds the last
+   * impaired observation per component and vantage in memory).
+   */
+  phases?: Phases;
 }

@@ -113,6 +113,8 @@ export function resultObservations(
     errorClass: result.errorClass,
   };
   if (result.message) o.message = result.message;
+  // Phases only where someone will look at them: the component page's last failing check.
+  if (result.status !== "up") o.phases = result.phases;
   return [o];
 }
 

@@ -35,6 +35,19 @@ export function renderObservation(o: Observation) {
   return { ...o, at: iso(o.at) };
 }
 
+/** A last failing check as the component route shows it: no id (it says nothing to a reader). */
+export function renderFailure(o: Observation) {
+  return {
+    vantage: o.vantage,
+    at: iso(o.at),
+    check: o.check,
+    status: o.status,
+    errorClass: o.errorClass,
+    ...(o.message !== undefined ? { message: o.message } : {}),
+    ...(o.phases !== undefined ? { phases: o.phases } : {}),
+  };
+}
+
 export function renderRollup(r: Rollup) {
   return { ...r, at: iso(r.at) };
 }

@@ -109,6 +109,18 @@ export const observationSchema = z.strictObject({
   latencyMs: z.number().nonnegative().nullable(),
   errorClass: z.enum(ERROR_CLASSES).nullable(),
   message: z.string().max(1000).optional(),
+  phases: z
+    .strictObject({
+      dns: z.number().nonnegative().optional(),
+      connect: z.number().nonnegative().optional(),
+      tls: z.number().nonnegative().optional(),
+      firstByte: z.number().nonnegative().optional(),
+      total: z.number().nonnegative(),
+    })
+    .optional()
+    .meta({
+      description: "Time per phase of a failed or degraded check, ms (kept in memory for the component page)",
+    }),
 });
 
 export const MAX_INGEST_BATCH = 10_000;

@@ -3,7 +3,7 @@ import type { Hub } from "../hub/hub-api.js";
 import { closestId } from "../model/ids.js";
 import { type ComponentSpec, itemMembers } from "../model/model-types.js";
 import { ApiError } from "./api-errors.js";
-import { redactCheck, renderState } from "./api-render.js";
+import { redactCheck, renderFailure, renderState } from "./api-render.js";
 import { componentsQuery, statesQuery, whatIfBody } from "./api-schemas.js";
 import { roleAtLeast } from "./auth-tokens.js";
 import { defineRoute, type Route } from "./route-table.js";
@@ -68,7 +68,10 @@ export const modelRoutes: Route[] = [
     tag: "model",
     summary: "One component: its spec, direct dependencies and dependents, and its current state",
     params: { id: { description: "Component id; slashes are part of it (aws/us-east-1/s3)", slashes: true } },
-    responses: { 200: "`{component, dependencies, dependents, state}`", 404: "No such component" },
+    responses: {
+      200: "`{component, dependencies, dependents, state, lastFailures: [{vantage, at, check, status, errorClass, message?, phases?}]}`: lastFailures is each vantage's last down or degraded check since the hub started, newest first, with its phases (dns, connect, tls, firstByte, total ms)",
+      404: "No such component",
+    },
     handler: ({ c, hub, params }) => {
       const index = modelIndex(hub);
       const id = params.id!;
@@ -81,6 +84,7 @@ export const modelRoutes: Route[] = [
         dependencies: [...new Set(component.requires.flatMap(itemMembers))],
         dependents: index.dependents.get(id) ?? [],
         state: state ? renderState(state) : null,
+        lastFailures: hub.lastFailures(id).map(renderFailure),
       });
     },
   }),

@@ -28,8 +28,28 @@ interface Observation {
   message?: string;
 }
 
+interface Phases {
+  dns?: number;
+  connect?: number;
+  tls?: number;
+  firstByte?: number;
+  total: number;
+}
+
+/** A vantage's last down or degraded check, as the hub keeps it in memory (with phases). */
+interface Failure {
+  vantage: string;
+  at: string;
+  check: string;
+  status: string;
+  errorClass: string | null;
+  message?: string;
+  phases?: Phases;
+}
+
 interface Detail {
   component: { id: string; kind: string; name?: string; observed: boolean };
+  lastFailures: Failure[];
   dependencies: string[];
   dependents: string[];
   state: ComponentState | null;
@@ -108,6 +128,62 @@ function Chart({
       <figcaption>{title}</figcaption>
       {rollups.length === 0 ? <p>No history yet.</p> : <div ref={box} />}
     </figure>
+  );
+}
+
+const PHASES: [keyof Phases, string][] = [
+  ["dns", "DNS"],
+  ["connect", "connect"],
+  ["tls", "TLS"],
+  ["firstByte", "first byte"],
+  ["total", "total"],
+];
+
+/**
+ * Each vantage's last failing check with the time per phase, ms (a tenth under 10 ms: loopback is fast); "–"
+ * for a phase that did not happen (plain HTTP has no TLS, an IP no DNS, a reused connection no connect).
+ */
+function FailurePhases({ failures }: { failures: Failure[] }) {
+  return (
+    <div className="card">
+      <h2>Last failing check per vantage</h2>
+      <div className="table-scroll">
+        <table className="failures" data-testid="failure-phases">
+          <thead>
+            <tr>
+              <th scope="col">vantage</th>
+              <th scope="col">when</th>
+              <th scope="col">result</th>
+              {PHASES.map(([key, label]) => (
+                <th key={key} scope="col" className="num">
+                  {label} (ms)
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {failures.map((f) => (
+              <tr key={f.vantage}>
+                <th scope="row">{f.vantage}</th>
+                <td>{clock(f.at)}</td>
+                <td>
+                  <Badge status={f.status} /> {f.errorClass ?? ""}
+                  {f.message ? ` — ${f.message}` : ""}
+                </td>
+                {PHASES.map(([key]) => {
+                  const ms = f.phases?.[key];
+                  return (
+                    <td key={key} className="num">
+                      {ms === undefined ? "–" : ms < 10 ? ms.toFixed(1) : Math.round(ms)}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
   );
 }
 
@@ -209,7 +285,9 @@ export function ComponentPage({ id }: { id: string }) {
               />
             </div>
           ) : null}
-          {failing ? (
+          {d.lastFailures.length > 0 ? (
+            <FailurePhases failures={d.lastFailures} />
+          ) : failing ? (
             <div className="card">
               <h2>Last failing check</h2>
               <p>
