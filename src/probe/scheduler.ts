@@ -229,11 +229,19 @@ export class Scheduler {
       this.#heap.pop();
       const entry = this.#entries.get(top.id);
       if (!entry || entry.gen !== top.gen) continue;
-      const { k, missed } = nextSlot(this.#t0, entry.slot, top.k, now);
-      this.#stats.missed += missed;
-      this.#heap.push({ due: dueAt(this.#t0, entry.slot, k), id: top.id, gen: entry.gen, k });
+      const due = top.due;
+      // The popped heap entry goes back as the check's next slot: k + 1, unless the process fell behind.
+      let k = top.k + 1;
+      if (dueAt(this.#t0, entry.slot, k) < now) {
+        const next = nextSlot(this.#t0, entry.slot, top.k, now);
+        k = next.k;
+        this.#stats.missed += next.missed;
+      }
+      top.k = k;
+      top.due = dueAt(this.#t0, entry.slot, k);
+      this.#heap.push(top);
       if (entry.running) this.#stats.skipped++;
-      else void this.#runSlot(entry, top.due);
+      else void this.#runSlot(entry, due);
     }
     this.#arm();
   }
