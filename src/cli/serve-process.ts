@@ -24,6 +24,7 @@ import { createApp } from "../server/server-app.js";
 import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
 import { incidentLine } from "./incident-lines.js";
+import { UsageError } from "./io.js";
 
 /** The vantage a hub's own agent speaks for when the config names none. */
 export const LOCAL_VANTAGE = "vantage/local";
@@ -138,6 +139,7 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
       onIncident,
       onWarning: warn,
       ...(options.roundMs ? { roundMs: options.roundMs } : {}),
+      ...ingestBacklog(process.env.EPICENTER_INGEST_BACKLOG),
       ...(leaderLock ? { leaderLock } : {}),
       ...(options.replicaId ? { replicaId: options.replicaId } : {}),
       onLeadership: (leading) => {
@@ -221,6 +223,20 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
 
 /** A leader that stops renewing is replaced within this (plus a tick): the issue asks for under 10 s. */
 export const LEADER_TTL_MS = 6000;
+
+/**
+ * EPICENTER_INGEST_BACKLOG: the back-pressure bound (EmbeddedHubOptions.maxIngestBacklog), for a hub whose
+ * memory is tighter than the default assumes (and for tests that must see the bound reached).
+ */
+function ingestBacklog(value: string | undefined): { maxIngestBacklog?: number } {
+  if (value === undefined || value === "") return {};
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(
+      `EPICENTER_INGEST_BACKLOG must be a positive integer (observations), not "${value}"`,
+    );
+  return { maxIngestBacklog: n };
+}
 
 /** Tells each vantage's agents what to check (remote agents watch this; config changes reach them at once). */
 async function assign(
