@@ -24,9 +24,9 @@ export function hostKey(check: Check): string {
   }
 }
 
-interface Waiter {
-  host: string;
-  grant: (ok: boolean) => void;
+/** Something waiting for a slot; its `host` must not change while it waits. */
+export interface GateWaiter {
+  readonly host: string;
 }
 
 /** A FIFO queue that does not shift arrays. */
@@ -57,20 +57,26 @@ class Queue<T> {
   }
 }
 
-export class HostGate {
+/**
+ * Waiters are the caller's own objects, answered through one `onGrant` callback: no promise or closure per
+ * wait, which matters when thousands of runs wait for a busy host.
+ */
+export class HostGate<W extends GateWaiter> {
   readonly #global: number;
   readonly #perHost: number;
+  readonly #onGrant: (waiter: W, ok: boolean) => void;
   #active = 0;
   readonly #hostActive = new Map<string, number>();
-  readonly #globalQueue = new Queue<Waiter>();
-  readonly #hostQueues = new Map<string, Queue<Waiter>>();
+  readonly #globalQueue = new Queue<W>();
+  readonly #hostQueues = new Map<string, Queue<W>>();
   #waiting = 0;
   #closed = false;
 
-  constructor(global: number, perHost: number) {
+  constructor(global: number, perHost: number, onGrant: (waiter: W, ok: boolean) => void) {
     if (!(global >= 1 && perHost >= 1)) throw new RangeError("concurrency limits must be at least 1");
     this.#global = global;
     this.#perHost = perHost;
+    this.#onGrant = onGrant;
   }
 
   get waiting(): number {
@@ -86,14 +92,17 @@ export class HostGate {
     return true;
   }
 
-  /** Waits for a slot; false when the gate closed first. */
-  acquire(host: string): Promise<boolean> {
-    if (this.tryAcquire(host)) return Promise.resolve(true);
-    if (this.#closed) return Promise.resolve(false);
-    return new Promise((grant) => {
+  /**
+   * Takes a slot for `waiter`: now if one is free, else when one frees, in order. `onGrant(waiter, true)` is
+   * called with the slot held (synchronously when it was free), `onGrant(waiter, false)` when the gate closed first.
+   */
+  acquire(waiter: W): void {
+    if (this.tryAcquire(waiter.host)) this.#onGrant(waiter, true);
+    else if (this.#closed) this.#onGrant(waiter, false);
+    else {
       this.#waiting++;
-      this.#enqueue({ host, grant });
-    });
+      this.#enqueue(waiter);
+    }
   }
 
   release(host: string): void {
@@ -123,21 +132,21 @@ export class HostGate {
     const all = [...this.#globalQueue.drain(), ...[...this.#hostQueues.values()].flatMap((q) => q.drain())];
     this.#hostQueues.clear();
     this.#waiting = 0;
-    for (const w of all) w.grant(false);
+    for (const w of all) this.#onGrant(w, false);
   }
 
-  #enqueue(w: Waiter): void {
+  #enqueue(w: W): void {
     if ((this.#hostActive.get(w.host) ?? 0) >= this.#perHost) {
-      const queue = this.#hostQueues.get(w.host) ?? new Queue<Waiter>();
+      const queue = this.#hostQueues.get(w.host) ?? new Queue<W>();
       queue.push(w);
       this.#hostQueues.set(w.host, queue);
     } else this.#globalQueue.push(w);
   }
 
-  #grant(w: Waiter): void {
+  #grant(w: W): void {
     this.#waiting--;
     this.#take(w.host, this.#hostActive.get(w.host) ?? 0);
-    w.grant(true);
+    this.#onGrant(w, true);
   }
 
   #take(host: string, n: number): void {

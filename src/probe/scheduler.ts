@@ -70,6 +70,20 @@ interface Entry {
   host: string;
   gen: number;
   running: boolean;
+  /** The state of its run, made on its first run and reused by the next ones (one run at a time). */
+  run: Run | undefined;
+}
+
+/** One slot's run in progress; it waits in the host gate as it is, so a waiting run costs no promise. */
+interface Run {
+  entry: Entry;
+  /** The check as it was when the run began (a reload may replace the entry's). */
+  check: Check;
+  /** The host of the current attempt, fixed while it waits and runs. */
+  host: string;
+  due: number;
+  startedAt: number;
+  attempt: number;
 }
 
 const SHUTDOWN = Symbol("shutdown");
@@ -102,7 +116,7 @@ export class Scheduler {
   readonly #o: Required<Omit<SchedulerOptions, "localAddress">> & { localAddress?: string };
   readonly #entries = new Map<string, Entry>();
   readonly #heap = new DueHeap();
-  readonly #gate: HostGate;
+  readonly #gate: HostGate<Run>;
   /** Attempts in flight. */
   readonly #inFlight = new Set<InFlight>();
   /** The deadline new attempts of each timeout join while it is the current millisecond's. */
@@ -135,7 +149,9 @@ export class Scheduler {
       now: () => performance.timeOrigin + performance.now(),
       ...options,
     };
-    this.#gate = new HostGate(this.#o.concurrency, this.#o.perHost);
+    this.#gate = new HostGate<Run>(this.#o.concurrency, this.#o.perHost, (run, ok) =>
+      ok ? this.#go(run) : this.#end(run, true),
+    );
   }
 
   /** Starts the clock at `t0` (default now): every check is first due within one interval of it. */
@@ -156,7 +172,7 @@ export class Scheduler {
       const check = byId.get(slot.id)!;
       const old = this.#entries.get(slot.id);
       const moved = !old || old.slot.phaseMs !== slot.phaseMs || old.slot.intervalMs !== slot.intervalMs;
-      const entry = old ?? { check, slot, host: "", gen: 0, running: false };
+      const entry = old ?? { check, slot, host: "", gen: 0, running: false, run: undefined };
       Object.assign(entry, { check, slot, host: hostKey(check) });
       next.set(slot.id, entry);
       // gen 0: never scheduled (setChecks before start).
@@ -241,50 +257,74 @@ export class Scheduler {
       top.due = dueAt(this.#t0, entry.slot, k);
       this.#heap.push(top);
       if (entry.running) this.#stats.skipped++;
-      else void this.#runSlot(entry, due);
+      else this.#begin(entry, due);
     }
     this.#arm();
   }
 
-  /** One slot of one check: attempts until it is not down or its confirmations are used up, then reports. */
-  async #runSlot(entry: Entry, due: number): Promise<void> {
+  /**
+   * One slot of one check: attempts (each waiting for a slot in the gate, then run by #go and judged by
+   * #after) until it is not down or its confirmations are used up, then reports. Callbacks rather than an
+   * async function: under load thousands of runs wait for a busy host, and each would hold a promise chain.
+   */
+  #begin(entry: Entry, due: number): void {
     entry.running = true;
     this.#runs++;
-    try {
-      const check = entry.check;
-      let startedAt = 0;
-      for (let attempt = 1; ; attempt++) {
-        const host = entry.host;
-        if (!this.#gate.tryAcquire(host) && !(await this.#gate.acquire(host))) return this.#abandon();
-        if (attempt === 1) {
-          startedAt = this.#o.now();
-          this.#stats.started++;
-        } else this.#stats.confirmRuns++;
-        let result: Attempt;
-        try {
-          result = await this.#attempt(check);
-        } finally {
-          this.#gate.release(host);
-        }
-        if (result === SHUTDOWN) return this.#abandon();
-        if (result.status !== "down" || attempt > check.confirm) {
-          const finishedAt = this.#o.now();
-          this.#stats.reported++;
-          const lagMs = startedAt - due;
-          this.#o.onResult({ check, result, due, startedAt, lagMs, finishedAt, attempts: attempt });
-          return;
-        }
-        await this.#sleep(this.#o.confirmDelayMs);
-        if (this.#stopping) return this.#abandon();
-      }
-    } finally {
-      entry.running = false;
-      if (--this.#runs === 0) for (const resolve of this.#idle.splice(0)) resolve();
-    }
+    const run = entry.run ?? { entry, check: entry.check, host: "", due: 0, startedAt: 0, attempt: 0 };
+    entry.run = run;
+    run.check = entry.check;
+    run.due = due;
+    run.startedAt = 0;
+    run.attempt = 1;
+    run.host = entry.host;
+    this.#gate.acquire(run);
   }
 
-  #abandon(): void {
-    this.#stats.abandoned++;
+  /** The run holds a slot: its attempt starts. */
+  #go(run: Run): void {
+    if (run.attempt === 1) {
+      run.startedAt = this.#o.now();
+      this.#stats.started++;
+    } else this.#stats.confirmRuns++;
+    this.#attempt(run.check).then((result) => this.#after(run, result));
+  }
+
+  #after(run: Run, result: Attempt): void {
+    this.#gate.release(run.host);
+    const { check } = run;
+    if (result === SHUTDOWN) this.#end(run, true);
+    else if (result.status !== "down" || run.attempt > check.confirm) {
+      const finishedAt = this.#o.now();
+      this.#stats.reported++;
+      const { due, startedAt, attempt } = run;
+      try {
+        this.#o.onResult({
+          check,
+          result,
+          due,
+          startedAt,
+          lagMs: startedAt - due,
+          finishedAt,
+          attempts: attempt,
+        });
+      } finally {
+        this.#end(run, false);
+      }
+    } else
+      void this.#sleep(this.#o.confirmDelayMs).then(() => {
+        if (this.#stopping) this.#end(run, true);
+        else {
+          run.attempt++;
+          run.host = run.entry.host;
+          this.#gate.acquire(run);
+        }
+      });
+  }
+
+  #end(run: Run, abandoned: boolean): void {
+    if (abandoned) this.#stats.abandoned++;
+    run.entry.running = false;
+    if (--this.#runs === 0) for (const resolve of this.#idle.splice(0)) resolve();
   }
 
   /** One attempt under a hard timeout: a runner that ignores its signal is given abortGraceMs, then left. */
@@ -309,11 +349,16 @@ export class Scheduler {
       deadline.attempts.add(attempt);
       const ctx: CheckContext = { signal: deadline.controller.signal, timeoutInSignal: true };
       if (this.#o.localAddress) ctx.localAddress = this.#o.localAddress;
-      this.#o
-        .runner(check, ctx)
-        .then(attempt.finish, (error: unknown) =>
-          attempt.finish(runnerFailure(error, this.#o.now() - begin)),
-        );
+      // A runner that throws instead of rejecting is reported down too, and its slot still freed.
+      let running: Promise<CheckResult>;
+      try {
+        running = this.#o.runner(check, ctx);
+      } catch (error) {
+        running = Promise.reject(error);
+      }
+      running.then(attempt.finish, (error: unknown) =>
+        attempt.finish(runnerFailure(error, this.#o.now() - begin)),
+      );
     });
   }
 
