@@ -4,11 +4,11 @@
  * its own host's slots, a hard timeout per attempt through its AbortSignal, a quick confirmation re-run before
  * a `down` is reported, and a stop that lets in-flight checks finish until a deadline, then abandons them.
  */
-import { setMaxListeners } from "node:events";
 import type { Check, CheckContext, CheckResult } from "./check-types.js";
 import { DueHeap } from "./due-heap.js";
 import { HostGate, hostKey } from "./host-gate.js";
 import { assignPhases, dueAt, nextSlot, type Slot, slotAtOrAfter } from "./schedule-plan.js";
+import { type Deadline, SharedDeadlines } from "./shared-deadlines.js";
 
 /** Runs one check once; resolves with what it found (never rejects) and stops when `ctx.signal` aborts. */
 export type CheckRunner = (check: Check, ctx: CheckContext) => Promise<CheckResult>;
@@ -89,22 +89,9 @@ interface Run {
 const SHUTDOWN = Symbol("shutdown");
 type Attempt = CheckResult | typeof SHUTDOWN;
 
-/**
- * Attempts of one timeout whose deadlines fall in the same millisecond share one AbortController and one
- * timer. A fresh AbortSignal costs microseconds (as much as a tenth of a keep-alive request) and timers are
- * millisecond-grained anyway, so at thousands of checks a second this saves real CPU and changes no deadline.
- */
-interface Deadline {
-  /** Scheduler clock, ms: an integer, at or after each of its attempts' begin + timeoutMs. */
-  at: number;
-  timeoutMs: number;
-  controller: AbortController;
-  attempts: Set<InFlight>;
-  timer: ReturnType<typeof setTimeout> | undefined;
-}
-
+/** One attempt in flight; its signal is its shared deadline's (shared-deadlines.ts). */
 interface InFlight {
-  deadline: Deadline;
+  deadline: Deadline<InFlight>;
   begin: number;
   check: Check;
   /** Settles the attempt (stop settles it as abandoned). */
@@ -119,8 +106,7 @@ export class Scheduler {
   readonly #gate: HostGate<Run>;
   /** Attempts in flight. */
   readonly #inFlight = new Set<InFlight>();
-  /** The deadline new attempts of each timeout join while it is the current millisecond's. */
-  readonly #deadlines = new Map<number, Deadline>();
+  readonly #deadlines: SharedDeadlines<InFlight>;
   readonly #sleepers = new Set<() => void>();
   #idle: (() => void)[] = [];
   #runs = 0;
@@ -149,6 +135,17 @@ export class Scheduler {
       now: () => performance.timeOrigin + performance.now(),
       ...options,
     };
+    this.#deadlines = new SharedDeadlines<InFlight>(
+      () => this.#o.now(),
+      (attempt) => {
+        // Aborted: the runner has abortGraceMs to report, then a timeout is made up for it.
+        this.#stats.timeouts++;
+        attempt.grace = setTimeout(
+          () => attempt.finish(timeoutResult(attempt.check, this.#o.now() - attempt.begin)),
+          this.#o.abortGraceMs,
+        );
+      },
+    );
     this.#gate = new HostGate<Run>(this.#o.concurrency, this.#o.perHost, (run, ok) =>
       ok ? this.#go(run) : this.#end(run, true),
     );
@@ -330,24 +327,22 @@ export class Scheduler {
   /** One attempt under a hard timeout: a runner that ignores its signal is given abortGraceMs, then left. */
   #attempt(check: Check): Promise<Attempt> {
     const begin = this.#o.now();
-    const deadline = this.#deadlineFor(check.timeoutMs, begin);
     return new Promise<Attempt>((resolve) => {
       const attempt: InFlight = {
-        deadline,
+        deadline: undefined as unknown as Deadline<InFlight>, // joined just below: join needs the attempt
         begin,
         check,
         grace: undefined,
         finish: (value: Attempt) => {
           if (!this.#inFlight.delete(attempt)) return;
           clearTimeout(attempt.grace);
-          deadline.attempts.delete(attempt);
-          if (deadline.attempts.size === 0) this.#dropDeadline(deadline);
-          resolve(deadline.controller.signal.reason === SHUTDOWN ? SHUTDOWN : value);
+          this.#deadlines.leave(attempt.deadline, attempt);
+          resolve(attempt.deadline.controller.signal.reason === SHUTDOWN ? SHUTDOWN : value);
         },
       };
+      attempt.deadline = this.#deadlines.join(attempt, check.timeoutMs, begin);
       this.#inFlight.add(attempt);
-      deadline.attempts.add(attempt);
-      const ctx: CheckContext = { signal: deadline.controller.signal, timeoutInSignal: true };
+      const ctx: CheckContext = { signal: attempt.deadline.controller.signal, timeoutInSignal: true };
       if (this.#o.localAddress) ctx.localAddress = this.#o.localAddress;
       // A runner that throws instead of rejecting is reported down too, and its slot still freed.
       let running: Promise<CheckResult>;
@@ -360,41 +355,6 @@ export class Scheduler {
         attempt.finish(runnerFailure(error, this.#o.now() - begin)),
       );
     });
-  }
-
-  /** The shared deadline for an attempt of `timeoutMs` beginning at `begin` (made, timer armed, when new). */
-  #deadlineFor(timeoutMs: number, begin: number): Deadline {
-    const at = Math.ceil(begin + timeoutMs);
-    const current = this.#deadlines.get(timeoutMs);
-    if (current && current.at === at) return current;
-    const controller = new AbortController();
-    // Every attempt of the millisecond may listen on this one signal.
-    setMaxListeners(0, controller.signal);
-    const deadline: Deadline = { at, timeoutMs, controller, attempts: new Set(), timer: undefined };
-    deadline.timer = setTimeout(() => this.#expire(deadline), Math.max(0, at - this.#o.now()));
-    this.#deadlines.set(timeoutMs, deadline);
-    return deadline;
-  }
-
-  #dropDeadline(deadline: Deadline): void {
-    clearTimeout(deadline.timer);
-    if (this.#deadlines.get(deadline.timeoutMs) === deadline) this.#deadlines.delete(deadline.timeoutMs);
-  }
-
-  /** The deadline passed: its attempts still in flight are aborted, and reported as timeouts after the grace. */
-  #expire(deadline: Deadline): void {
-    this.#dropDeadline(deadline);
-    if (deadline.attempts.size === 0) return;
-    deadline.controller.abort(
-      new DOMException(`check timed out after ${deadline.timeoutMs} ms`, "TimeoutError"),
-    );
-    for (const attempt of deadline.attempts) {
-      this.#stats.timeouts++;
-      attempt.grace = setTimeout(
-        () => attempt.finish(timeoutResult(attempt.check, this.#o.now() - attempt.begin)),
-        this.#o.abortGraceMs,
-      );
-    }
   }
 
   #sleep(ms: number): Promise<void> {
