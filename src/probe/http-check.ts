@@ -2,7 +2,6 @@
  * The http/https runner: one request (redirects followed hop by hop, each hop's connection guarded), its
  * status and body judged against the check's expectations, its phases timed.
  */
-import { request } from "undici";
 import type { ErrorClass } from "../model/observation.js";
 import type { CheckResult, HttpCheck, Phases } from "./check-types.js";
 import { agentFor, type RequestTrace, traceNext, untraced } from "./http-agent.js";
@@ -15,6 +14,29 @@ const BODY_LIMIT = 1024 * 1024;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** Headers that must not follow a redirect to another origin. */
 const CREDENTIALS = ["authorization", "cookie", "proxy-authorization"];
+
+/** Where one hop goes, as undici's dispatcher takes it. */
+interface Hop {
+  url: URL;
+  origin: string;
+  path: string;
+}
+
+/** Each check's first hop, parsed once (a check runs again and again); `href` catches a changed url. */
+const firstHops = new WeakMap<object, Hop & { href: string }>();
+
+function hopTo(url: URL): Hop {
+  return { url, origin: url.origin, path: url.search ? `${url.pathname}${url.search}` : url.pathname };
+}
+
+function firstHop(check: { url: string }): Hop {
+  let hop = firstHops.get(check);
+  if (hop === undefined || hop.href !== check.url) {
+    hop = { ...hopTo(new URL(check.url)), href: check.url };
+    firstHops.set(check, hop);
+  }
+  return hop;
+}
 
 export interface HttpResponse {
   status: number;
@@ -35,7 +57,7 @@ export async function guardedFetch(
   phases: Phases,
   readBody = true,
 ): Promise<HttpResponse> {
-  let url = new URL(check.url);
+  let target = firstHop(check);
   let method = check.method.toUpperCase();
   let body = check.body;
   // Never changed in place: a cross-origin redirect gets a copy without credentials.
@@ -47,16 +69,19 @@ export async function guardedFetch(
     localAddress: ctx.localAddress,
   });
   for (let hop = 0; ; hop++) {
+    const { url } = target;
     if (url.protocol !== "http:" && url.protocol !== "https:")
       throw new ProbeError("protocol", `cannot follow to ${url.protocol} (${url.href})`);
     const trace = traceNext();
-    let result: ReturnType<typeof request>;
+    let result: ReturnType<typeof dispatcher.request>;
     try {
-      result = request(url, {
+      // The dispatcher's own request (what undici's request() calls after parsing the url each time).
+      result = dispatcher.request({
+        origin: target.origin,
+        path: target.path,
         method: method as "GET",
         headers,
         body: body ?? null,
-        dispatcher,
         signal: ctx.signal,
       });
     } finally {
@@ -89,7 +114,7 @@ export async function guardedFetch(
         method = method === "HEAD" ? "HEAD" : "GET";
         body = undefined;
       }
-      url = next;
+      target = hopTo(next);
       continue;
     }
     let text = "";
