@@ -1,5 +1,6 @@
 /**
- * `npm run bench:scale [-- --seconds N --pg URL]`: issue 8's scale-out figures. Five simulated agents publish
+ * `npm run bench:scale [-- --seconds N --rate N --pg URL]`: issue 8's scale-out figures. Five simulated agents
+ * publish (together `--rate` observations/s, default 60,000, a little over the goal; 0: as fast as they can)
  * through NATS JetStream (a nats-server of the bench's own: spare port, tmp store) to two hub replicas (worker
  * threads) on a fresh PostgreSQL database: observations per second end to end (published until all stored and
  * taken by both localizers), the latency from publication to the localizer (p50, p99), and a failover (the
@@ -24,6 +25,7 @@ const { values } = parseArgs({
   options: {
     seconds: { type: "string", default: "20" },
     pipeline: { type: "string", default: "1" },
+    rate: { type: "string", default: "60000" },
     pg: {
       type: "string",
       default: process.env.EPICENTER_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test",
@@ -33,6 +35,11 @@ const { values } = parseArgs({
 const SECONDS = Number(values.seconds);
 /** Batches each agent keeps in flight (an agent's batcher publishes the next while one is acknowledged). */
 const PIPELINE = Number(values.pipeline);
+/**
+ * Observations per second the agents offer together (0: as fast as they can). Unpaced, publishing outruns
+ * the replicas and the latency measured is the backlog's; paced, it is the latency at that load.
+ */
+const RATE = Number(values.rate);
 
 function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -191,8 +198,14 @@ async function scaleOut(): Promise<ScaleFigures> {
     await Promise.all(
       agents.map(async (agent, i) => {
         const stamp = stamper();
+        let offered = 0; // this agent's observations, for pacing
         const lane = async () => {
           while (Date.now() < end) {
+            if (RATE > 0) {
+              const due = start + (offered / (RATE / agents.length)) * 1000;
+              offered += SERVICES;
+              if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+            }
             await agent.bus.publish(benchBatch(VANTAGES[i]!, stamp()));
             published += SERVICES;
           }
@@ -248,7 +261,7 @@ async function scaleOut(): Promise<ScaleFigures> {
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 console.log(
-  `bench:scale: ${SECONDS} s of publishing per setup, 5 agents x ${SERVICES} observations per batch`,
+  `bench:scale: ${SECONDS} s of publishing per setup, 5 agents x ${SERVICES} observations per batch, ${RATE > 0 ? `paced at ${fmt(RATE)} obs/s in all` : "unpaced"}`,
 );
 const base = await embeddedBaseline();
 console.log(

@@ -4,6 +4,8 @@
  * retried here after `redeliverMs` (a server-side nak would let later messages overtake it); while held,
  * its messages are kept alive with `working()` so the ack wait does not hand them to another member. If
  * this process dies, the ack wait expires and the server redelivers them to another member of the group.
+ * A message is a batch of observations (src/bus/nats/nats-batch-codec.ts); the handler gets whole messages,
+ * up to `batchMax` observations (at least one message), so server-side limits count messages.
  */
 import type {
   Consumer,
@@ -16,7 +18,13 @@ import { AckPolicy, DeliverPolicy } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
 import type { Observation } from "../../model/observation.js";
 import type { ObservationHandler, Subscription } from "../bus.js";
-import { vantageToken } from "./nats-connect.js";
+import { decodeMessage } from "./nats-batch-codec.js";
+
+/** A delivered message and the observations it carries. */
+interface Held {
+  m: JsMsg;
+  observations: Observation[];
+}
 
 export interface GroupSettings {
   stream: string;
@@ -39,15 +47,21 @@ export class NatsGroup implements Subscription {
   readonly #durable: string;
   readonly #handler: ObservationHandler;
   readonly #s: GroupSettings;
-  /** Delivered, not yet handed to the handler. */
-  #queue: JsMsg[] = [];
-  /** The batch the handler has (or will retry). */
-  #batch: JsMsg[] = [];
+  /** Delivered, not yet handed to the handler (decoded on arrival). */
+  #queue: Held[] = [];
+  /** The messages the handler has (or will retry). */
+  #batch: Held[] = [];
+  /** Observations in the queue and the batch. */
+  #heldObservations = 0;
+  /** Messages of the group's server count not held here (undelivered, or with another member), last seen. */
+  #remoteMessages = 0;
+  /** Messages and observations this group has received: their ratio turns remote messages into observations. */
+  #seenMessages = 0;
+  #seenObservations = 0;
   /** Stream sequences held (queued or in the batch): a redelivery of one is not queued twice. */
   readonly #held = new Set<number>();
   #consumer: Consumer | null = null;
   #messages: ConsumerMessages | null = null;
-  #serverPending = 0;
   #running = false;
   #closed = false;
   #retry: ReturnType<typeof setTimeout> | null = null;
@@ -75,8 +89,13 @@ export class NatsGroup implements Subscription {
     );
   }
 
+  /**
+   * Observations not yet acknowledged: those held here exactly, plus the server's count of the rest (in
+   * messages) times the observations per message seen so far (one before any arrived).
+   */
   get pending(): number {
-    return this.#serverPending;
+    const perMessage = this.#seenMessages === 0 ? 1 : this.#seenObservations / this.#seenMessages;
+    return this.#heldObservations + Math.round(this.#remoteMessages * perMessage);
   }
 
   async unsubscribe(): Promise<void> {
@@ -87,10 +106,11 @@ export class NatsGroup implements Subscription {
     await this.#messages?.close();
     await this.#inFlight;
     // What we hold but will not handle goes back at once, for another member of the group.
-    for (const m of [...this.#batch, ...this.#queue]) m.nak();
+    for (const h of [...this.#batch, ...this.#queue]) h.m.nak();
     this.#batch = [];
     this.#queue = [];
     this.#held.clear();
+    this.#heldObservations = 0;
   }
 
   /** Creates the durable consumer (or updates its limits) and starts pulling; retried until it works. */
@@ -120,7 +140,8 @@ export class NatsGroup implements Subscription {
         if (this.#closed) return;
         this.#consumer = await this.#js.consumers.get(stream, this.#durable);
         this.#messages = await this.#consumer.consume({
-          max_messages: batchMax,
+          // Enough buffered messages to fill a handler batch, within max_ack_pending.
+          max_messages: Math.max(1, Math.min(maxAckPending, Math.ceil(batchMax / 50), 32)),
           callback: (m) => this.#onMessage(m),
         });
         await this.#refreshPending();
@@ -142,8 +163,19 @@ export class NatsGroup implements Subscription {
       return;
     }
     if (this.#held.has(m.seq)) return; // a redelivery of what we hold: already queued
+    const decoded = decodeMessage(m.string(), m.subject, this.#s.subjectPrefix);
+    if ("invalid" in decoded) {
+      this.rejected++;
+      m.term(decoded.invalid);
+      this.#s.onError(new Error(`dropped message ${m.seq} on ${m.subject}: ${decoded.invalid}`));
+      return;
+    }
+    const observations = decoded.observations;
     this.#held.add(m.seq);
-    this.#queue.push(m);
+    this.#queue.push({ m, observations });
+    this.#heldObservations += observations.length;
+    this.#seenMessages++;
+    this.#seenObservations += observations.length;
     this.#pump();
   }
 
@@ -157,7 +189,9 @@ export class NatsGroup implements Subscription {
     this.#inFlight = (async () => {
       let ok = false;
       try {
-        await this.#handler(batch.map((m) => m.json<Observation>()));
+        await this.#handler(
+          batch.length === 1 ? batch[0]!.observations : batch.flatMap((h) => h.observations),
+        );
         ok = true;
       } catch {
         // Kept: the same batch is handled again after redeliverMs, before anything later.
@@ -178,53 +212,36 @@ export class NatsGroup implements Subscription {
     })();
   }
 
-  /** Up to batchMax queued messages, after terminating those that are not what their subject says. */
-  #takeBatch(): JsMsg[] {
-    const batch: JsMsg[] = [];
-    while (batch.length < this.#s.batchMax && this.#queue.length > 0) {
-      const m = this.#queue.shift()!;
-      const why = this.#invalid(m);
-      if (why === null) batch.push(m);
-      else {
-        this.#held.delete(m.seq);
-        this.rejected++;
-        m.term(why);
-        this.#s.onError(new Error(`dropped message ${m.seq} on ${m.subject}: ${why}`));
-      }
+  /** Queued messages, oldest first, up to batchMax observations (at least one message). */
+  #takeBatch(): Held[] {
+    const batch: Held[] = [];
+    let count = 0;
+    while (this.#queue.length > 0) {
+      const next = this.#queue[0]!;
+      if (batch.length > 0 && count + next.observations.length > this.#s.batchMax) break;
+      batch.push(this.#queue.shift()!);
+      count += next.observations.length;
     }
     return batch;
   }
 
-  /** Why a message is not an observation of its subject's vantage (an agent may publish only its own). */
-  #invalid(m: JsMsg): string | null {
-    let o: Partial<Observation>;
-    try {
-      o = m.json<Partial<Observation>>();
-    } catch {
-      return "not JSON";
-    }
-    if (typeof o !== "object" || o === null || typeof o.id !== "string" || typeof o.vantage !== "string")
-      return "not an observation";
-    const token = m.subject.slice(this.#s.subjectPrefix.length + 1);
-    if (vantageToken(o.vantage) !== token)
-      return `vantage "${o.vantage}" published on another vantage's subject`;
-    return null;
-  }
-
   /** Acknowledges a batch; the last one waits for the server, which has then taken the ones before it. */
-  async #ack(batch: JsMsg[]): Promise<void> {
-    for (const m of batch) this.#held.delete(m.seq);
-    for (const m of batch.slice(0, -1)) m.ack();
+  async #ack(batch: Held[]): Promise<void> {
+    for (const h of batch) {
+      this.#held.delete(h.m.seq);
+      this.#heldObservations -= h.observations.length;
+    }
+    for (const h of batch.slice(0, -1)) h.m.ack();
     try {
-      await batch.at(-1)?.ackAck();
+      await batch.at(-1)?.m.ackAck();
     } catch {
       // Not confirmed (connection lost): the server redelivers after the ack wait; consumers de-duplicate.
     }
   }
 
   #keepAlive(): void {
-    for (const m of this.#batch) m.working();
-    for (const m of this.#queue) m.working();
+    for (const h of this.#batch) h.m.working();
+    for (const h of this.#queue) h.m.working();
   }
 
   /** The group's unacknowledged count on the server: not yet delivered plus delivered and not acknowledged. */
@@ -232,7 +249,7 @@ export class NatsGroup implements Subscription {
     if (!this.#consumer || this.#closed) return;
     try {
       const info = await this.#consumer.info(false);
-      this.#serverPending = info.num_pending + info.num_ack_pending;
+      this.#remoteMessages = Math.max(0, info.num_pending + info.num_ack_pending - this.#held.size);
     } catch {
       // Keep the last known value while the server is away.
     }
