@@ -15,24 +15,28 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** Headers that must not follow a redirect to another origin. */
 const CREDENTIALS = ["authorization", "cookie", "proxy-authorization"];
 
-/** Where one hop goes, as undici's dispatcher takes it. */
+/** Where one hop goes, as undici's dispatcher takes it (strings only: kept for every check, and URLs are big). */
 interface Hop {
-  url: URL;
+  href: string;
+  protocol: string;
   origin: string;
   path: string;
 }
 
-/** Each check's first hop, parsed once (a check runs again and again); `href` catches a changed url. */
-const firstHops = new WeakMap<object, Hop & { href: string }>();
+/** Each check's first hop, parsed once (a check runs again and again); `source` catches a changed url. */
+const firstHops = new WeakMap<object, Hop & { source: string }>();
 
 function hopTo(url: URL): Hop {
-  return { url, origin: url.origin, path: url.search ? `${url.pathname}${url.search}` : url.pathname };
+  const path = url.search ? `${url.pathname}${url.search}` : url.pathname;
+  return { href: url.href, protocol: url.protocol, origin: url.origin, path };
 }
 
 function firstHop(check: { url: string }): Hop {
   let hop = firstHops.get(check);
-  if (hop === undefined || hop.href !== check.url) {
-    hop = { ...hopTo(new URL(check.url)), href: check.url };
+  if (hop === undefined || hop.source !== check.url) {
+    hop = { ...hopTo(new URL(check.url)), source: check.url };
+    // Usually the url was written normalised: keep one string, not two.
+    if (hop.href === check.url) hop.href = check.url;
     firstHops.set(check, hop);
   }
   return hop;
@@ -69,9 +73,8 @@ export async function guardedFetch(
     localAddress: ctx.localAddress,
   });
   for (let hop = 0; ; hop++) {
-    const { url } = target;
-    if (url.protocol !== "http:" && url.protocol !== "https:")
-      throw new ProbeError("protocol", `cannot follow to ${url.protocol} (${url.href})`);
+    if (target.protocol !== "http:" && target.protocol !== "https:")
+      throw new ProbeError("protocol", `cannot follow to ${target.protocol} (${target.href})`);
     const trace = traceNext();
     let result: ReturnType<typeof dispatcher.request>;
     try {
@@ -105,8 +108,8 @@ export async function guardedFetch(
       await response.body.dump().catch(() => {});
       if (hop >= check.maxRedirects)
         throw new ProbeError("protocol", `more than ${check.maxRedirects} redirects (last to ${location})`);
-      const next = new URL(location, url);
-      if (next.origin !== url.origin) headers = withoutCredentials(headers);
+      const next = new URL(location, target.href);
+      if (next.origin !== target.origin) headers = withoutCredentials(headers);
       if (
         response.statusCode === 303 ||
         ((response.statusCode === 301 || response.statusCode === 302) && method === "POST")
@@ -125,7 +128,7 @@ export async function guardedFetch(
       const { errorClass, message } = classifyError(error, "exchange");
       throw new ProbeError(errorClass, message, { cause: error });
     }
-    return { status: response.statusCode, body: text, url: url.href };
+    return { status: response.statusCode, body: text, url: target.href };
   }
 }
 
