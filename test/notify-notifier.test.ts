@@ -93,14 +93,14 @@ describe("notifier", () => {
     expect(flaky.received).toHaveLength(2);
   });
 
-  it("gives up after the last attempt without alert state, and still delivers the owed resolve", async () => {
+  it("gives up after the last attempt with nothing marked delivered, and still delivers the owed resolve", async () => {
     const log = await open();
     const down = await receiver((i) => (i < 3 ? 503 : 200));
     const n = notifier({ channels: channels([hook("down", down)]), log });
     const [opened] = await n.notify({ type: "opened", incident: incidentFixture() });
     expect(opened).toMatchObject({ delivered: false, attempts: 3 });
     expect(opened!.reason).toMatch(/^gave up after 3 attempts: HTTP 503/);
-    expect(await log.getAlertState("inc-1", "down")).toBeNull();
+    expect((await log.getAlertState("inc-1", "down"))?.delivered).toBe("none");
     const [resolved] = await n.notify({ type: "resolved", incident: incidentFixture({ resolvedAt }) });
     expect(resolved).toMatchObject({
       event: "resolved",
@@ -108,6 +108,37 @@ describe("notifier", () => {
       reason: "owed: the incident qualified",
     });
     expect(JSON.parse(down.received[3]!.body).event).toBe("resolved");
+  });
+
+  it("claims an opening before sending it, so a process killed right after the send never repeats it", async () => {
+    const log = await open();
+    const order: string[] = [];
+    const watched = await receiver(() => {
+      order.push("sent");
+      return 200;
+    });
+    const n = notifier({
+      channels: channels([hook("watched", watched)]),
+      log: {
+        recordDelivery: (d) => log.recordDelivery(d),
+        getAlertState: (i, c) => log.getAlertState(i, c),
+        setAlertState: (state) => {
+          order.push(`state ${state.delivered}`);
+          return log.setAlertState(state);
+        },
+        listUnresolvedAlertStates: () => log.listUnresolvedAlertStates(),
+        getIncident: (id) => log.getIncident(id),
+      },
+    });
+    const [opened] = await n.notify({ type: "opened", incident: incidentFixture() });
+    expect(opened).toMatchObject({ delivered: true });
+    expect(order[0]).toBe("state opened");
+    expect(order.indexOf("sent")).toBeGreaterThan(0);
+    // A notifier starting over the same store (the next replica) sends no second opening.
+    const next = notifier({ channels: channels([hook("watched", watched)]), log });
+    const [again] = await next.notify({ type: "opened", incident: incidentFixture() });
+    expect(again).toMatchObject({ sent: false, reason: "already announced" });
+    expect(watched.received).toHaveLength(1);
   });
 
   it("does not let a hanging channel delay another", async () => {

@@ -9,7 +9,7 @@ import type { Store, StoredIncident } from "../store/store.js";
 import { DeliveryError, type NotifyChannel } from "./channel.js";
 import { errorText } from "./channels/http-post.js";
 import { messageFacts, type NotifyEvent } from "./message-format.js";
-import { decide, epicenterDigest } from "./notify-decision.js";
+import { decide, epicenterDigest, NOTHING_DELIVERED } from "./notify-decision.js";
 
 /** The part of the store the notifier uses. */
 export type NotifyLog = Pick<
@@ -208,6 +208,21 @@ export class Notifier {
     if (!decision.send) return outcome(received, false, false, 0, decision.reason);
     const event = decision.event;
     const url = this.#incidentUrl(incident.id);
+    const digest = epicenterDigest(incident);
+    // An opening or change is claimed before it is sent: if this process dies between the send and the
+    // write, the replica or restart that follows must not announce it a second time (at most once). A
+    // resolve is recorded after it is delivered, so it is never lost (at least once).
+    const claims = event !== "resolved";
+    if (claims)
+      await this.#record(() =>
+        this.#log.setAlertState({
+          incidentId: incident.id,
+          channel: channel.name,
+          delivered: event,
+          digest,
+          at: this.#now(),
+        }),
+      );
     for (let attempt = 1; ; attempt++) {
       const at = this.#now();
       let ok = false;
@@ -235,7 +250,6 @@ export class Notifier {
         }),
       );
       if (ok) {
-        const digest = epicenterDigest(incident);
         await this.#record(() =>
           this.#log.setAlertState({
             incidentId: incident.id,
@@ -250,6 +264,19 @@ export class Notifier {
       const stopped = this.#stop.signal.aborted;
       if (!retryable || stopped || attempt >= this.#backoff.attempts) {
         const why = stopped ? "shut down" : retryable ? `gave up after ${attempt} attempts` : "not retryable";
+        // Not delivered: the claim goes back, so the next event (or resume) still owes it.
+        if (claims)
+          await this.#record(() =>
+            this.#log.setAlertState(
+              state ?? {
+                incidentId: incident.id,
+                channel: channel.name,
+                delivered: NOTHING_DELIVERED,
+                digest: "",
+                at,
+              },
+            ),
+          );
         return outcome(event, true, false, attempt, `${why}: ${detail}`);
       }
       await sleep(

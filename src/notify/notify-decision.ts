@@ -1,6 +1,7 @@
 /**
  * Whether a channel is told of an incident event, and as what. Pure: the notifier reads the channel's alert
- * state (what it was last told) just before deciding, and writes it only after a delivery succeeds.
+ * state (what it was last told) just before deciding; it claims an opening or change before sending it (and
+ * takes the claim back if the delivery fails), and records a resolve after it is delivered.
  *
  * - opened: once per incident (again only after a resolve: the incident reopened);
  * - changed: only when the top epicenter differs from the one last delivered, never for a confidence wobble
@@ -27,12 +28,16 @@ export function epicenterDigest(incident: StoredIncident): string {
   return incident.epicenter[0]?.component ?? "";
 }
 
+/** An alert state whose claimed opening was never delivered: the same as no state. */
+export const NOTHING_DELIVERED = "none";
+
 export function decide(
   event: NotifyEvent,
   incident: StoredIncident,
-  state: AlertState | null,
+  stored: AlertState | null,
   filter: ChannelFilter,
 ): Decision {
+  const state = stored?.delivered === NOTHING_DELIVERED ? null : stored;
   const wants = (e: NotifyEvent) => filter.events.includes(e);
   const send = (e: NotifyEvent, reason: string): Decision => ({ send: true, event: e, reason });
   const skip = (reason: string): Decision => ({ send: false, event, reason });
