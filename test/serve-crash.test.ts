@@ -4,50 +4,23 @@
  * and a restarted one serves every acknowledged observation. On SQLite and on PostgreSQL (a database of its
  * own, dropped after). The CLI is compiled with tsc first (its import closure, into node_modules/.cache).
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compileForChild } from "./compile-child.js";
 import { postgresUnreachable, postgresUrl } from "./store-postgres-env.js";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
-const out = join(root, "node_modules", ".cache", "epicenter-serve-crash");
-const entry = join(out, "test", "fixtures", "serve-entry.js");
+let entry: string;
 let dir: string;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "epicenter-serve-crash-"));
-  rmSync(out, { recursive: true, force: true });
-  const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
-  const flags = [
-    "--outDir",
-    out,
-    "--rootDir",
-    root,
-    "--module",
-    "NodeNext",
-    "--moduleResolution",
-    "NodeNext",
-  ];
-  execFileSync(
-    process.execPath,
-    [
-      tsc,
-      ...flags,
-      "--target",
-      "ES2022",
-      "--strict",
-      "--skipLibCheck",
-      "--types",
-      "node",
-      "test/fixtures/serve-entry.ts",
-    ],
-    { cwd: root, stdio: "pipe" },
-  );
+  const out = compileForChild("epicenter-serve-crash", "test/fixtures/serve-entry.ts");
+  entry = join(out, "test", "fixtures", "serve-entry.js");
   writeFileSync(
     join(dir, "epicenter.yaml"),
     "catalog: false\nvantages: [vantage/a]\ncomponents:\n  - { id: acme/api, observed: true }\n",

@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import type { CliIo } from "./io.js";
 import { UsageError } from "./io.js";
 import { describe, type HubProcess, startHubProcess } from "./serve-process.js";
+import { untilStopSignal } from "./stop-signal.js";
 import { DEFAULT_DATA_DIR } from "./token-command.js";
 
 export const DEFAULT_PORT = 7070;
@@ -76,16 +77,7 @@ export async function serveCommand(argv: string[], io: CliIo, until?: Promise<vo
   });
   banner(running, io, values.config !== undefined);
 
-  await (until ??
-    new Promise<void>((done) => {
-      const onSignal = () => {
-        process.off("SIGINT", onSignal);
-        process.off("SIGTERM", onSignal);
-        done();
-      };
-      process.on("SIGINT", onSignal);
-      process.on("SIGTERM", onSignal);
-    }));
+  await (until ?? untilStopSignal());
   io.out("stopping: finishing in-flight checks and notifications ...");
   await running.stop();
   io.out("stopped.");
