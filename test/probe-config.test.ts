@@ -2,9 +2,10 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { run } from "../src/cli/run.js";
-import { parseConfig } from "../src/model/config-load.js";
+import { loadConfigFile, parseConfig } from "../src/model/config-load.js";
 import { SourceError } from "../src/model/model-errors.js";
 import { parseScenario } from "../src/simulate/scenario-load.js";
 import { captureIo } from "./capture-io.js";
@@ -222,5 +223,31 @@ describe("probes.anchors", () => {
         "probes:\n  anchors:\n    - https://ok.example/\n    - ftp://nope\ncomponents: []\n",
       ),
     ).toThrow(/epicenter\.yaml:4 probes\.anchors\[1\]: unsupported scheme "ftp:"/);
+  });
+});
+
+describe("examples/watch-vendors.yaml", () => {
+  it("loads: real checks and status pages on catalog vendors, anchors, reads open", () => {
+    const file = fileURLToPath(new URL("../examples/watch-vendors.yaml", import.meta.url));
+    const config = loadConfigFile(file);
+    expect(config.checks.map((c) => c.type).sort()).toEqual([
+      "dns",
+      "http",
+      "http",
+      "http",
+      "http",
+      "http",
+      "statuspage",
+      "statuspage",
+      "tls",
+    ]);
+    expect(config.anchors).toHaveLength(3);
+    expect(config.server.anonymousRead).toBe(true);
+    const dns = config.model.components.find((c) => c.id === "cloudflare/dns");
+    expect(dns).toMatchObject({
+      kind: "dns",
+      observed: true,
+      requires: [{ type: "hard", id: "cloudflare" }],
+    });
   });
 });
