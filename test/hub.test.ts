@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MemoryBus } from "../src/bus/memory/memory-bus.js";
+import { MemoryLocks, memoryLeaderLock } from "../src/bus/memory/memory-lock.js";
 import { EmbeddedHub, type HubModel } from "../src/hub/embedded-hub.js";
 import type { HubEvent } from "../src/hub/hub-api.js";
 import type { LedgerEvent } from "../src/hub/incident-ledger.js";
@@ -180,6 +181,64 @@ describe("embedded hub", () => {
     expect((await store.getIncident(first!))?.resolvedAt).not.toBeNull();
     await hub.stop();
     await store.close();
+  });
+
+  it("a standby follows the leader through the store: its stream and states name the stored incident", async () => {
+    const locks = new MemoryLocks();
+    const store = await openStore({ dataDir: dir });
+    const shared = await openStore({ dataDir: dir }); // a second connection, as a second replica has
+    const leaderEvents: LedgerEvent[] = [];
+    const leader = new EmbeddedHub({
+      store,
+      bus: new MemoryBus(),
+      model,
+      clock: () => now,
+      tickMs: 3_600_000,
+      leaderLock: memoryLeaderLock(locks, "hub", 6000, () => now),
+      onIncident: (e) => {
+        leaderEvents.push(structuredClone(e));
+      },
+    });
+    await leader.start();
+    const standbyEvents: LedgerEvent[] = [];
+    const standby = new EmbeddedHub({
+      store: shared,
+      bus: new MemoryBus(),
+      model,
+      clock: () => now,
+      tickMs: 3_600_000,
+      leaderLock: memoryLeaderLock(locks, "hub", 6000, () => now),
+      onIncident: (e) => {
+        standbyEvents.push(structuredClone(e));
+      },
+    });
+    await standby.start();
+    expect([leader.leading, standby.leading]).toEqual([true, false]);
+    const live: HubEvent[] = [];
+    standby.subscribe((e) => live.push(e));
+    await standby.tick();
+    for (let k = 0; k < 6; k++) {
+      await round(leader, (s) => (s === "shop/d" ? "up" : "down"));
+      await standby.tick();
+    }
+    const opened = leaderEvents.find((e) => e.type === "opened")!.incident;
+    expect(standbyEvents).toEqual([]); // a standby stores and notifies nothing
+    expect(live).toContainEqual(
+      expect.objectContaining({
+        type: "incident",
+        action: "opened",
+        incident: expect.objectContaining({ id: opened.id }),
+      }),
+    );
+    expect(standby.openIncidents.map((i) => i.id)).toEqual([opened.id]);
+    expect(standby.states().find((x) => x.component === "cloud/r1")).toMatchObject({
+      belief: "failing",
+      incidentId: opened.id,
+    });
+    await leader.stop();
+    await standby.stop();
+    await store.close();
+    await shared.close();
   });
 
   it("a missed heartbeat is a down observation from the hub's own vantage; what-if answers by id", async () => {

@@ -26,6 +26,9 @@ import { IncidentLedger, type LedgerEvent } from "./incident-ledger.js";
 import { LastFailures } from "./last-failures.js";
 import { LiveRounds } from "./live-rounds.js";
 
+/** How often a standby re-reads the incidents the leader stored. */
+const FOLLOW_MS = 2000;
+
 /** The vantage heartbeat observations are made from: the hub itself receives the beats. */
 export const HUB_VANTAGE = "hub";
 
@@ -334,7 +337,7 @@ export class EmbeddedHub implements Hub {
   states(): ComponentState[] {
     const failing = new Map<string, string>();
     const affected = new Map<string, string>();
-    for (const inc of this.#ledger.open) {
+    for (const inc of this.openIncidents) {
       const top = inc.epicenter[0]?.component;
       if (top && !failing.has(top)) failing.set(top, inc.id);
       for (const a of inc.affected) if (!affected.has(a)) affected.set(a, inc.id);
@@ -367,12 +370,13 @@ export class EmbeddedHub implements Hub {
   }
 
   async metrics(): Promise<string> {
-    this.metricsRegistry.incidentsOpen.set(this.#ledger.open.length);
+    this.metricsRegistry.incidentsOpen.set(this.openIncidents.length);
     return this.metricsRegistry.registry.metrics();
   }
 
   get openIncidents(): StoredIncident[] {
-    return this.#ledger.open;
+    // A standby's own incidents are drafts under local ids; what counts is what the leader stored.
+    return this.#leading ? this.#ledger.open : this.#mirror.filter((i) => i.resolvedAt === null);
   }
 
   /** One beat of the hub's clock: heartbeats judged, rounds closed, incidents stored, rollups folded. */
@@ -386,6 +390,7 @@ export class EmbeddedHub implements Hub {
     const closed = this.#rounds.tick(now);
     this.#pendingEvents = null;
     if (closed > 0) timer();
+    if (!this.#leading) await this.#follow(now);
     if (this.#leading) {
       events.push(...this.#ledger.expire(now));
       if (events.length > 0) this.#record(events);
@@ -408,6 +413,40 @@ export class EmbeddedHub implements Hub {
   }
 
   #pendingEvents: LedgerEvent[] | null = null;
+  /** A standby's copy of the incidents the leader stored (recent first), refreshed every few seconds. */
+  #mirror: StoredIncident[] = [];
+  #lastFollow = 0;
+
+  /**
+   * A standby follows the leader through the store: its live stream announces the incidents the leader
+   * stores, and its states name them by their stored ids, so clients behind a load balancer see one story.
+   */
+  async #follow(now: number): Promise<void> {
+    if (now - this.#lastFollow < FOLLOW_MS) return;
+    this.#lastFollow = now;
+    let latest: StoredIncident[];
+    try {
+      latest = await this.store.listIncidents({ limit: 200 });
+    } catch (error) {
+      this.#options.onWarning?.(`could not read incidents: ${(error as Error).message}`);
+      return;
+    }
+    const before = new Map(this.#mirror.map((i) => [i.id, i]));
+    // The first read is the starting point, not news.
+    const first = !this.#lastFollowed;
+    this.#lastFollowed = true;
+    this.#mirror = latest;
+    if (first) return;
+    for (const inc of latest) {
+      const old = before.get(inc.id);
+      if (old && old.updatedAt === inc.updatedAt) continue;
+      const resolvedNow = inc.resolvedAt !== null && (!old || old.resolvedAt === null);
+      const action = resolvedNow ? "resolved" : old ? "changed" : "opened";
+      this.#emit({ type: "incident", action, incident: inc });
+    }
+  }
+
+  #lastFollowed = false;
 
   /** Keeps or seeks the leader lock; on winning it, takes over the stored open incidents. */
   async #lead(now: number): Promise<void> {
