@@ -187,32 +187,25 @@ describe("embedded hub", () => {
     const locks = new MemoryLocks();
     const store = await openStore({ dataDir: dir });
     const shared = await openStore({ dataDir: dir }); // a second connection, as a second replica has
+    const replica = async (on: Store, events: LedgerEvent[]) => {
+      const hub = new EmbeddedHub({
+        store: on,
+        bus: new MemoryBus(),
+        model,
+        clock: () => now,
+        tickMs: 3_600_000,
+        leaderLock: memoryLeaderLock(locks, "hub", 6000, () => now),
+        onIncident: (e) => {
+          events.push(structuredClone(e));
+        },
+      });
+      await hub.start();
+      return hub;
+    };
     const leaderEvents: LedgerEvent[] = [];
-    const leader = new EmbeddedHub({
-      store,
-      bus: new MemoryBus(),
-      model,
-      clock: () => now,
-      tickMs: 3_600_000,
-      leaderLock: memoryLeaderLock(locks, "hub", 6000, () => now),
-      onIncident: (e) => {
-        leaderEvents.push(structuredClone(e));
-      },
-    });
-    await leader.start();
+    const leader = await replica(store, leaderEvents);
     const standbyEvents: LedgerEvent[] = [];
-    const standby = new EmbeddedHub({
-      store: shared,
-      bus: new MemoryBus(),
-      model,
-      clock: () => now,
-      tickMs: 3_600_000,
-      leaderLock: memoryLeaderLock(locks, "hub", 6000, () => now),
-      onIncident: (e) => {
-        standbyEvents.push(structuredClone(e));
-      },
-    });
-    await standby.start();
+    const standby = await replica(shared, standbyEvents);
     expect([leader.leading, standby.leading]).toEqual([true, false]);
     const live: HubEvent[] = [];
     standby.subscribe((e) => live.push(e));

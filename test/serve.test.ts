@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type HubProcess, startHubProcess } from "../src/cli/serve-process.js";
+import { fastDemo } from "./fast-demo.js";
 
 let dir: string;
 let lines: string[];
@@ -42,23 +43,7 @@ async function until<T>(
 
 describe("epicenter serve, demo world", () => {
   it("opens an incident naming the failed region, serves it, and resolves it when the region recovers", async () => {
-    running = await startHubProcess({
-      dataDir: dir,
-      port: 0,
-      host: "127.0.0.1",
-      demo: {
-        checkIntervalMs: 3000,
-        plan: {
-          firstAfterMs: 2000,
-          first: "aws/us-east-1",
-          durationMs: [24_000, 24_000],
-          gapMs: [600_000, 600_000],
-        },
-      },
-      roundMs: 3000,
-      log: (l) => lines.push(l),
-      warn: (l) => lines.push(`warning: ${l}`),
-    });
+    running = await startHubProcess(fastDemo(dir, 24_000, lines));
     expect(running.anonymousRead).toBe(true);
     expect(running.firstToken).toMatch(/^ept_/);
     const opened = await until("an incident", () => lines.find((l) => l.includes("opened:")), 45_000);

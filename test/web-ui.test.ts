@@ -12,6 +12,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HubProcess, startHubProcess } from "../src/cli/serve-process.js";
 import { browserMissing, ensureWebBuild, launchChromium, ROOT } from "./browser-fixture.js";
+import { fastDemo } from "./fast-demo.js";
 import { statuspageSummary } from "./statuspage-schema.js";
 
 const SHOTS = join(ROOT, "bench", "out", "screenshots");
@@ -28,23 +29,7 @@ describe.skipIf(browserMissing("web-ui"))("the dashboard during a demo outage of
     ensureWebBuild();
     mkdirSync(SHOTS, { recursive: true });
     dir = mkdtempSync(join(tmpdir(), "epicenter-web-ui-"));
-    running = await startHubProcess({
-      dataDir: join(dir, "data"),
-      port: 0,
-      host: "127.0.0.1",
-      demo: {
-        checkIntervalMs: 3000,
-        plan: {
-          firstAfterMs: 2000,
-          first: "aws/us-east-1",
-          durationMs: [60_000, 60_000],
-          gapMs: [600_000, 600_000],
-        },
-      },
-      roundMs: 3000,
-      log: (l) => lines.push(l),
-      warn: (l) => lines.push(`warning: ${l}`),
-    });
+    running = await startHubProcess(fastDemo(join(dir, "data"), 60_000, lines));
     browser = await launchChromium(join(dir, "profile"));
     page = await browser.newPage();
     // Script errors and CSP violations (reported on the console) fail the run.
