@@ -326,10 +326,11 @@ export class EmbeddedHub implements Hub {
   async acknowledge(incidentId: string, by: string): Promise<StoredIncident | null> {
     const now = this.#clock();
     await this.#chain;
+    // An open incident of this hub's is saved whole (it holds the acknowledgement now); any other is
+    // acknowledged in the store.
     const live = this.#ledger.acknowledge(incidentId, by, now);
-    const stored = live
-      ? (await this.store.saveIncident(live), live)
-      : await this.store.acknowledgeIncident(incidentId, by, now);
+    if (live) await this.store.saveIncident(live);
+    const stored = live ?? (await this.store.acknowledgeIncident(incidentId, by, now));
     if (stored) this.#emit({ type: "incident", action: "acknowledged", incident: stored });
     return stored;
   }
