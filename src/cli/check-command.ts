@@ -1,8 +1,9 @@
 /** `epicenter check TARGET [--json] [--timeout 10s]`: runs one check now and shows what it found. */
 import { parseArgs } from "node:util";
 import { DURATION_RULE, parseDuration } from "../model/duration.js";
+import type { Phases } from "../model/observation.js";
 import { TargetError, checkForTarget as targetCheck } from "../probe/check-target.js";
-import type { Check, CheckResult, Phases } from "../probe/check-types.js";
+import type { Check, CheckResult } from "../probe/check-types.js";
 import { runCheck } from "../probe/run-check.js";
 import { type CliIo, UsageError } from "./io.js";
 

@@ -1,5 +1,4 @@
 /** The observation: one check result from one vantage, the unit every edge (probe, bus, store, localizer) passes on. */
-import type { Phases } from "../probe/check-types.js";
 import type { Status } from "./model-types.js";
 
 /**
@@ -22,6 +21,15 @@ export const ERROR_CLASSES = [
 ] as const;
 
 export type ErrorClass = (typeof ERROR_CLASSES)[number];
+
+/** Time spent in each phase of a check, ms (what a probe measured); a phase that did not happen is absent. */
+export interface Phases {
+  dns?: number;
+  connect?: number;
+  tls?: number;
+  firstByte?: number;
+  total: number;
+}
 
 export interface Observation {
   /**

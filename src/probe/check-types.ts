@@ -4,7 +4,7 @@
  */
 
 import type { Status } from "../model/model-types.js";
-import type { ErrorClass } from "../model/observation.js";
+import type { ErrorClass, Phases } from "../model/observation.js";
 
 interface CheckBase {
   /** `<component>#<n>` (n from 1 in file order) unless the config names it. */
@@ -80,15 +80,6 @@ export interface StatuspageCheck extends CheckBase {
 
 export type Check = HttpCheck | TcpCheck | DnsCheck | TlsCheck | HeartbeatCheck | StatuspageCheck;
 export type CheckType = Check["type"];
-
-/** Time spent in each phase of a check, ms; a phase that did not happen is absent. */
-export interface Phases {
-  dns?: number;
-  connect?: number;
-  tls?: number;
-  firstByte?: number;
-  total: number;
-}
 
 /** What one run of one check found. A statuspage check may speak for several components (`components`). */
 export interface CheckResult {

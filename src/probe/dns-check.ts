@@ -7,9 +7,9 @@
  */
 import { Resolver } from "node:dns";
 import type { CheckResult, DnsCheck } from "./check-types.js";
+import type { ProbeContext } from "./probe-context.js";
 import { classifyError, ProbeError } from "./probe-errors.js";
 import { startTimer } from "./result-timer.js";
-import type { ProbeContext } from "./run-check.js";
 import { guardAddress } from "./target-guard.js";
 
 type Answer = unknown;

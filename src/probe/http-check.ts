@@ -2,12 +2,12 @@
  * The http/https runner: one request (redirects followed hop by hop, each hop's connection guarded), its
  * status and body judged against the check's expectations, its phases timed.
  */
-import type { ErrorClass } from "../model/observation.js";
-import type { CheckResult, HttpCheck, Phases } from "./check-types.js";
+import type { ErrorClass, Phases } from "../model/observation.js";
+import type { CheckResult, HttpCheck } from "./check-types.js";
 import { agentFor, type RequestTrace, traceNext, untraced } from "./http-agent.js";
+import type { ProbeContext } from "./probe-context.js";
 import { classifyError, ProbeError } from "./probe-errors.js";
 import { startTimer } from "./result-timer.js";
-import type { ProbeContext } from "./run-check.js";
 
 /** Bodies are read for assertions up to this size; the rest is not downloaded. */
 const BODY_LIMIT = 1024 * 1024;

@@ -1,6 +1,6 @@
 /** Times one check run and turns its outcome into a CheckResult with total latency filled in. */
-import type { ErrorClass } from "../model/observation.js";
-import type { CheckResult, Phases } from "./check-types.js";
+import type { ErrorClass, Phases } from "../model/observation.js";
+import type { CheckResult } from "./check-types.js";
 
 export interface ResultTimer {
   /** Phases found so far; runners add dns/connect/tls/firstByte as they happen. */

@@ -2,23 +2,14 @@
  * Runs one check now: the single entry point the agent, the scheduler and `epicenter check` call. Never
  * throws; every failure, a refused target included, becomes a result with an error class.
  */
-import type { Check, CheckContext, CheckResult } from "./check-types.js";
+import type { Check, CheckResult } from "./check-types.js";
 import { runDnsCheck } from "./dns-check.js";
-import type { HostResolver } from "./guarded-connect.js";
 import { runHttpCheck } from "./http-check.js";
+import type { ProbeContext } from "./probe-context.js";
 import { classifyError } from "./probe-errors.js";
 import { runStatuspageCheck } from "./statuspage-check.js";
-import type { ProbePolicy } from "./target-guard.js";
 import { runTcpCheck } from "./tcp-check.js";
 import { runTlsCheck } from "./tls-check.js";
-
-/** What runners get: the deadline and source address, the probe policy, and (tests, custom setups) a resolver. */
-export interface ProbeContext extends CheckContext {
-  /** Where probes may connect; the secure default when absent. */
-  policy?: ProbePolicy;
-  /** How names are resolved before the guard judges them; the system's resolver when absent. */
-  resolver?: HostResolver;
-}
 
 /**
  * Runs `check` once, bounded by its own timeout and by `ctx.signal`, whichever comes first. Heartbeat

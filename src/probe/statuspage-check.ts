@@ -9,9 +9,9 @@
 import type { Status } from "../model/model-types.js";
 import type { CheckResult, StatuspageCheck } from "./check-types.js";
 import { guardedFetch } from "./http-check.js";
+import type { ProbeContext } from "./probe-context.js";
 import { classifyError } from "./probe-errors.js";
 import { startTimer } from "./result-timer.js";
-import type { ProbeContext } from "./run-check.js";
 
 /** Feed incidents older than this (last update) no longer count, resolved or not. */
 export const RECENT_INCIDENT_MS = 24 * 3600_000;

@@ -2,9 +2,9 @@
 import type net from "node:net";
 import type { CheckResult, TcpCheck } from "./check-types.js";
 import { connectGuarded } from "./guarded-connect.js";
+import type { ProbeContext } from "./probe-context.js";
 import { classifyError, ProbeError } from "./probe-errors.js";
 import { startTimer } from "./result-timer.js";
-import type { ProbeContext } from "./run-check.js";
 
 /** Banners are read up to this many bytes. */
 const BANNER_LIMIT = 4096;

@@ -7,9 +7,9 @@ import type net from "node:net";
 import tls from "node:tls";
 import type { CheckResult, TlsCheck } from "./check-types.js";
 import { connectGuarded, upgradeTls } from "./guarded-connect.js";
+import type { ProbeContext } from "./probe-context.js";
 import { classifyError } from "./probe-errors.js";
 import { startTimer } from "./result-timer.js";
-import type { ProbeContext } from "./run-check.js";
 
 const DAY_MS = 86_400_000;
 
