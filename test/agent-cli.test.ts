@@ -71,14 +71,11 @@ describe("epicenter agent", () => {
         /must be an http\(s\):\/\/ URL or tcp:\/\/host:port/,
       ],
     ];
-    const saved = process.env.EPICENTER_TOKEN;
-    delete process.env.EPICENTER_TOKEN;
     for (const [argv, message] of cases) {
       const { io, err } = captureIo(dir);
       expect(await run(argv, io)).toBe(2);
       expect(err.join("\n")).toMatch(message);
     }
-    if (saved !== undefined) process.env.EPICENTER_TOKEN = saved;
     const { io, out } = captureIo(dir);
     expect(await run(["agent", "--help"], io)).toBe(0);
     expect(out.join("\n")).toMatch(/JSON lines/);

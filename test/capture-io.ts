@@ -1,7 +1,10 @@
 /** A CliIo that records what a command prints, for tests that call run(argv, io). */
 import type { CliIo } from "../src/cli/io.js";
 
-export function captureIo(cwd = process.cwd()): { io: CliIo; out: string[]; err: string[] } {
+export function captureIo(
+  cwd = process.cwd(),
+  env: CliIo["env"] = {},
+): { io: CliIo; out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
   const io: CliIo = {
@@ -10,6 +13,7 @@ export function captureIo(cwd = process.cwd()): { io: CliIo; out: string[]; err:
     progress: () => {},
     isTty: false,
     cwd,
+    env,
   };
   return { io, out, err };
 }

@@ -1,10 +1,10 @@
 import { fileURLToPath } from "node:url";
 import { test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
+import { loadScenarioFile } from "../src/config/scenario-file.js";
 import { compileGraph, type Graph } from "../src/model/graph.js";
 import type { ComponentSpec, RequireItem } from "../src/model/model-types.js";
 import { propagateAll } from "../src/model/propagate.js";
-import { loadScenarioFile } from "../src/simulate/scenario-load.js";
 import { concentration } from "../src/whatif/concentration.js";
 import { modelArbitrary } from "./model-arbitrary.js";
 

@@ -11,8 +11,8 @@ import tls from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ZoneRecords, zoneServer } from "../bench/discovery-zones.js";
 import { run } from "../src/cli/run.js";
+import { parseConfig } from "../src/config/config-load.js";
 import type { DiscoveryOutput, DomainResult } from "../src/discover/discovery-types.js";
-import { parseConfig } from "../src/model/config-load.js";
 import { captureIo } from "./capture-io.js";
 import { hasOpenssl } from "./probe-fixtures.js";
 

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ZoneRecords, zoneServer } from "../bench/discovery-zones.js";
 import { run } from "../src/cli/run.js";
+import { parseConfig } from "../src/config/config-load.js";
 import type { DiscoveryOutput } from "../src/discover/discovery-types.js";
-import { parseConfig } from "../src/model/config-load.js";
 import { captureIo } from "./capture-io.js";
 import { silentUdp } from "./probe-fixtures.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../src/model/config-load.js";
+import { parseConfig } from "../src/config/config-load.js";
 import { formatIssue, SourceError } from "../src/model/model-errors.js";
 
 function issuesOf(text: string): string[] {

@@ -30,7 +30,7 @@ function notification(event: NotifyEvent, incident = hostile): Notification {
 }
 
 function channelOf(config: Record<string, unknown>): ReturnType<typeof createChannel> {
-  const [parsed] = notificationsSchema.parse([config]) as ChannelConfig[];
+  const [parsed] = notificationsSchema({}).parse([config]) as ChannelConfig[];
   return createChannel(parsed!);
 }
 

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { parseConfig } from "../src/model/config-load.js";
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "../src/config/config-load.js";
+import { resolveEnvRefs } from "../src/model/env-refs.js";
 import { formatIssue, SourceError } from "../src/model/model-errors.js";
-import { resolveEnvRefs } from "../src/notify/channel-schema.js";
 
 function issuesOf(text: string): string[] {
   try {
@@ -16,12 +16,8 @@ function issuesOf(text: string): string[] {
 const VAR = "EPICENTER_TEST_SLACK_URL";
 
 describe("notifications in epicenter.yaml", () => {
-  afterEach(() => {
-    delete process.env[VAR];
-  });
-
   it("loads every channel type with defaults filled in and environment references resolved", () => {
-    process.env[VAR] = "https://hooks.slack.com/services/T0/B0/xyz";
+    const env = { [VAR]: "https://hooks.slack.com/services/T0/B0/xyz" };
     const config = parseConfig(
       "epicenter.yaml",
       [
@@ -40,6 +36,7 @@ describe("notifications in epicenter.yaml", () => {
         "  - { name: phone, type: ntfy, url: 'https://ntfy.sh/acme', priority: 5 }",
         "  - { name: pd, type: pagerduty, routingKey: abc123 }",
       ].join("\n"),
+      { env },
     );
     const byName = new Map(config.notifications.map((c) => [c.name, c]));
     expect(byName.get("ops-slack")).toMatchObject({

@@ -43,7 +43,7 @@ async function receiver(replies?: (n: number) => Reply): Promise<Receiver> {
 }
 
 function channels(list: Record<string, unknown>[]) {
-  return createChannels(notificationsSchema.parse(list) as ChannelConfig[]);
+  return createChannels(notificationsSchema({}).parse(list) as ChannelConfig[]);
 }
 
 function notifier(

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { run } from "../src/cli/run.js";
-import { loadConfigFile, parseConfig } from "../src/model/config-load.js";
+import { loadConfigFile, parseConfig } from "../src/config/config-load.js";
 import { SourceError } from "../src/model/model-errors.js";
 import { parseScenario } from "../src/simulate/scenario-load.js";
 import { captureIo } from "./capture-io.js";
@@ -106,19 +106,18 @@ describe("checks in epicenter.yaml", () => {
   });
 
   it("resolves environment references in header values, and names an unset one", () => {
-    delete process.env.EPICENTER_TEST_TOKEN;
     const unset = yaml(
       `      - http: https://a.example/\n        headers: { authorization: "Bearer \${EPICENTER_TEST_TOKEN}" }`,
     );
     expect(errors(unset)).toEqual([
       "epicenter.yaml:7 components[0].checks[0].headers.authorization: environment variable EPICENTER_TEST_TOKEN is not set",
     ]);
-    process.env.EPICENTER_TEST_TOKEN = "s3cret";
     const config = parseConfig(
       "e.yaml",
       yaml(
         `      - http: https://a.example/\n        headers: { authorization: "Bearer \${EPICENTER_TEST_TOKEN}" }`,
       ),
+      { env: { EPICENTER_TEST_TOKEN: "s3cret" } },
     );
     expect(config.checks[0]).toMatchObject({ headers: { authorization: "Bearer s3cret" } });
   });

@@ -2,10 +2,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadScenarioFile } from "../src/config/scenario-file.js";
 import { formatIssue, SourceError } from "../src/model/model-errors.js";
 import { judge } from "../src/replay/judge.js";
 import { replay } from "../src/replay/replay.js";
-import { loadScenarioFile } from "../src/simulate/scenario-load.js";
 
 const SCENARIO = `version: 1
 name: recorded

@@ -1,8 +1,8 @@
 import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { loadScenarioFile } from "../src/config/scenario-file.js";
 import { judge } from "../src/replay/judge.js";
 import { replay } from "../src/replay/replay.js";
-import { loadScenarioFile } from "../src/simulate/scenario-load.js";
 import { SHARED_SCENARIOS } from "./shared-paths.js";
 
 const files = readdirSync(SHARED_SCENARIOS).filter((f) => f.endsWith(".yaml"));

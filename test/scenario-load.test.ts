@@ -1,8 +1,9 @@
 import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { loadScenarioFile } from "../src/config/scenario-file.js";
 import { parseDuration } from "../src/model/duration.js";
 import { formatIssue, SourceError } from "../src/model/model-errors.js";
-import { loadScenarioFile, parseScenario } from "../src/simulate/scenario-load.js";
+import { parseScenario } from "../src/simulate/scenario-load.js";
 import { SHARED_SCENARIOS } from "./shared-paths.js";
 
 function issuesOf(text: string): string[] {

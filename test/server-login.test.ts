@@ -7,7 +7,7 @@ import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { passwordCommand } from "../src/cli/password-command.js";
 import { run } from "../src/cli/run.js";
-import { parseConfig } from "../src/model/config-load.js";
+import { parseConfig } from "../src/config/config-load.js";
 import { formatIssue, SourceError } from "../src/model/model-errors.js";
 import { SESSION_MS } from "../src/server/login-routes.js";
 import { hashPassword, passwordHashProblem, verifyPassword } from "../src/server/password-hash.js";

@@ -9,21 +9,18 @@ import { captureIo } from "./capture-io.js";
 import { FixtureHub } from "./server-hub-fixture.js";
 
 let dir: string;
-const saved = process.env.EPICENTER_DATABASE_URL;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "epicenter-token-"));
-  // These tests are about SQLite in --data; a PostgreSQL URL in the environment would send them elsewhere.
-  delete process.env.EPICENTER_DATABASE_URL;
 });
 
 afterAll(() => {
-  if (saved !== undefined) process.env.EPICENTER_DATABASE_URL = saved;
   rmSync(dir, { recursive: true, force: true });
 });
 
 async function token(...args: string[]) {
-  const { io, out, err } = captureIo(dir);
+  // An empty environment: these tests are about SQLite in --data, whatever EPICENTER_DATABASE_URL says.
+  const { io, out, err } = captureIo(dir, {});
   const status = await run(["token", ...args], io);
   return { status, out: out.join("\n"), err: err.join("\n") };
 }

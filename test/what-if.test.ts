@@ -1,9 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { loadScenarioFile } from "../src/config/scenario-file.js";
 import { compileGraph, type Graph } from "../src/model/graph.js";
 import type { ComponentSpec, RequireItem } from "../src/model/model-types.js";
 import { propagateAll, STATUS_NAMES } from "../src/model/propagate.js";
-import { loadScenarioFile } from "../src/simulate/scenario-load.js";
 import { chainOf, type ImpactSummary, summarizeImpact, WhatIf, whatIf } from "../src/whatif/what-if.js";
 
 const AWS = fileURLToPath(new URL("../../shared/scenarios/aws-us-east-1-2021-12-07.yaml", import.meta.url));

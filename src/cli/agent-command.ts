@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { httpPublisher } from "../bus/http/http-publisher.js";
 import { vantageToken } from "../bus/nats/nats-connect.js";
-import { loadConfigFile } from "../model/config-load.js";
+import { loadConfigFile } from "../config/config-load.js";
 import type { Observation } from "../model/observation.js";
 import { type Agent, type AgentStats, checksForVantage, startAgent } from "../probe/agent.js";
 import { parseHostPort } from "../probe/check-schema.js";
@@ -70,7 +70,7 @@ export async function agentCommand(argv: string[], io: CliIo, until?: Promise<vo
   if (positionals.length > 0) throw new UsageError(`unexpected "${positionals[0]}"\n\n${agentHelp}`);
   const vantage = values.vantage;
   if (!vantage) throw new UsageError(`--vantage NAME is required\n\n${agentHelp}`);
-  const token = values.token ?? process.env.EPICENTER_TOKEN;
+  const token = values.token ?? io.env.EPICENTER_TOKEN;
   if (values.hub && !token)
     throw new UsageError("--hub needs --token T (or EPICENTER_TOKEN in the environment)");
   const statusEvery = values["status-every"] === undefined ? 10 : Number(values["status-every"]);
@@ -89,7 +89,7 @@ export async function agentCommand(argv: string[], io: CliIo, until?: Promise<vo
   const file = resolve(io.cwd, values.config ?? "epicenter.yaml");
   if (!values.config && !existsSync(file))
     throw new UsageError("no ./epicenter.yaml here; name the config with --config FILE");
-  const config = loadConfigFile(file);
+  const config = loadConfigFile(file, { env: io.env });
   if (config.vantages.length > 0 && !config.vantages.includes(vantage))
     throw new UsageError(
       `vantage "${vantage}" is not in the config's vantages (${config.vantages.join(", ")})`,

@@ -1,3 +1,5 @@
+import type { Env } from "../model/env-refs.js";
+
 /** What a command may touch of the outside world: passed in, so tests run commands without a process. */
 export interface CliIo {
   /** Writes a line to standard output. */
@@ -9,6 +11,8 @@ export interface CliIo {
   /** Whether stderr is a terminal (progress bars only then). */
   isTty: boolean;
   cwd: string;
+  /** The environment (`${VAR}` in configs, EPICENTER_* settings); main.ts passes process.env. */
+  env: Env;
 }
 
 /** A usage error: the command line itself is wrong (exit status 2). */

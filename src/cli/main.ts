@@ -9,6 +9,7 @@ export function processIo(): CliIo {
     progress: (text) => process.stderr.write(text),
     isTty: Boolean(process.stderr.isTTY),
     cwd: process.cwd(),
+    env: process.env,
   };
 }
 

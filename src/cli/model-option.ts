@@ -1,7 +1,9 @@
 /** The `--config FILE` option of model commands: a config, a scenario (its world), ./epicenter.yaml, or the catalog. */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { configFromSource, mergeCatalog, readSource } from "../model/config-load.js";
+import { mergeCatalog } from "../catalog/catalog-merge.js";
+import { configFromSource } from "../config/config-load.js";
+import { readSource } from "../config/source-file.js";
 import { compileGraph, type Graph } from "../model/graph.js";
 import { closestId } from "../model/ids.js";
 import { parseYamlSource } from "../model/yaml-source.js";
@@ -37,7 +39,7 @@ export function loadCliModel(io: CliIo, config: string | undefined): CliModel {
       source: `scenario ${scenario.name} (${name}), hidden dependencies included`,
     };
   }
-  const loaded = configFromSource(yaml);
+  const loaded = configFromSource(yaml, { env: io.env });
   return { graph: compileGraph(loaded.model, { includeHidden: true }), source: `config ${name}` };
 }
 

@@ -1,11 +1,11 @@
 /** `epicenter replay FILE [--json]`: runs a scenario through the localizer and judges it. */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { loadScenarioFile } from "../config/scenario-file.js";
 import { formatDuration } from "../model/duration.js";
 import { judge } from "../replay/judge.js";
 import { replay } from "../replay/replay.js";
 import { renderTimeline } from "../replay/timeline.js";
-import { loadScenarioFile } from "../simulate/scenario-load.js";
 import { type CliIo, UsageError } from "./io.js";
 import { progressBar } from "./progress.js";
 

@@ -72,6 +72,7 @@ export async function serveCommand(argv: string[], io: CliIo, until?: Promise<vo
     ...(values.bus ? { busUrl: values.bus } : {}),
     ...(values.replica ? { replicaId: values.replica } : {}),
     demo: { ...(seed !== undefined ? { seed } : {}), chaos: !values["no-chaos"] },
+    env: io.env,
     log: io.out,
     warn: (line) => io.err(`warning: ${line}`),
   });

@@ -6,12 +6,13 @@
  */
 import type { AssignmentStore } from "../bus/bus.js";
 import { openBus } from "../bus/open-bus.js";
+import { type Config, loadConfigFile } from "../config/config-load.js";
 import { type Chaos, type ChaosPlanOptions, startChaos } from "../demo/demo-chaos.js";
 import { type DemoWorld, startDemoWorld } from "../demo/demo-world.js";
 import { type ConfigWatch, watchConfig } from "../hub/config-watch.js";
 import { EmbeddedHub, type HubModel } from "../hub/embedded-hub.js";
 import type { LedgerEvent } from "../hub/incident-ledger.js";
-import { type Config, loadConfigFile } from "../model/config-load.js";
+import type { Env } from "../model/env-refs.js";
 import { SourceError } from "../model/model-errors.js";
 import { createChannels } from "../notify/channels/create-channel.js";
 import { Notifier } from "../notify/notifier.js";
@@ -46,6 +47,11 @@ export interface HubProcessOptions {
   busUrl?: string;
   /** Names this replica (default: random); its consumer group on a durable bus is `hub-<id>`. */
   replicaId?: string;
+  /**
+   * The environment: `${VAR}` references in the config, EPICENTER_DATABASE_URL, EPICENTER_BUS_URL,
+   * EPICENTER_INGEST_BACKLOG (default: none; the CLI passes the process's).
+   */
+  env?: Env;
   /** Terminal lines: what happens (incidents, chaos, reloads). */
   log: (line: string) => void;
   /** Trouble the hub survives. */
@@ -77,7 +83,8 @@ export function hubModel(config: Config): HubModel {
 
 export async function startHubProcess(options: HubProcessOptions): Promise<HubProcess> {
   const { log, warn } = options;
-  const config = options.configFile ? loadConfigFile(options.configFile) : null;
+  const env = options.env ?? {};
+  const config = options.configFile ? loadConfigFile(options.configFile, { env }) : null;
   const world = config ? null : await startDemoWorld(options.demo?.seed ? { seed: options.demo.seed } : {});
   const cleanup: (() => Promise<void> | void)[] = [];
   const stop = async () => {
@@ -104,6 +111,7 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
 
     const store = await openStore({
       dataDir: options.dataDir,
+      env,
       ...(config ? { retention: config.retention } : {}),
       ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     });
@@ -123,7 +131,7 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
       if (!(await notifier.drain(5000))) warn("some notifications were still being sent at shutdown");
     });
 
-    const opened = await openBus(options.busUrl ? { url: options.busUrl } : {});
+    const opened = await openBus({ env, ...(options.busUrl ? { url: options.busUrl } : {}) });
     cleanup.push(() => opened.close());
     const bus = opened.bus;
     const replicated = opened.kind === "nats";
@@ -139,7 +147,7 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
       onIncident,
       onWarning: warn,
       ...(options.roundMs ? { roundMs: options.roundMs } : {}),
-      ...ingestBacklog(process.env.EPICENTER_INGEST_BACKLOG),
+      ...ingestBacklog(env.EPICENTER_INGEST_BACKLOG),
       ...(leaderLock ? { leaderLock } : {}),
       ...(options.replicaId ? { replicaId: options.replicaId } : {}),
       onLeadership: (leading) => {
@@ -197,7 +205,7 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
       watch = watchConfig(file, (why) => {
         let next: Config;
         try {
-          next = loadConfigFile(file);
+          next = loadConfigFile(file, { env });
         } catch (error) {
           const message = error instanceof SourceError ? error.message : String(error);
           hub.rejectConfig(message);

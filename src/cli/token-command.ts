@@ -55,7 +55,7 @@ export async function tokenCommand(argv: string[], io: CliIo): Promise<number> {
 
   let store: Store;
   try {
-    store = await openStore({ dataDir: resolve(io.cwd, values.data ?? DEFAULT_DATA_DIR) });
+    store = await openStore({ dataDir: resolve(io.cwd, values.data ?? DEFAULT_DATA_DIR), env: io.env });
   } catch (error) {
     if (!(error instanceof StoreError)) throw error;
     io.err(`epicenter token: ${error.message}`);

@@ -2,7 +2,9 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import * as z from "zod";
-import { configFromSource, configSchema, readSource } from "../model/config-load.js";
+import { configFromSource } from "../config/config-load.js";
+import { configSchema } from "../config/config-schema.js";
+import { readSource } from "../config/source-file.js";
 import { formatIssue, SourceError } from "../model/model-errors.js";
 import { parseYamlSource } from "../model/yaml-source.js";
 import { parseScenario } from "../simulate/scenario-load.js";
@@ -41,7 +43,7 @@ export function validateCommand(argv: string[], io: CliIo): number {
           `${name}: ok (scenario ${s.name}: ${s.model.components.length} components, ${s.vantages.length} vantages)`,
         );
       } else {
-        const c = configFromSource(source);
+        const c = configFromSource(source, { env: io.env });
         io.out(
           `${name}: ok (config: ${c.userComponents} components, ${c.model.components.length} with the catalog)`,
         );
@@ -57,7 +59,7 @@ export function validateCommand(argv: string[], io: CliIo): number {
 }
 
 export function schemaCommand(_argv: string[], io: CliIo): number {
-  const schema = z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" });
+  const schema = z.toJSONSchema(configSchema({}), { io: "input", unrepresentable: "any" });
   io.out(
     JSON.stringify(
       { ...schema, title: "epicenter.yaml", $id: "https://epicenter.dev/schema/config.json" },

@@ -12,49 +12,25 @@
  *       minConfidence: 0.8
  *
  * Secrets (urls, secrets, tokens, passwords, routing keys, header values) may be written as `${ENV_VAR}`
- * references, resolved from the environment when the config is loaded, so they stay out of the file; a
- * reference to an unset variable is a config error naming its line.
+ * references, resolved from the environment the loader is given (`notificationsSchema(env)`), so they stay out
+ * of the file; a reference to an unset variable is a config error naming its line.
  */
 import * as z from "zod";
+import { type Env, resolveEnvRefs } from "../model/env-refs.js";
 import { NOTIFY_EVENTS, type NotifyEvent, PLACEHOLDERS, unknownPlaceholders } from "./message-format.js";
 
-const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
-
-/** Replaces each `${NAME}` in `text` by the variable's value; lists the names that are not set. */
-export function resolveEnvRefs(
-  text: string,
-  env: Readonly<Record<string, string | undefined>>,
-): { value: string; missing: string[] } {
-  const missing: string[] = [];
-  const value = text.replace(ENV_REF, (_, name: string) => {
-    const v = env[name];
-    if (v === undefined || v === "") missing.push(name);
-    return v ?? "";
-  });
-  return { value, missing };
-}
-
-/** A string that may hold `${ENV_VAR}` references, resolved from process.env at load. */
-const secretString = z
-  .string()
-  .min(1)
-  .transform((text, ctx) => {
-    const { value, missing } = resolveEnvRefs(text, process.env);
-    for (const name of missing) {
-      ctx.addIssue({ code: "custom", message: `environment variable ${name} is not set`, input: text });
-    }
-    return value;
-  });
-
-const httpUrl = secretString.refine(isHttpUrl, {
-  error: "must be an http:// or https:// URL",
-  abort: true,
-});
-
-/** Hosted APIs (Slack, Discord, Teams, PagerDuty): the URL carries the credential, so plain http only to loopback. */
-const apiUrl = httpUrl.refine(isHttpsOrLoopback, {
-  error: "must be an https:// URL (http:// only to a loopback address)",
-});
+/** A string that may hold `${ENV_VAR}` references, resolved from `env` at load. */
+const secretStringIn = (env: Env) =>
+  z
+    .string()
+    .min(1)
+    .transform((text, ctx) => {
+      const { value, missing } = resolveEnvRefs(text, env);
+      for (const name of missing) {
+        ctx.addIssue({ code: "custom", message: `environment variable ${name} is not set`, input: text });
+      }
+      return value;
+    });
 
 function isHttpsOrLoopback(text: string): boolean {
   if (!URL.canParse(text)) return false;
@@ -97,61 +73,65 @@ const common = {
   template: z.strictObject({ title: templateText.optional(), body: templateText.optional() }).optional(),
 };
 
-const webhook = z.strictObject({
-  ...common,
-  type: z.literal("webhook"),
-  url: httpUrl,
-  /** Signs each body with HMAC-SHA256 (header X-Epicenter-Signature), so the receiver can trust it. */
-  secret: secretString,
-  headers: z.record(z.string(), secretString).optional(),
-});
-const slack = z.strictObject({ ...common, type: z.literal("slack"), url: apiUrl });
-const discord = z.strictObject({ ...common, type: z.literal("discord"), url: apiUrl });
-const teams = z.strictObject({ ...common, type: z.literal("teams"), url: apiUrl });
-const emailChannel = z.strictObject({
-  ...common,
-  type: z.literal("email"),
-  smtp: z.strictObject({
-    host: z.string().min(1),
-    /** Default 465 when `secure`, else 587. */
-    port: z.number().int().min(1).max(65535).optional(),
-    /** TLS from the first byte (port 465); otherwise STARTTLS, required whenever a password is sent. */
-    secure: z.boolean().optional(),
-    user: secretString.optional(),
-    pass: secretString.optional(),
-  }),
-  from: email,
-  to: z.array(email).min(1),
-});
-const ntfy = z.strictObject({
-  ...common,
-  type: z.literal("ntfy"),
-  /** Server and topic, e.g. https://ntfy.sh/acme-outages. */
-  url: httpUrl,
-  token: secretString.optional(),
-  /** ntfy priority 1 (min) to 5 (max) for opened and changed; resolved is sent at 3 (default). */
-  priority: z.number().int().min(1).max(5).optional(),
-});
-const pagerduty = z.strictObject({
-  ...common,
-  type: z.literal("pagerduty"),
-  routingKey: secretString,
-  url: apiUrl.optional(),
-});
+/** One entry of `notifications:`, its `${ENV_VAR}` references resolved from `env`. */
+export function channelSchema(env: Env) {
+  const secretString = secretStringIn(env);
+  const httpUrl = secretString.refine(isHttpUrl, {
+    error: "must be an http:// or https:// URL",
+    abort: true,
+  });
+  /** Hosted APIs (Slack, Discord, Teams, PagerDuty): the URL carries the credential, so plain http only to loopback. */
+  const apiUrl = httpUrl.refine(isHttpsOrLoopback, {
+    error: "must be an https:// URL (http:// only to a loopback address)",
+  });
+  const webhook = z.strictObject({
+    ...common,
+    type: z.literal("webhook"),
+    url: httpUrl,
+    /** Signs each body with HMAC-SHA256 (header X-Epicenter-Signature), so the receiver can trust it. */
+    secret: secretString,
+    headers: z.record(z.string(), secretString).optional(),
+  });
+  const slack = z.strictObject({ ...common, type: z.literal("slack"), url: apiUrl });
+  const discord = z.strictObject({ ...common, type: z.literal("discord"), url: apiUrl });
+  const teams = z.strictObject({ ...common, type: z.literal("teams"), url: apiUrl });
+  const emailChannel = z.strictObject({
+    ...common,
+    type: z.literal("email"),
+    smtp: z.strictObject({
+      host: z.string().min(1),
+      /** Default 465 when `secure`, else 587. */
+      port: z.number().int().min(1).max(65535).optional(),
+      /** TLS from the first byte (port 465); otherwise STARTTLS, required whenever a password is sent. */
+      secure: z.boolean().optional(),
+      user: secretString.optional(),
+      pass: secretString.optional(),
+    }),
+    from: email,
+    to: z.array(email).min(1),
+  });
+  const ntfy = z.strictObject({
+    ...common,
+    type: z.literal("ntfy"),
+    /** Server and topic, e.g. https://ntfy.sh/acme-outages. */
+    url: httpUrl,
+    token: secretString.optional(),
+    /** ntfy priority 1 (min) to 5 (max) for opened and changed; resolved is sent at 3 (default). */
+    priority: z.number().int().min(1).max(5).optional(),
+  });
+  const pagerduty = z.strictObject({
+    ...common,
+    type: z.literal("pagerduty"),
+    routingKey: secretString,
+    url: apiUrl.optional(),
+  });
 
-export const channelSchema = z.discriminatedUnion("type", [
-  webhook,
-  slack,
-  discord,
-  teams,
-  emailChannel,
-  ntfy,
-  pagerduty,
-]);
+  return z.discriminatedUnion("type", [webhook, slack, discord, teams, emailChannel, ntfy, pagerduty]);
+}
 
 export const PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue";
 
-type ChannelInput = z.output<typeof channelSchema>;
+type ChannelInput = z.output<ReturnType<typeof channelSchema>>;
 type Normalised<T> = Omit<T, "events" | "minConfidence"> & { events: NotifyEvent[]; minConfidence: number };
 
 /** One configured channel after loading: secrets resolved, defaults filled in. */
@@ -159,18 +139,21 @@ export type ChannelConfig = {
   [K in ChannelInput["type"]]: Normalised<Extract<ChannelInput, { type: K }>>;
 }[ChannelInput["type"]];
 
-export const notificationsSchema = z
-  .array(channelSchema)
-  .superRefine((list, ctx) => {
-    const seen = new Set<string>();
-    list.forEach((c, i) => {
-      if (seen.has(c.name)) {
-        ctx.addIssue({ code: "custom", path: [i, "name"], message: `duplicate channel name "${c.name}"` });
-      }
-      seen.add(c.name);
-    });
-  })
-  .transform((list) => list.map(normaliseChannel));
+/** The `notifications:` list: unique names, defaults filled in, secrets resolved from `env`. */
+export function notificationsSchema(env: Env) {
+  return z
+    .array(channelSchema(env))
+    .superRefine((list, ctx) => {
+      const seen = new Set<string>();
+      list.forEach((c, i) => {
+        if (seen.has(c.name)) {
+          ctx.addIssue({ code: "custom", path: [i, "name"], message: `duplicate channel name "${c.name}"` });
+        }
+        seen.add(c.name);
+      });
+    })
+    .transform((list) => list.map(normaliseChannel));
+}
 
 function normaliseChannel(c: ChannelInput): ChannelConfig {
   const filled = { ...c, events: c.events ?? [...NOTIFY_EVENTS], minConfidence: c.minConfidence ?? 0 };

@@ -23,8 +23,8 @@
 import * as z from "zod";
 import { durationSchema, idSchema } from "../model/component-schema.js";
 import { parseDuration } from "../model/duration.js";
+import { type Env, resolveEnvRefs } from "../model/env-refs.js";
 import { closestId } from "../model/ids.js";
-import { resolveEnvRefs } from "../notify/channel-schema.js";
 import type { Check, CheckType, DnsCheck, HttpCheck } from "./check-types.js";
 import { DENIABLE_RANGES, parseCidr } from "./target-guard.js";
 
@@ -55,13 +55,14 @@ export function httpDefaults(): Pick<
   };
 }
 
-/** `${ENV}` references resolved from the environment (header values, heartbeat tokens). */
-const withEnv = z.string().transform((text, ctx) => {
-  const { value, missing } = resolveEnvRefs(text, process.env);
-  for (const name of missing)
-    ctx.addIssue({ code: "custom", message: `environment variable ${name} is not set` });
-  return value;
-});
+/** `${ENV}` references resolved from `env` (header values, heartbeat tokens). */
+const withEnvIn = (env: Env) =>
+  z.string().transform((text, ctx) => {
+    const { value, missing } = resolveEnvRefs(text, env);
+    for (const name of missing)
+      ctx.addIssue({ code: "custom", message: `environment variable ${name} is not set` });
+    return value;
+  });
 
 const url = (protocols: string[]) =>
   z.string().refine(
@@ -141,28 +142,29 @@ const common = {
   vantages: z.array(idSchema).optional(),
 };
 
-const httpInput = z.strictObject({
-  http: url(["http:", "https:"]),
-  ...common,
-  method: z
-    .string()
-    .regex(/^[A-Za-z]+$/, "must be an HTTP method like GET")
-    .optional(),
-  headers: z.record(z.string(), withEnv).optional(),
-  body: z.string().optional(),
-  expect: z
-    .strictObject({
-      status: statusSpec.optional(),
-      bodyContains: z.string().optional(),
-      bodyRegex: regex.optional(),
-      json: z.strictObject({ path: z.string().min(1), equals: z.unknown() }).optional(),
-    })
-    .optional(),
-  degradedOver: durationSchema.optional(),
-  /** false: do not follow; a number: follow at most that many (default 5). */
-  redirects: z.union([z.boolean(), z.number().int().min(0).max(20)]).optional(),
-  tlsVerify: z.boolean().optional(),
-});
+const httpInput = (withEnv: ReturnType<typeof withEnvIn>) =>
+  z.strictObject({
+    http: url(["http:", "https:"]),
+    ...common,
+    method: z
+      .string()
+      .regex(/^[A-Za-z]+$/, "must be an HTTP method like GET")
+      .optional(),
+    headers: z.record(z.string(), withEnv).optional(),
+    body: z.string().optional(),
+    expect: z
+      .strictObject({
+        status: statusSpec.optional(),
+        bodyContains: z.string().optional(),
+        bodyRegex: regex.optional(),
+        json: z.strictObject({ path: z.string().min(1), equals: z.unknown() }).optional(),
+      })
+      .optional(),
+    degradedOver: durationSchema.optional(),
+    /** false: do not follow; a number: follow at most that many (default 5). */
+    redirects: z.union([z.boolean(), z.number().int().min(0).max(20)]).optional(),
+    tlsVerify: z.boolean().optional(),
+  });
 
 const tcpInput = z.strictObject({
   tcp: hostPort(),
@@ -190,15 +192,16 @@ const tlsInput = z.strictObject({
   degradedUnder: durationSchema.optional(),
 });
 
-const heartbeatInput = z.strictObject({
-  heartbeat: z.strictObject({
-    token: withEnv.refine((t) => /^[A-Za-z0-9_-]{16,128}$/.test(t), {
-      error: "must be 16 to 128 characters of [A-Za-z0-9_-] (make one with: openssl rand -hex 16)",
+const heartbeatInput = (withEnv: ReturnType<typeof withEnvIn>) =>
+  z.strictObject({
+    heartbeat: z.strictObject({
+      token: withEnv.refine((t) => /^[A-Za-z0-9_-]{16,128}$/.test(t), {
+        error: "must be 16 to 128 characters of [A-Za-z0-9_-] (make one with: openssl rand -hex 16)",
+      }),
+      grace: durationSchema.optional(),
     }),
-    grace: durationSchema.optional(),
-  }),
-  ...common,
-});
+    ...common,
+  });
 
 const statuspageInput = z.strictObject({
   statuspage: url(["http:", "https:"]),
@@ -208,48 +211,58 @@ const statuspageInput = z.strictObject({
   components: z.record(z.string(), idSchema).optional(),
 });
 
-const BRANCHES = {
-  http: httpInput,
-  tcp: tcpInput,
-  dns: dnsInput,
-  tls: tlsInput,
-  heartbeat: heartbeatInput,
-  statuspage: statuspageInput,
-} as const;
-
 /**
- * One entry of `checks:`. The type key is found first, so errors speak of the check the user meant: a
- * missing or misspelt type key, an unknown option with its likely spelling, then that type's own rules.
+ * One entry of `checks:`, its `${ENV}` references resolved from `env`. The type key is found first, so errors
+ * speak of the check the user meant: a missing or misspelt type key, an unknown option with its likely
+ * spelling, then that type's own rules.
  */
-export const checkInputSchema = z.preprocess(
-  (value, ctx) => {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
-    const keys = Object.keys(value);
-    const types = keys.filter((k): k is CheckType => (CHECK_TYPES as readonly string[]).includes(k));
-    if (types.length !== 1) {
-      const typo = keys.map((k) => [k, closestId(k, CHECK_TYPES)] as const).find(([, hint]) => hint);
-      const message =
-        types.length > 1
-          ? `a check has one type; found ${types.join(" and ")}`
-          : `a check needs one of ${CHECK_TYPES.join(", ")}${typo ? `; did you mean "${typo[1]}" instead of "${typo[0]}"?` : ""}`;
-      ctx.addIssue({ code: "custom", message, path: typo && types.length === 0 ? [typo[0]] : [] });
+export function checkInputSchema(env: Env) {
+  const withEnv = withEnvIn(env);
+  const branches = {
+    http: httpInput(withEnv),
+    tcp: tcpInput,
+    dns: dnsInput,
+    tls: tlsInput,
+    heartbeat: heartbeatInput(withEnv),
+    statuspage: statuspageInput,
+  } as const;
+  return z.preprocess(
+    (value, ctx) => {
+      if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+      const keys = Object.keys(value);
+      const types = keys.filter((k): k is CheckType => (CHECK_TYPES as readonly string[]).includes(k));
+      if (types.length !== 1) {
+        const typo = keys.map((k) => [k, closestId(k, CHECK_TYPES)] as const).find(([, hint]) => hint);
+        const message =
+          types.length > 1
+            ? `a check has one type; found ${types.join(" and ")}`
+            : `a check needs one of ${CHECK_TYPES.join(", ")}${typo ? `; did you mean "${typo[1]}" instead of "${typo[0]}"?` : ""}`;
+        ctx.addIssue({ code: "custom", message, path: typo && types.length === 0 ? [typo[0]] : [] });
+        return value;
+      }
+      const known = Object.keys(branches[types[0]!].shape);
+      for (const key of keys.filter((k) => !known.includes(k))) {
+        const hint = closestId(key, known) ?? known.find((k) => k.toLowerCase() === key.toLowerCase());
+        ctx.addIssue({
+          code: "custom",
+          message: `unknown key "${key}" for a ${types[0]} check${hint ? `; did you mean "${hint}"?` : ""}`,
+          path: [key],
+        });
+      }
       return value;
-    }
-    const known = Object.keys(BRANCHES[types[0]!].shape);
-    for (const key of keys.filter((k) => !known.includes(k))) {
-      const hint = closestId(key, known) ?? known.find((k) => k.toLowerCase() === key.toLowerCase());
-      ctx.addIssue({
-        code: "custom",
-        message: `unknown key "${key}" for a ${types[0]} check${hint ? `; did you mean "${hint}"?` : ""}`,
-        path: [key],
-      });
-    }
-    return value;
-  },
-  z.union([httpInput, tcpInput, dnsInput, tlsInput, heartbeatInput, statuspageInput]),
-);
+    },
+    z.union([
+      branches.http,
+      branches.tcp,
+      branches.dns,
+      branches.tls,
+      branches.heartbeat,
+      branches.statuspage,
+    ]),
+  );
+}
 
-export type CheckInput = z.output<typeof checkInputSchema>;
+export type CheckInput = z.output<ReturnType<typeof checkInputSchema>>;
 
 /** `probes:` at the top of epicenter.yaml: where probes may connect, which extra CAs they trust. */
 export const probesSchema = z.strictObject({

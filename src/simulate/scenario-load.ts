@@ -1,8 +1,9 @@
-/** Reads and validates scenario files (scenario.md, version 1); every problem is reported with file, line and key path. */
-import { dirname, resolve } from "node:path";
+/**
+ * Parses and validates scenario files (scenario.md, version 1); every problem is reported with file, line and
+ * key path. Pure: reading the file is config/scenario-file.ts.
+ */
 import * as z from "zod";
 import { componentSchema, durationSchema, idSchema, normaliseComponent } from "../model/component-schema.js";
-import { readSource } from "../model/config-load.js";
 import { parseDuration } from "../model/duration.js";
 import { checkModel } from "../model/model-check.js";
 import { SourceError, type SourceIssue } from "../model/model-errors.js";
@@ -49,10 +50,6 @@ export const scenarioSchema = z.strictObject({
     .optional(),
   observations: z.string().min(1).optional(),
 });
-
-export function loadScenarioFile(file: string): Scenario {
-  return parseScenario(file, readSource(file));
-}
 
 export function parseScenario(file: string, text: string): Scenario {
   const source = parseYamlSource(file, text);
@@ -144,6 +141,13 @@ export function parseScenario(file: string, text: string): Scenario {
   };
   if (raw.description !== undefined) scenario.description = raw.description;
   if (raw.expect?.maxIncidents !== undefined) scenario.expect.maxIncidents = raw.expect.maxIncidents;
-  if (raw.observations !== undefined) scenario.observations = resolve(dirname(file), raw.observations);
+  if (raw.observations !== undefined) scenario.observations = besideFile(file, raw.observations);
   return scenario;
+}
+
+/** `path` as written in `file` (relative to the file's folder unless absolute); pure, so no node:path here. */
+function besideFile(file: string, path: string): string {
+  if (path.startsWith("/")) return path;
+  const slash = file.lastIndexOf("/");
+  return slash < 0 ? path : `${file.slice(0, slash + 1)}${path}`;
 }

@@ -39,6 +39,6 @@ export interface Scenario {
   faults: Fault[];
   noise: { missing: number; flip: number };
   expect: Expectations;
-  /** Absolute path of a recorded observations file, when the scenario replays one. */
+  /** A recorded observations file, when the scenario replays one: beside the scenario (absolute once loaded from a file). */
   observations?: string;
 }

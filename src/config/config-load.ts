@@ -1,60 +1,33 @@
-/** Loads epicenter.yaml: the user's components merged over the built-in catalog. */
-import { readFileSync } from "node:fs";
+/**
+ * Loads epicenter.yaml into plain data for the parts that take it: the model (user components merged over the
+ * built-in catalog), checks and the probe policy, notification channels, server logins, retention. Its inputs
+ * are explicit: the environment for `${VAR}` references and the reader for files (the config, CA files).
+ */
 import { dirname, resolve } from "node:path";
-import * as z from "zod";
-import { catalogComponents } from "../catalog/catalog-data.js";
+import type * as z from "zod";
+import { mergeCatalog } from "../catalog/catalog-merge.js";
 import type { HubUser } from "../hub/hub-api.js";
-import { type ChannelConfig, notificationsSchema } from "../notify/channel-schema.js";
-import { checkChecks, checkInputSchema, normaliseCheck, probesSchema } from "../probe/check-schema.js";
+import { normaliseComponent } from "../model/component-schema.js";
+import { parseDuration } from "../model/duration.js";
+import type { Env } from "../model/env-refs.js";
+import { checkModel } from "../model/model-check.js";
+import { SourceError, type SourceIssue } from "../model/model-errors.js";
+import type { Model } from "../model/model-types.js";
+import { parseYamlSource, throwIfAny, type YamlSource, zodIssues } from "../model/yaml-source.js";
+import type { ChannelConfig } from "../notify/channel-schema.js";
+import { checkChecks, normaliseCheck, type probesSchema } from "../probe/check-schema.js";
 import { checkForTarget, TargetError } from "../probe/check-target.js";
 import type { Check } from "../probe/check-types.js";
 import type { ProbePolicy } from "../probe/target-guard.js";
-import { usersSchema } from "../server/user-schema.js";
 import { DEFAULT_RETENTION, type Retention } from "../store/store.js";
-import { componentSchema, durationSchema, idSchema, normaliseComponent } from "./component-schema.js";
-import { parseDuration } from "./duration.js";
-import { checkModel } from "./model-check.js";
-import { SourceError, type SourceIssue } from "./model-errors.js";
-import type { ComponentSpec, Model } from "./model-types.js";
-import { parseYamlSource, throwIfAny, type YamlSource, zodIssues } from "./yaml-source.js";
+import { configSchema } from "./config-schema.js";
+import { type ReadFile, readSource, readTextFile } from "./source-file.js";
 
-/** A component in epicenter.yaml: the shared syntax plus how it is checked (scenarios have no checks). */
-export const configComponentSchema = componentSchema.extend({
-  checks: z.array(checkInputSchema).optional(),
-});
-
-export const configSchema = z.strictObject({
-  version: z.literal(1).optional(),
-  /** Include the built-in catalog of providers (default true). */
-  catalog: z.boolean().optional(),
-  vantages: z.array(idSchema).optional(),
-  components: z.array(configComponentSchema).default([]),
-  /** Where probes may connect (src/probe/target-guard.ts) and which extra CAs they trust. */
-  probes: probesSchema.optional(),
-  /** Where incident notifications go (src/notify/channel-schema.ts). */
-  notifications: notificationsSchema.optional(),
-  /** How long the hub keeps history (default: raw results 1 day, minute rollups 3 days, hourly 400 days). */
-  storage: z
-    .strictObject({
-      retention: z
-        .strictObject({
-          raw: durationSchema.optional(),
-          minute: durationSchema.optional(),
-          hour: durationSchema.optional(),
-        })
-        .optional(),
-    })
-    .optional(),
-  /** The hub's HTTP API. */
-  server: z
-    .strictObject({
-      /** Let anyone without a token read (dashboard, status page, API reads); writes always need one. */
-      anonymousRead: z.boolean().optional(),
-      /** Dashboard logins by name and password (scrypt hashes only; src/server/user-schema.ts). */
-      users: usersSchema.optional(),
-    })
-    .optional(),
-});
+/** What loading depends on besides the text: `${VAR}` values (default none) and a file reader (default node:fs). */
+export interface ConfigInputs {
+  env?: Env;
+  readFile?: ReadFile;
+}
 
 export interface Config {
   file: string;
@@ -75,26 +48,17 @@ export interface Config {
   anchors: Check[];
 }
 
-export function loadConfigFile(file: string): Config {
-  return parseConfig(file, readSource(file));
+export function loadConfigFile(file: string, inputs: ConfigInputs = {}): Config {
+  return parseConfig(file, readSource(file, inputs.readFile ?? readTextFile), inputs);
 }
 
-export function readSource(file: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (error) {
-    const why = (error as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : String(error);
-    throw new SourceError([{ file, line: 0, path: "", message: `cannot read: ${why}` }], { cause: error });
-  }
-}
-
-export function parseConfig(file: string, text: string): Config {
+export function parseConfig(file: string, text: string, inputs: ConfigInputs = {}): Config {
   const source = parseYamlSource(file, text);
-  return configFromSource(source);
+  return configFromSource(source, inputs);
 }
 
-export function configFromSource(source: YamlSource): Config {
-  const parsed = configSchema.safeParse(source.value ?? {});
+export function configFromSource(source: YamlSource, inputs: ConfigInputs = {}): Config {
+  const parsed = configSchema(inputs.env ?? {}).safeParse(source.value ?? {});
   if (!parsed.success) throw new SourceError(zodIssues(source, parsed.error.issues));
   const user = parsed.data.components.map((input) => {
     const spec = normaliseComponent(input);
@@ -130,7 +94,7 @@ export function configFromSource(source: YamlSource): Config {
     userComponents: user.length,
     notifications: parsed.data.notifications ?? [],
     checks,
-    probes: probePolicy(source, parsed.data.probes ?? {}),
+    probes: probePolicy(source, parsed.data.probes ?? {}, inputs.readFile ?? readTextFile),
     // Closed by default: a hub watching a team's own services should not show them to anyone who asks.
     server: {
       anonymousRead: parsed.data.server?.anonymousRead ?? false,
@@ -181,13 +145,17 @@ function anchorChecks(source: YamlSource, targets: string[]): Check[] {
 }
 
 /** The probe policy, extra CAs given as file paths (relative to the config file) read into PEM text. */
-function probePolicy(source: YamlSource, input: z.output<typeof probesSchema>): ProbePolicy {
+function probePolicy(
+  source: YamlSource,
+  input: z.output<typeof probesSchema>,
+  readFile: ReadFile,
+): ProbePolicy {
   const issues: SourceIssue[] = [];
   const ca = (input.ca ?? []).map((anchor, i) => {
     if (anchor.includes("-----BEGIN CERTIFICATE-----")) return anchor;
     const path = resolve(dirname(resolve(source.file)), anchor);
     try {
-      const pem = readFileSync(path, "utf8");
+      const pem = readFile(path);
       if (!pem.includes("-----BEGIN CERTIFICATE-----"))
         issues.push(source.issue(["probes", "ca", i], `${anchor} holds no PEM certificate`));
       return pem;
@@ -203,11 +171,4 @@ function probePolicy(source: YamlSource, input: z.output<typeof probesSchema>): 
   });
   throwIfAny(issues);
   return { deny: input.deny ?? [], allow: input.allow ?? [], ca };
-}
-
-/** User components first (file order, so error paths stay true), then catalog entries the user did not override. */
-export function mergeCatalog(user: ComponentSpec[], includeCatalog: boolean): ComponentSpec[] {
-  if (!includeCatalog) return user;
-  const declared = new Set(user.map((c) => c.id));
-  return [...user, ...catalogComponents().filter((c) => !declared.has(c.id))];
 }

@@ -1,0 +1,53 @@
+/**
+ * The syntax of epicenter.yaml, composed from the parts that own each section: components (model), checks
+ * and `probes:` (probe), `notifications:` (notify), `server.users` (server). `${VAR}` references resolve
+ * from the `env` given, so the same file loads the same way for the same inputs.
+ */
+import * as z from "zod";
+import { componentSchema, durationSchema, idSchema } from "../model/component-schema.js";
+import type { Env } from "../model/env-refs.js";
+import { notificationsSchema } from "../notify/channel-schema.js";
+import { checkInputSchema, probesSchema } from "../probe/check-schema.js";
+import { usersSchema } from "../server/user-schema.js";
+
+/** A component in epicenter.yaml: the shared syntax plus how it is checked (scenarios have no checks). */
+export function configComponentSchema(env: Env) {
+  return componentSchema.extend({
+    checks: z.array(checkInputSchema(env)).optional(),
+  });
+}
+
+export function configSchema(env: Env) {
+  return z.strictObject({
+    version: z.literal(1).optional(),
+    /** Include the built-in catalog of providers (default true). */
+    catalog: z.boolean().optional(),
+    vantages: z.array(idSchema).optional(),
+    components: z.array(configComponentSchema(env)).default([]),
+    /** Where probes may connect (src/probe/target-guard.ts) and which extra CAs they trust. */
+    probes: probesSchema.optional(),
+    /** Where incident notifications go (src/notify/channel-schema.ts). */
+    notifications: notificationsSchema(env).optional(),
+    /** How long the hub keeps history (default: raw results 1 day, minute rollups 3 days, hourly 400 days). */
+    storage: z
+      .strictObject({
+        retention: z
+          .strictObject({
+            raw: durationSchema.optional(),
+            minute: durationSchema.optional(),
+            hour: durationSchema.optional(),
+          })
+          .optional(),
+      })
+      .optional(),
+    /** The hub's HTTP API. */
+    server: z
+      .strictObject({
+        /** Let anyone without a token read (dashboard, status page, API reads); writes always need one. */
+        anonymousRead: z.boolean().optional(),
+        /** Dashboard logins by name and password (scrypt hashes only; src/server/user-schema.ts). */
+        users: usersSchema.optional(),
+      })
+      .optional(),
+  });
+}
