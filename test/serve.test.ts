@@ -150,5 +150,9 @@ ${extra}`;
       components: { id: string }[];
     };
     expect(comps.components.map((c) => c.id).sort()).toEqual(["acme/api", "acme/web"]);
+
+    // What serve wires to SIGHUP: a reload on request, the file unchanged.
+    running.reload("SIGHUP");
+    await until("the SIGHUP reload", () => lines.find((l) => l.includes("config reloaded (SIGHUP)")), 10_000);
   }, 60_000);
 });

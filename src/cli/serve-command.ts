@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { CliIo } from "./io.js";
 import { UsageError } from "./io.js";
+import { onReloadSignal } from "./reload-signal.js";
 import { describe, type HubProcess, startHubProcess } from "./serve-process.js";
 import { untilStopSignal } from "./stop-signal.js";
 import { DEFAULT_DATA_DIR } from "./token-command.js";
@@ -78,7 +79,10 @@ export async function serveCommand(argv: string[], io: CliIo, until?: Promise<vo
   });
   banner(running, io, values.config !== undefined);
 
+  // Only with a config: without one SIGHUP keeps its default (the demo has nothing to reload).
+  const offReload = values.config ? onReloadSignal(() => running.reload("SIGHUP")) : () => {};
   await (until ?? untilStopSignal());
+  offReload();
   io.out("stopping: finishing in-flight checks and notifications ...");
   await running.stop();
   io.out("stopped.");

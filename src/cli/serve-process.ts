@@ -3,13 +3,13 @@
  * checks and notification channels; without one, the demo world on loopback stands in (thirty services, three
  * vantages, chaos). Then: the store (SQLite in the data folder, or PostgreSQL), the in-process bus, the hub,
  * the notifier, local agents, the HTTP server, and a config watch. `stop()` undoes it all in reverse order.
+ * Process signals are the command's to wire (serve-command.ts): this only offers `reload(why)`.
  */
 import type { AssignmentStore } from "../bus/bus.js";
 import { openBus } from "../bus/open-bus.js";
 import { type Config, loadConfigFile } from "../config/config-load.js";
 import { type Chaos, type ChaosPlanOptions, startChaos } from "../demo/demo-chaos.js";
 import { type DemoWorld, startDemoWorld } from "../demo/demo-world.js";
-import { type ConfigWatch, watchConfig } from "../hub/config-watch.js";
 import { EmbeddedHub, type HubModel } from "../hub/embedded-hub.js";
 import type { LedgerEvent } from "../hub/incident-ledger.js";
 import type { Env } from "../model/env-refs.js";
@@ -24,6 +24,7 @@ import { listen } from "../server/serve-http.js";
 import { createApp } from "../server/server-app.js";
 import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
+import { type ConfigWatch, watchConfig } from "./config-watch.js";
 import { incidentLine } from "./incident-lines.js";
 import { UsageError } from "./io.js";
 
@@ -68,6 +69,8 @@ export interface HubProcess {
   anonymousRead: boolean;
   /** memory (embedded) or nats (replicas and remote agents). */
   bus: "memory" | "nats";
+  /** Reloads the config file (debounced with its file changes; serve calls it on SIGHUP); without one, nothing. */
+  reload(why: string): void;
   stop(): Promise<void>;
 }
 
@@ -222,7 +225,17 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
       cleanup.push(() => watch?.stop());
     }
 
-    return { url: server.url, hub, store, world, firstToken, anonymousRead, bus: opened.kind, stop };
+    return {
+      url: server.url,
+      hub,
+      store,
+      world,
+      firstToken,
+      anonymousRead,
+      bus: opened.kind,
+      reload: (why) => watch?.reload(why),
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

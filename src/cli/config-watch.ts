@@ -1,12 +1,14 @@
 /**
- * Reloads the config when its file changes or the process gets SIGHUP. Watches the file's folder, not the
- * file: editors save by writing a new file and renaming it over the old one, which ends a watch on the
- * file itself. Changes are debounced, so one save is one reload.
+ * Reloads the config when its file changes, or when asked (`reload`, which serve wires to SIGHUP). Watches
+ * the file's folder, not the file: editors save by writing a new file and renaming it over the old one, which
+ * ends a watch on the file itself. Changes and requests are debounced together, so one save is one reload.
  */
 import { watch } from "node:fs";
 import { basename, dirname } from "node:path";
 
 export interface ConfigWatch {
+  /** Asks for a reload (debounced with file changes); `why` is passed on to the reload. */
+  reload(why: string): void;
   stop(): void;
 }
 
@@ -24,15 +26,13 @@ export function watchConfig(file: string, reload: (why: string) => void, debounc
     if (changed === null || changed.toString() === name) schedule("file changed");
   });
   watcher.on("error", () => {
-    // The folder went away (a volume unmounted): SIGHUP still works.
+    // The folder went away (a volume unmounted): an explicit reload (SIGHUP) still works.
   });
-  const onHup = () => schedule("SIGHUP");
-  process.on("SIGHUP", onHup);
   return {
+    reload: schedule,
     stop() {
       if (timer) clearTimeout(timer);
       watcher.close();
-      process.off("SIGHUP", onHup);
     },
   };
 }
