@@ -89,6 +89,29 @@ describe("epicenter CLI", () => {
     expect(await run(["replay"], c.io)).toBe(2);
   });
 
+  it("a name Object.prototype has is an unknown command too, not a crash", async () => {
+    for (const name of ["constructor", "toString", "__proto__"]) {
+      const { io, err } = capture();
+      expect(await run([name], io)).toBe(2);
+      expect(err.join("\n")).toContain(`unknown command "${name}"`);
+    }
+  });
+
+  it("runs the command table it is given: no global registry", async () => {
+    const { io, out } = capture();
+    const hello = () => {
+      io.out("hi");
+      return 0;
+    };
+    const commands = { hello: { run: hello, summary: "says hi" } };
+    expect(await run(["hello"], io, commands)).toBe(0);
+    expect(await run(["--help"], io, commands)).toBe(0);
+    expect(out[0]).toBe("hi");
+    expect(out[1]).toMatch(/hello {2}says hi/);
+    expect(out[1]).not.toMatch(/serve/);
+    expect(await run(["serve"], io, commands)).toBe(2);
+  });
+
   it("demo shows a what-if and a passing replay of the bundled outage", async () => {
     const { io, out } = capture();
     expect(await run(["demo"], io)).toBe(0);
