@@ -11,9 +11,22 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
-import { METHODS, type ScenarioConfig, scenarioConfigs, type WorkerMessage } from "./accuracy-protocol.js";
-import { printFailureKinds, printFailures, printReport, type ScenarioRecord } from "./accuracy-report.js";
-import { generateScenario, scenarioToYaml } from "./world-generator.js";
+import {
+  type Corpus,
+  METHODS,
+  type ScenarioConfig,
+  scenarioConfigs,
+  scenarioFor,
+  type WorkerMessage,
+} from "./accuracy-protocol.js";
+import {
+  printByShape,
+  printFailureKinds,
+  printFailures,
+  printReport,
+  type ScenarioRecord,
+} from "./accuracy-report.js";
+import { scenarioToYaml } from "./world-generator.js";
 
 const { values } = parseArgs({
   options: {
@@ -21,12 +34,21 @@ const { values } = parseArgs({
     seed: { type: "string", default: "1" },
     timeout: { type: "string", default: "20" },
     workers: { type: "string" },
+    corpus: { type: "string", default: "both" },
+    shape: { type: "string" },
   },
 });
 const seed = Number(values.seed);
 const timeoutMs = Number(values.timeout) * 1000;
 const workers = Math.max(1, Number(values.workers ?? Math.min(2, availableParallelism())));
-const configs = scenarioConfigs(seed, values.quick);
+const corpus = values.corpus as Corpus;
+if (!["old", "stories", "both"].includes(corpus)) {
+  console.error(`--corpus must be old, stories or both, not ${corpus}`);
+  process.exit(2);
+}
+const configs = scenarioConfigs(seed, values.quick, corpus).filter(
+  (c) => values.shape === undefined || c.story === values.shape,
+);
 const outDir = new URL("../../bench/out/", import.meta.url);
 
 const records = new Map<number, ScenarioRecord>();
@@ -41,7 +63,14 @@ await Promise.all(Array.from({ length: workers }, () => drain()));
 const wall = (performance.now() - start) / 1000;
 
 const all = configs.map((c) => records.get(c.index)!);
-printReport(all, { wall, workers, quick: values.quick, seed, timeout: timeoutMs / 1000 });
+const info = { wall, workers, quick: values.quick, seed, timeout: timeoutMs / 1000 };
+const old = all.filter((r) => r.config.story === undefined);
+const stories = all.filter((r) => r.config.story !== undefined);
+if (old.length > 0) printReport(old, { ...info, corpus: "old corpus (the baseline)" });
+if (stories.length > 0) {
+  printReport(stories, { ...info, corpus: "harder corpus (world-stories.ts)" });
+  printByShape(stories);
+}
 const failing = all.filter((r) => !r.results.get("epicenter")?.metrics?.passed);
 printFailureKinds(all);
 printFailures(failing.slice(0, 15));
@@ -84,7 +113,7 @@ function spawn(): Worker {
 /** Runs one scenario's methods; false when it hit the time limit (the worker must be replaced). */
 function runOne(worker: Worker, config: ScenarioConfig): Promise<boolean> {
   const rec = records.get(config.index)!;
-  const scenario = generateScenario(config);
+  const scenario = scenarioFor(config);
   rec.name = scenario.name;
   rec.hours = scenario.duration / 3600;
   rec.faults = scenario.faults.map((f) => ({ id: f.id, target: f.target, state: f.state, impact: f.impact }));
@@ -131,7 +160,7 @@ function writeFailures(list: ScenarioConfig[]): void {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   for (const config of list) {
-    const scenario = generateScenario(config);
+    const scenario = scenarioFor(config);
     writeFileSync(new URL(`${scenario.name}.yaml`, dir), scenarioToYaml(scenario));
   }
   if (list.length > 0)

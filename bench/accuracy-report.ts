@@ -23,13 +23,15 @@ export interface RunInfo {
   quick: boolean;
   seed: number;
   timeout: number;
+  /** Which corpus the records are. */
+  corpus: string;
 }
 
 export function printReport(records: ScenarioRecord[], info: RunInfo): void {
   const quiet = records.filter((r) => r.config.faults === 0).length;
   const sizes = records.map((r) => r.config.services);
   console.log(
-    `\nbench:accuracy: ${records.length} scenarios (${records.length - quiet} with faults, ${quiet} quiet), ` +
+    `\nbench:accuracy, ${info.corpus}: ${records.length} scenarios (${records.length - quiet} with faults, ${quiet} quiet), ` +
       `${Math.min(...sizes)} to ${Math.max(...sizes)} sites, seed ${info.seed}${info.quick ? ", --quick" : ""}; ` +
       `${info.workers} worker threads, time limit ${info.timeout}s a scenario; wall ${info.wall.toFixed(0)}s\n`,
   );
@@ -103,6 +105,26 @@ function methodRow(m: MethodName, records: ScenarioRecord[]): string[] {
     seconds.toFixed(1),
     seconds > 0 ? `${(observations / seconds / 1e6).toFixed(2)}M` : "-",
   ];
+}
+
+/** Pass rates of the harder corpus by story shape, with false incidents, for each method. */
+export function printByShape(records: ScenarioRecord[]): void {
+  const shapes = [...new Set(records.map((r) => r.config.story ?? "old"))];
+  const rows = [["shape", ...METHODS.map((m) => `${m} pass`), "epicenter false"]];
+  for (const shape of shapes) {
+    const list = records.filter((r) => (r.config.story ?? "old") === shape);
+    const falseCount = list.reduce(
+      (n, r) => n + (r.results.get("epicenter")?.metrics?.falseIncidents ?? 0),
+      0,
+    );
+    rows.push([
+      shape,
+      ...METHODS.map((m) => share(list.filter((r) => r.results.get(m)?.metrics?.passed).length, list.length)),
+      `${falseCount}`,
+    ]);
+  }
+  console.log("");
+  printTable(rows);
 }
 
 /** Expected incidents counted (detected in time and resolved), by what the fault struck. */

@@ -7,9 +7,13 @@ import { parentPort } from "node:worker_threads";
 import { judge } from "../src/replay/judge.js";
 import { type ReplayOptions, replay } from "../src/replay/replay.js";
 import { measure } from "./accuracy-metrics.js";
-import type { MethodName, ScenarioConfig, WorkerMessage } from "./accuracy-protocol.js";
+import {
+  type MethodName,
+  type ScenarioConfig,
+  scenarioFor,
+  type WorkerMessage,
+} from "./accuracy-protocol.js";
 import { mostCommonDependency, score } from "./baselines.js";
-import { generateScenario } from "./world-generator.js";
 
 const METHODS: Record<MethodName, ReplayOptions> = {
   "most-common-dependency": { createSource: mostCommonDependency },
@@ -18,7 +22,7 @@ const METHODS: Record<MethodName, ReplayOptions> = {
 };
 
 parentPort?.on("message", (config: ScenarioConfig) => {
-  const scenario = generateScenario(config);
+  const scenario = scenarioFor(config);
   for (const method of config.methods) {
     const start = performance.now();
     const run = replay(scenario, METHODS[method]);
