@@ -101,3 +101,51 @@ describe("incident tracker", () => {
     expect(t.incidents.map((i) => i.epicenter[0]?.component)).toEqual(["net", "z"]);
   });
 });
+
+describe("incident tracker: handovers and reopening", () => {
+  it("resolves an incident whose cause ended instead of renaming it after a new cause that touches what it affected", () => {
+    const t = new IncidentTracker();
+    const first = cause("cdn", ["a", "b", "c"]);
+    // The second cause starts two rounds after the first is gone and happens to affect "a" and "b" too.
+    const second = cause("dns", ["a", "b", "x", "y", "z", "w"]);
+    const rounds = [[first], [first], [first], [], [], [second], [second], [second], [second]];
+    for (const [i, causes] of rounds.entries()) t.observe(i * 30, causes);
+    expect(t.incidents.map((i) => i.history.map((h) => h.epicenter[0]?.component))).toEqual([
+      ["cdn"],
+      ["dns"],
+    ]);
+    expect(t.incidents[0]?.resolvedAt).not.toBeNull();
+    expect(t.incidents[1]?.affected).toEqual(["a", "b", "w", "x", "y", "z"]);
+  });
+
+  it("follows a better explanation of the same failures while its cause is there", () => {
+    const t = new IncidentTracker();
+    const narrow = cause("svc", ["a", "b"]);
+    const wide = cause("region", ["a", "b", "c", "d"]);
+    for (const [i, causes] of [[narrow], [narrow], [wide], [wide]].entries()) t.observe(i * 30, causes);
+    expect(t.incidents).toHaveLength(1);
+    expect(t.incidents[0]?.epicenter[0]?.component).toBe("region");
+  });
+
+  it("reopens a just-resolved incident only for its own cause, with what that cause affects now", () => {
+    const t = new IncidentTracker({ reopenWithin: 10 });
+    const region = cause("region", ["a", "b", "c", "d", "e"]);
+    // A smaller, different fault whose runner-up was once among the region incident's alternatives.
+    const small: Cause = {
+      ranked: [
+        { component: "svc", confidence: 0.9 },
+        { component: "region", confidence: 0.1 },
+      ],
+      affected: ["a"],
+      vantage: false,
+    };
+    const again = cause("region", ["a", "b"]);
+    const rounds = [[region], [region], [], [], [], [small], [small], [small], [], [], [], [again], [again]];
+    for (const [i, causes] of rounds.entries()) t.observe(i * 30, causes);
+    const tops = t.incidents.map((i) => i.epicenter[0]?.component);
+    expect(tops).toEqual(["region", "svc"]);
+    // Reopened by its own cause: the affected set is what it affects now, not the five of before.
+    expect(t.incidents[0]?.resolvedAt).toBeNull();
+    expect(t.incidents[0]?.affected).toEqual(["a", "b"]);
+  });
+});

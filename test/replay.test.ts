@@ -1,4 +1,5 @@
 import { readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadScenarioFile } from "../src/config/scenario-file.js";
 import { judge } from "../src/replay/judge.js";
@@ -6,10 +7,20 @@ import { replay } from "../src/replay/replay.js";
 import { SHARED_SCENARIOS } from "./shared-paths.js";
 
 const files = readdirSync(SHARED_SCENARIOS).filter((f) => f.endsWith(".yaml"));
+const EXAMPLES = fileURLToPath(new URL("../examples/scenarios/", import.meta.url));
+const examples = readdirSync(EXAMPLES).filter((f) => f.endsWith(".yaml"));
 
 describe("replay of the shared scenarios", () => {
   it.each(files)("%s passes", (file) => {
     const scenario = loadScenarioFile(SHARED_SCENARIOS + file);
+    const run = replay(scenario);
+    const verdict = judge(scenario, run.truth, run.output);
+    expect(verdict.reasons).toEqual([]);
+    expect(verdict.passed).toBe(true);
+  });
+
+  it.each(examples)("examples/scenarios/%s passes", (file) => {
+    const scenario = loadScenarioFile(EXAMPLES + file);
     const run = replay(scenario);
     const verdict = judge(scenario, run.truth, run.output);
     expect(verdict.reasons).toEqual([]);

@@ -16,9 +16,10 @@ export interface ExplainOptions {
   /** Prior cost of one more fault, in nats. */
   faultCost: number;
   /**
-   * Discount, in nats, for a fault the previous explanation already held: faults persist, so symptoms that
-   * appear later are first tried as a new fault, not folded with the old ones under a common ancestor.
-   * Used to choose the set of faults, never to rank alternatives (ties stay ties).
+   * Discount, in nats, for a fault the previous explanation already held in first place: faults persist, so
+   * symptoms that appear later are first tried as a new fault, not folded with the old ones under a common
+   * ancestor, and a cause is not renamed after a part of its own blast radius as it recovers. Every
+   * component that shared first place gets it, so ties stay ties.
    */
   persistDiscount: number;
   /** Cost of a spared edge that changes what is predicted, in nats (how unlikely partial impact is). */
@@ -57,6 +58,8 @@ export interface ExplainedFault {
   ranked: RankedCause[];
   /** Observed components (graph indices) this fault makes impaired. */
   explains: number[];
+  /** What this fault adds to the explanation's cost, in nats, given the others (negative: it pays). */
+  cost: number;
 }
 
 /** Per observed component, -log P(state) from the evidence, as `cost[3*obs + state]`. */
@@ -114,11 +117,34 @@ export class Explainer {
   readonly #relevant: Uint8Array;
   /** The previous explanation's faults with what they explained and their ranking, for reuse. */
   #settled = new Map<number, Settled>();
-  /** Faults of the previous explanation, while choosing faults (undefined while ranking). */
+  /** First-place components of the previous explanation's faults (see `persistDiscount`). */
   #persisting: ReadonlySet<number> | undefined;
+  /** The same, one group per previous fault: a group is kept as one fault, in whichever member fits best. */
+  #groups: ReadonlyArray<ReadonlyArray<number>> = [];
+  /**
+   * Per first-place component of the explanation so far, the first-hop dependents it has held impaired
+   * while it persisted: its reach, to tell a dependent that recovered from one it never struck.
+   */
+  #reach = new Map<number, Set<number>>();
+  /** True while ranking alternatives rather than choosing faults. */
+  #ranking = false;
 
-  #prior(c: number): number {
-    return this.#o.faultCost - (this.#persisting?.has(c) ? this.#o.persistDiscount : 0);
+  /** The prior of fault c; optimistic (with the discount) when `optimistic`, for bounds. */
+  #prior(c: number, optimistic = false): number {
+    const discount = this.#persisting?.has(c) && (optimistic || !this.#ranking) ? this.#o.persistDiscount : 0;
+    return this.#o.faultCost - discount;
+  }
+
+  /**
+   * What sparing the dependency edge `slot` of fault c costs. An edge of a fault that held first place in the
+   * previous explanation spares for free when its dependent was impaired then: dependents recovering one by
+   * one is how an outage ends (the long partial tail), not evidence against the cause, so the cause keeps
+   * explaining what is still failing instead of handing each remaining dependent an incident of its own.
+   */
+  #spareCost(c: number, slot: number): number {
+    if (!this.#persisting?.has(c)) return this.#o.sparedCost;
+    const g = this.#g;
+    return this.#reach.get(c)?.has(g.itemOwner[g.slotItem[slot]!]!) ? 0 : this.#o.sparedCost;
   }
 
   constructor(g: Graph, options: Partial<ExplainOptions> = {}) {
@@ -164,10 +190,14 @@ export class Explainer {
   explain(
     evidence: EvidenceCosts,
     impaired: ReadonlyArray<number>,
-    previous?: ReadonlySet<number>,
+    previous: ReadonlyArray<ReadonlyArray<number>> = [],
   ): ExplainedFault[] {
-    if (impaired.length === 0) return [];
-    this.#persisting = previous;
+    if (impaired.length === 0) {
+      this.#reach.clear();
+      return [];
+    }
+    this.#groups = previous;
+    this.#persisting = new Set(previous.flat());
     const states = this.#states(evidence, impaired);
     const cands = this.candidates(impaired);
     this.#relevant.fill(0);
@@ -200,21 +230,49 @@ export class Explainer {
       if (before && isSettled(before, choice)) {
         // Same fault, same symptoms, about the same evidence: its ranking stands (and its cost reference).
         next.set(choice.component, before);
-        out.push({ component: choice.component, ranked: before.ranked, explains: choice.explains });
+        out.push({
+          component: choice.component,
+          ranked: before.ranked,
+          explains: choice.explains,
+          cost: choice.cost,
+        });
         continue;
       }
       this.#retract(choice);
       const local = this.candidates(choice.explains.length > 0 ? choice.explains : [choice.component]);
-      this.#persisting = undefined;
+      this.#ranking = true;
       const ranked = this.#rank(evidence, local, states, choice, bound);
+      this.#ranking = false;
       next.set(choice.component, { explains: new Set(choice.explains), cost: choice.cost, ranked });
-      out.push({ component: choice.component, ranked, explains: choice.explains });
+      out.push({ component: choice.component, ranked, explains: choice.explains, cost: choice.cost });
       this.#commit(choice);
     }
+    this.#reach = this.#nextReach(out);
     this.#persisting = undefined;
+    this.#groups = [];
     this.#settled = next;
     for (const c of chosen) this.#retract(c);
     return out.sort((a, b) => (a.ranked[0]?.cost ?? 0) - (b.ranked[0]?.cost ?? 0));
+  }
+
+  /** The reach of each first-place component of `faults`, with every fault committed. */
+  #nextReach(faults: ReadonlyArray<ExplainedFault>): Map<number, Set<number>> {
+    const g = this.#g;
+    const next = new Map<number, Set<number>>();
+    for (const f of faults) {
+      const top = f.ranked[0]?.confidence ?? 0;
+      const names = new Set([f.component]);
+      for (const r of f.ranked) if (r.confidence >= top - 1e-9) names.add(r.component);
+      for (const c of names) {
+        const reach = new Set(this.#persisting?.has(c) ? (this.#reach.get(c) ?? []) : []);
+        for (let d = g.depStart[c]!; d < g.depStart[c + 1]!; d++) {
+          const owner = g.itemOwner[g.slotItem[g.depSlots[d]!]!]!;
+          if (this.#status[owner] !== UP) reach.add(owner);
+        }
+        next.set(c, reach);
+      }
+    }
+    return next;
   }
 
   /** Fault states worth trying: degraded only when some impaired component looks degraded rather than down. */
@@ -254,7 +312,7 @@ export class Explainer {
       gain[c] = total;
     }
     const bound = new Float64Array(g.size);
-    for (const c of cands) bound[c] = this.#prior(c) - gain[c]!;
+    for (const c of cands) bound[c] = this.#prior(c, true) - gain[c]!;
     return bound;
   }
 
@@ -271,12 +329,15 @@ export class Explainer {
     let version = 0;
     // Faults persist: what the previous explanation held failed is kept first while it still pays for
     // itself, so symptoms that appear later are explained on top of it rather than merged with it.
-    const kept = [...(this.#persisting ?? [])].filter((c) => bound[c]! < 0 && cands.includes(c));
-    for (const c of kept.sort((a, b) => a - b)) {
+    const inCands = new Set(cands);
+    for (const group of this.#groups) {
       let best: Choice | undefined;
-      for (const state of states) {
-        const trial = this.#trial(evidence, c, state);
-        if (!best || trial.cost < best.cost) best = trial;
+      for (const c of group) {
+        if (!inCands.has(c) || bound[c]! >= 0 || this.#fault[c] !== 0) continue;
+        for (const state of states) {
+          const trial = this.#trial(evidence, c, state);
+          if (!best || trial.cost < best.cost) best = trial;
+        }
       }
       if (!best || best.cost >= 0) continue;
       this.#commit(best);
@@ -404,35 +465,47 @@ export class Explainer {
     this.#fault[c] = state;
     this.#prop.update(this.#status, [c], this.#faults, journal);
     let cost = this.#prior(c) + this.#delta(evidence, journal, 0);
-    const sparedCost = this.#o.sparedCost;
     // An edge into a part of the model where nothing observed is impaired can only predict impairments the
     // evidence denies: spare it without trying (paying for it only if something observed is below).
     const open: number[] = [];
     for (const s of slots) {
       const owner = g.itemOwner[g.slotItem[s]!]!;
       if (this.#relevant[owner]) open.push(s);
-      else if (this.#watched[owner]) cost += sparedCost;
+      else if (this.#watched[owner]) cost += this.#spareCost(c, s);
     }
     // First pass: strike each edge in turn when what it explains outweighs the cost of sparing it.
     for (const s of open) {
+      const spare = this.#spareCost(c, s);
       const delta = this.#toggle(evidence, s, 0, journal);
-      if (delta < sparedCost) cost += delta;
+      if (delta < spare) cost += delta;
       else {
         this.#toggle(evidence, s, 1, journal);
-        cost += sparedCost;
+        cost += spare;
       }
     }
     // Second pass: with every other edge decided, revisit each once (an early strike may be redundant now).
     for (const s of open) {
+      const spare = this.#spareCost(c, s);
       if (this.#spared[s] === 0) {
         const delta = this.#toggle(evidence, s, 1, journal);
-        if (delta + sparedCost < -1e-9) cost += delta + sparedCost;
+        if (delta + spare < -1e-9) cost += delta + spare;
         else this.#toggle(evidence, s, 0, journal);
       } else {
         const delta = this.#toggle(evidence, s, 0, journal);
-        if (delta - sparedCost < -1e-9) cost += delta - sparedCost;
+        if (delta - spare < -1e-9) cost += delta - spare;
         else this.#toggle(evidence, s, 1, journal);
       }
+    }
+    // While ranking, a persisting fault keeps its discount only as it recovers (a dependent impaired before
+    // is spared now): at its onset, as evidence firms up, a better-fitting name must be free to take over.
+    if (this.#ranking && this.#persisting?.has(c)) {
+      const recovered = (s: number) => {
+        const owner = g.itemOwner[g.slotItem[s]!]!;
+        return (
+          this.#reach.get(c)?.has(owner) === true && this.#watched[owner] === 1 && this.#status[owner] === UP
+        );
+      };
+      if (slots.some((s) => this.#spared[s] === 1 && recovered(s))) cost -= this.#o.persistDiscount;
     }
     const struck = slots.filter((s) => this.#spared[s] === 0);
     const explains: number[] = [];

@@ -30,6 +30,10 @@ export interface Cause {
   ranked: Ranked[];
   affected: string[];
   vantage: boolean;
+  /** Affected components that began failing with this cause but have no path to it in the model. */
+  suspected?: string[];
+  /** True when no modelled component explains the failures: a common cause outside the model. */
+  unexplained?: boolean;
 }
 
 export interface TrackerOptions {
@@ -75,6 +79,8 @@ interface Tracked {
   /** Evaluation number at resolution (for reopening). */
   resolvedStep: number;
   affected: Set<string>;
+  /** What its cause held affected when last seen. */
+  current: Set<string>;
   names: Set<string>;
   /** When its cause was first seen. */
   onsetStep: number;
@@ -122,9 +128,13 @@ export class IncidentTracker {
       }
       matched.add(target);
       target.misses = 0;
+      target.current = new Set(cause.affected);
       const inc = target.incident;
       if (inc.resolvedAt !== null) {
+        // Reopened by the same cause: with what it affects now, not what it affected before.
         inc.resolvedAt = null;
+        target.affected = new Set(cause.affected);
+        target.absorbed.clear();
         events.push({ type: "opened", incident: inc });
       }
       for (const a of cause.affected) target.affected.add(a);
@@ -213,6 +223,7 @@ export class IncidentTracker {
       misses: 0,
       resolvedStep: 0,
       affected: new Set(cause.affected),
+      current: new Set(cause.affected),
       names: new Set(cause.ranked.map((r) => r.component)),
       onsetStep,
       absorbed: new Set(),
@@ -221,7 +232,13 @@ export class IncidentTracker {
     return incident;
   }
 
-  /** The open (or recently resolved) incident this cause continues, if any. */
+  /**
+   * The open (or recently resolved) incident this cause continues, if any: one it names the same, or, for an
+   * open incident whose cause was there at the last evaluation, one whose current failures it mostly explains
+   * (a better explanation of the same failures). An incident whose cause has gone is not renamed after a
+   * new cause that happens to touch what it affected (a handover), and a resolved one reopens only for the
+   * cause it was resolved with.
+   */
   #match(cause: Cause, taken: Set<Tracked>): Tracked | undefined {
     const top = cause.ranked[0]?.component;
     let best: Tracked | undefined;
@@ -229,17 +246,20 @@ export class IncidentTracker {
     for (const t of this.#tracked) {
       if (taken.has(t) || t.incident.vantage !== cause.vantage) continue;
       const inc = t.incident;
-      if (inc.resolvedAt !== null && this.#step - t.resolvedStep > this.#o.reopenWithin) continue;
+      const resolved = inc.resolvedAt !== null;
+      if (resolved && this.#step - t.resolvedStep > this.#o.reopenWithin) continue;
       let score = 0;
       if (top !== undefined && inc.epicenter[0]?.component === top) score = 3;
+      else if (resolved) continue;
       else if (top !== undefined && t.names.has(top)) score = 2;
-      else if (cause.affected.length > 0) {
+      else if (cause.affected.length > 0 && t.misses === 0) {
         let shared = 0;
-        for (const a of cause.affected) if (t.affected.has(a)) shared++;
-        if (shared * 2 >= Math.min(cause.affected.length, t.affected.size))
-          score = 1 + shared / cause.affected.length;
+        for (const a of cause.affected) if (t.current.has(a)) shared++;
+        // It must explain most of what the incident has failing now: a lone site still failing for another
+        // reason as the cause ends is not a better explanation of the incident's failures.
+        if (shared > 0 && shared * 2 >= t.current.size) score = 1 + shared / cause.affected.length;
       }
-      if (inc.resolvedAt !== null) score -= 0.5;
+      if (resolved) score -= 0.5;
       if (score > bestScore) {
         bestScore = score;
         best = t;

@@ -5,8 +5,9 @@
  */
 import type { Graph } from "../model/graph.js";
 import { UP } from "../model/propagate.js";
+import { type CoOnsetOptions, type EstablishedCohort, weighCoOnset } from "./co-onset.js";
 import { DEFAULT_EVIDENCE, Evidence, type EvidenceOptions, judgeVantages } from "./evidence.js";
-import { type EvidenceCosts, Explainer, type ExplainOptions } from "./explain.js";
+import { type EvidenceCosts, type ExplainedFault, Explainer, type ExplainOptions } from "./explain.js";
 import {
   type Cause,
   type Incident,
@@ -26,6 +27,7 @@ export interface LocalizerOptions {
   evidence: Partial<EvidenceOptions>;
   explain: Partial<ExplainOptions>;
   tracker: Partial<TrackerOptions>;
+  coOnset: Partial<CoOnsetOptions>;
   onEvent?: (event: IncidentEvent) => void;
 }
 
@@ -47,9 +49,16 @@ export class Localizer {
   /** Per observed component: 0 when up, else 1 + 3·state + the firmest evidence level seen in that state. */
   readonly #held: Uint8Array;
   #causes: Cause[] = [];
-  /** The components the last explanation held failed. */
-  #faults: ReadonlySet<number> = new Set();
+  /** The first-place components of each fault of the last explanation. */
+  #faults: number[][] = [];
   #count = 0;
+  /** Evaluations so far. */
+  #round = 0;
+  /** Per observed component: the evaluation at which it began failing, or -1 while it is up. */
+  readonly #onset: Int32Array;
+  readonly #coOnset: Partial<CoOnsetOptions>;
+  /** Onsets of the cohorts of the last explanation (see co-onset.ts). */
+  #cohortOnsets: EstablishedCohort[] = [];
   /**
    * Per vantage, what it last said of its own health (live agents probe well-known anchors): false, it is
    * blind whatever its checks say; true, it is not, however many of its checks fail (with one vantage,
@@ -75,6 +84,8 @@ export class Localizer {
     this.#costs = new Float64Array(3 * this.#observed.length);
     this.#held = new Uint8Array(this.#observed.length);
     this.#onEvent = options.onEvent;
+    this.#onset = new Int32Array(this.#observed.length).fill(-1);
+    this.#coOnset = options.coOnset ?? {};
     this.#selfHealthy = view.vantages.map(() => null);
   }
 
@@ -124,6 +135,7 @@ export class Localizer {
 
   #evaluate(at: number): void {
     this.#roundHasData = false;
+    const step = ++this.#round;
     const verdicts = judgeVantages(this.#seen).map((v, i) => {
       const said = this.#selfHealthy[i];
       if (said === null) return v;
@@ -149,8 +161,10 @@ export class Localizer {
       const likely = ev.likely(i);
       if (likely === UP) {
         held[i] = 0;
+        this.#onset[i] = -1;
         continue;
       }
+      if (this.#onset[i]! < 0) this.#onset[i] = step;
       impaired.push(this.#observed[i]!);
       // The explanation is recomputed when the impaired set changes or its evidence firms up, not when a
       // firm belief wobbles for a round of missing checks.
@@ -170,14 +184,40 @@ export class Localizer {
       const costs: EvidenceCosts = { observedAt: this.#observedAt, cost: this.#costs };
       const ids = this.#g.ids;
       const explained = this.#explainer.explain(costs, impaired, this.#faults);
-      this.#faults = new Set(explained.map((f) => f.component));
-      this.#causes = explained.map((f) => ({
-        ranked: canonical(
-          f.ranked.map((r) => ({ component: ids[r.component]!, confidence: round(r.confidence) })),
-        ),
-        affected: f.explains.map((c) => ids[c]!).sort(),
-        vantage: false,
-      }));
+      const observedAt = this.#observedAt;
+      const weighed = weighCoOnset(
+        {
+          faults: explained,
+          impaired,
+          onset: (c) => this.#onset[observedAt[c]!]!,
+          now: this.#round,
+          established: this.#cohortOnsets,
+          gain: (c) => {
+            const o = observedAt[c]!;
+            const cost = this.#costs;
+            return Math.max(0, cost[3 * o + UP]! - Math.min(cost[3 * o + 1]!, cost[3 * o + 2]!));
+          },
+        },
+        this.#coOnset,
+      );
+      this.#faults = firstPlaces(weighed.faults);
+      this.#cohortOnsets = weighed.established;
+      const suspected = weighed.faults.map(() => [] as number[]);
+      const causes: Cause[] = [];
+      for (const cohort of weighed.cohorts)
+        if (cohort.host >= 0) suspected[cohort.host]!.push(...cohort.members);
+        else causes.push(unexplainedCause(cohort.members.map((c) => ids[c]!)));
+      this.#causes = [
+        ...weighed.faults.map((f, i) => ({
+          ranked: canonical(
+            f.ranked.map((r) => ({ component: ids[r.component]!, confidence: round(r.confidence) })),
+          ),
+          affected: [...f.explains, ...suspected[i]!].map((c) => ids[c]!).sort(),
+          vantage: false,
+          ...(suspected[i]!.length > 0 ? { suspected: suspected[i]!.map((c) => ids[c]!).sort() } : {}),
+        })),
+        ...causes,
+      ];
     }
     const causes = [...this.#causes];
     verdicts.forEach((v, i) => {
@@ -195,6 +235,30 @@ export class Localizer {
     });
     for (const event of this.#tracker.observe(at, causes)) this.#onEvent?.(event);
   }
+}
+
+/** The components that held first place in each fault's ranking: the faults that persist. */
+function firstPlaces(faults: ReadonlyArray<ExplainedFault>): number[][] {
+  return faults.map((f) => {
+    const top = f.ranked[0]?.confidence ?? 0;
+    const names = f.ranked.filter((r) => r.confidence >= top - 1e-9).map((r) => r.component);
+    return names.includes(f.component) ? names : [f.component, ...names];
+  });
+}
+
+/**
+ * Failures that began together with no modelled cause that explains them (a common cause outside the
+ * model): one cause, named by up to three of its members (what the model can say: they fail on their own),
+ * so it raises one incident, not one per member.
+ */
+function unexplainedCause(members: string[]): Cause {
+  const named = members.slice(0, 3);
+  return {
+    ranked: named.map((component) => ({ component, confidence: round(1 / named.length) })),
+    affected: members,
+    vantage: false,
+    unexplained: true,
+  };
 }
 
 /** Best first, ties in id order, and alternatives too unlikely to mention left out (the best always stays). */

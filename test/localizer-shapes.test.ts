@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { generateStory, type StoryShape } from "../bench/world-stories.js";
+import { judge } from "../src/replay/judge.js";
+import { replay } from "../src/replay/replay.js";
+
+/**
+ * Stories of the harder corpus that the localizer once got wrong, one per shape of issue 12: each failed
+ * before the change that fixed its shape, for the reason in its title.
+ */
+const STORIES: [string, StoryShape, number, number][] = [
+  [
+    "a long partial tail keeps its cause named (not renamed after the service still failing)",
+    "step-down",
+    100,
+    110076,
+  ],
+  [
+    "a common cause outside the model raises one incident, blaming no cloud service",
+    "negative-control",
+    100,
+    110050,
+  ],
+  ["a common cause outside the model with a blind vantage beside it", "negative-control", 300, 110055],
+  ["a cause ending as another starts resolves; the new one gets its own incident", "handover", 2000, 110116],
+];
+
+describe("localizer on real-shaped outages (bench/world-stories.ts)", () => {
+  it.each(STORIES)("%s", (_title, shape, services, seed) => {
+    const scenario = generateStory({ shape, services, seed });
+    const run = replay(scenario);
+    const verdict = judge(scenario, run.truth, run.output);
+    expect(verdict.reasons).toEqual([]);
+    expect(verdict.passed).toBe(true);
+  });
+
+  it("names no cloud, region or cloud service for the negative control, and the failing sites themselves", () => {
+    const scenario = generateStory({ shape: "negative-control", services: 300, seed: 110056 });
+    const { output } = replay(scenario);
+    expect(output.incidents.length).toBeGreaterThan(0);
+    const kinds = new Map(scenario.model.components.map((c) => [c.id, c.kind]));
+    const named = output.incidents
+      .filter((i) => !i.epicenter.some((r) => r.component.startsWith("probe/")))
+      .flatMap((i) => i.history.flatMap((h) => h.epicenter.map((r) => r.component)));
+    expect(named.length).toBeGreaterThan(0);
+    expect(new Set(named.map((c) => kinds.get(c)))).toEqual(new Set(["service"]));
+  });
+});
