@@ -118,6 +118,19 @@ describe("incident tracker: handovers and reopening", () => {
     expect(t.incidents[1]?.affected).toEqual(["a", "b", "w", "x", "y", "z"]);
   });
 
+  it("is not renamed after a lone component still failing for another reason as its cause ends", () => {
+    const t = new IncidentTracker();
+    const region = cause("region", ["a", "b", "c", "d", "e", "f"]);
+    const lone = cause("d", ["d"]);
+    for (const [i, causes] of [[region], [region], [region], [lone], [lone], [lone], [lone]].entries())
+      t.observe(i * 30, causes);
+    expect(t.incidents.map((i) => i.history.map((h) => h.epicenter[0]?.component))).toEqual([
+      ["region"],
+      ["d"],
+    ]);
+    expect(t.incidents[0]?.resolvedAt).not.toBeNull();
+  });
+
   it("follows a better explanation of the same failures while its cause is there", () => {
     const t = new IncidentTracker();
     const narrow = cause("svc", ["a", "b"]);
