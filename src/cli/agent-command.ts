@@ -12,6 +12,7 @@ import type { Observation } from "../model/observation.js";
 import { type Agent, type AgentStats, checksForVantage, startAgent } from "../probe/agent.js";
 import { parseHostPort } from "../probe/check-schema.js";
 import type { Check } from "../probe/check-types.js";
+import { HttpAgents } from "../probe/http-agent.js";
 import { runCheck } from "../probe/run-check.js";
 import type { ProbePolicy } from "../probe/target-guard.js";
 import { startAgentBus } from "./agent-bus.js";
@@ -102,11 +103,12 @@ export async function agentCommand(argv: string[], io: CliIo, until?: Promise<vo
       for (const o of batch) io.out(JSON.stringify(o));
     });
   const status = publisher ? io.out : io.err;
+  const http = new HttpAgents();
   const agent = startAgent({
     vantage,
     checks: config.checks,
     anchors,
-    runner: (check, ctx) => runCheck(check, { ...ctx, policy: config.probes }),
+    runner: (check, ctx) => runCheck(check, { ...ctx, policy: config.probes, http }),
     publish,
     ...(values["local-address"] ? { localAddress: values["local-address"] } : {}),
   });
@@ -120,6 +122,7 @@ export async function agentCommand(argv: string[], io: CliIo, until?: Promise<vo
 
   const final = await superviseAgent(agent, status, statusEvery, until);
   await publisher?.close();
+  await http.close();
   status(
     `agent ${vantage}: stopped after ${final.checksRun} checks; ${final.observationsPublished} observations published` +
       `${final.dropped ? `, ${final.dropped} dropped` : ""}`,
@@ -184,11 +187,12 @@ async function agentOnBus(
       );
     },
   });
+  const http = new HttpAgents();
   agent = startAgent({
     vantage,
     checks: link.assignment?.checks ?? [],
     anchors,
-    runner: (check, ctx) => runCheck(check, { ...ctx, ...(policy ? { policy } : {}) }),
+    runner: (check, ctx) => runCheck(check, { ...ctx, http, ...(policy ? { policy } : {}) }),
     publish: link.publish,
     ...(values["local-address"] ? { localAddress: values["local-address"] } : {}),
   });
@@ -200,6 +204,7 @@ async function agentOnBus(
       : "";
   });
   await link.close();
+  await http.close();
   const spooled = link.spool.stats().spooled;
   io.out(
     `agent ${vantage}: stopped after ${final.checksRun} checks; ${final.observationsPublished} observations handed over` +

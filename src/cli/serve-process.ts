@@ -17,6 +17,7 @@ import { SourceError } from "../model/model-errors.js";
 import { createChannels } from "../notify/channels/create-channel.js";
 import { Notifier } from "../notify/notifier.js";
 import { type Agent, checksForVantage, startAgent } from "../probe/agent.js";
+import { HttpAgents } from "../probe/http-agent.js";
 import { runCheck } from "../probe/run-check.js";
 import type { ProbePolicy } from "../probe/target-guard.js";
 import { createToken } from "../server/auth-tokens.js";
@@ -171,6 +172,9 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
 
     const agents: Agent[] = [];
     const policy = config?.probes;
+    // The local agents' HTTP pools, closed after the agents stop (cleanup runs in reverse).
+    const http = new HttpAgents();
+    cleanup.push(() => http.close());
     // Embedded, the hub runs a local agent; with replicas, agents run elsewhere unless --vantage asks here.
     const runAs: { id: string; localAddress?: string }[] = world
       ? world.vantages.map((v) => ({ id: v.id, localAddress: v.localAddress }))
@@ -182,7 +186,7 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
         vantage: v.id,
         ...(v.localAddress ? { localAddress: v.localAddress } : {}),
         checks: model.checks,
-        runner: (check, ctx) => runCheck(check, policy ? { ...ctx, policy } : ctx),
+        runner: (check, ctx) => runCheck(check, policy ? { ...ctx, policy, http } : { ...ctx, http }),
         ...(config && config.anchors.length > 0 ? { anchors: config.anchors } : {}),
         publish: (batch) => hub.ingest(batch),
       });

@@ -4,7 +4,7 @@
  */
 import type { ErrorClass, Phases } from "../model/observation.js";
 import type { CheckResult, HttpCheck } from "./check-types.js";
-import { agentFor, type RequestTrace, traceNext, untraced } from "./http-agent.js";
+import { type RequestTrace, sharedHttpAgents } from "./http-agent.js";
 import type { ProbeContext } from "./probe-context.js";
 import { classifyError, ProbeError } from "./probe-errors.js";
 import { startTimer } from "./result-timer.js";
@@ -66,7 +66,8 @@ export async function guardedFetch(
   let body = check.body;
   // Never changed in place: a cross-origin redirect gets a copy without credentials.
   let headers = check.headers;
-  const dispatcher = agentFor({
+  const http = ctx.http ?? sharedHttpAgents();
+  const dispatcher = http.agentFor({
     tlsVerify: check.tlsVerify,
     policy: ctx.policy,
     resolver: ctx.resolver,
@@ -75,7 +76,7 @@ export async function guardedFetch(
   for (let hop = 0; ; hop++) {
     if (target.protocol !== "http:" && target.protocol !== "https:")
       throw new ProbeError("protocol", `cannot follow to ${target.protocol} (${target.href})`);
-    const trace = traceNext();
+    const trace = http.traceNext();
     let result: ReturnType<typeof dispatcher.request>;
     try {
       // The dispatcher's own request (what undici's request() calls after parsing the url each time).
@@ -88,7 +89,7 @@ export async function guardedFetch(
         signal: ctx.signal,
       });
     } finally {
-      untraced();
+      http.untraced();
     }
     let response: Awaited<typeof result>;
     try {

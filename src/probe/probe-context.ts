@@ -1,6 +1,7 @@
 /** The context every check runner takes; its own file so run-check.ts and the runners do not import each other. */
 import type { CheckContext } from "./check-types.js";
 import type { HostResolver } from "./guarded-connect.js";
+import type { HttpAgents } from "./http-agent.js";
 import type { ProbePolicy } from "./target-guard.js";
 
 /** What runners get: the deadline and source address, the probe policy, and (tests, custom setups) a resolver. */
@@ -9,4 +10,6 @@ export interface ProbeContext extends CheckContext {
   policy?: ProbePolicy;
   /** How names are resolved before the guard judges them; the system's resolver when absent. */
   resolver?: HostResolver;
+  /** The runner's HTTP pools (its own, closed when it stops); the shared ones when absent. */
+  http?: HttpAgents;
 }
