@@ -134,6 +134,7 @@ function runOne(worker: Worker, config: ScenarioConfig): Promise<boolean> {
           seconds: msg.seconds,
           observations: msg.observations,
           metrics: msg.metrics,
+          ...(msg.suspected ? { suspected: msg.suspected } : {}),
         });
         return;
       }

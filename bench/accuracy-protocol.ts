@@ -1,6 +1,7 @@
 /** The accuracy bench's scenario list and the messages between it and its workers. */
 import type { Scenario } from "../src/simulate/scenario-types.js";
 import type { ReplayMetrics } from "./accuracy-metrics.js";
+import type { SuspectedMetrics } from "./suspected-metrics.js";
 import { generateScenario } from "./world-generator.js";
 import { generateStory, STORY_SHAPES, type StoryShape } from "./world-stories.js";
 
@@ -37,6 +38,8 @@ export type WorkerMessage =
       seconds: number;
       observations: number;
       metrics: ReplayMetrics;
+      /** Epicenter only: its suspected dependencies against the scenario's hidden edges. */
+      suspected?: SuspectedMetrics;
     }
   | { type: "done"; index: number };
 

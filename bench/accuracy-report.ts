@@ -1,10 +1,12 @@
 /** Prints the accuracy bench's figures: one row per method, the same methods by fault kind, and failures. */
 import type { ExpectationDetail, FalseDetail, ReplayMetrics } from "./accuracy-metrics.js";
 import { METHODS, type MethodName, type ScenarioConfig } from "./accuracy-protocol.js";
+import type { SuspectedMetrics } from "./suspected-metrics.js";
 
 export interface MethodRun {
   seconds: number;
   observations: number;
+  suspected?: SuspectedMetrics;
   /** Null when the scenario hit the time limit before this method finished. */
   metrics: ReplayMetrics | null;
 }
@@ -110,7 +112,9 @@ function methodRow(m: MethodName, records: ScenarioRecord[]): string[] {
 /** Pass rates of the harder corpus by story shape, with false incidents, for each method. */
 export function printByShape(records: ScenarioRecord[]): void {
   const shapes = [...new Set(records.map((r) => r.config.story ?? "old"))];
-  const rows = [["shape", ...METHODS.map((m) => `${m} pass`), "epicenter false"]];
+  const rows = [
+    ["shape", ...METHODS.map((m) => `${m} pass`), "epicenter false", "suspected precision", "recall"],
+  ];
   for (const shape of shapes) {
     const list = records.filter((r) => (r.config.story ?? "old") === shape);
     const falseCount = list.reduce(
@@ -121,10 +125,32 @@ export function printByShape(records: ScenarioRecord[]): void {
       shape,
       ...METHODS.map((m) => share(list.filter((r) => r.results.get(m)?.metrics?.passed).length, list.length)),
       `${falseCount}`,
+      ...suspectedCells(list),
     ]);
   }
+  rows.push(["all", ...METHODS.map(() => ""), "", ...suspectedCells(records)]);
   console.log("");
   printTable(rows);
+  console.log(
+    "\nsuspected precision: suggested (component, cause) pairs that are dependencies the model lacks; recall: hidden" +
+      "\ndependencies an outage exercised (a component impaired only through them) that were suggested.",
+  );
+}
+
+function suspectedCells(records: ScenarioRecord[]): string[] {
+  const sum: SuspectedMetrics = { suggested: 0, correct: 0, exercised: 0, found: 0 };
+  for (const r of records) {
+    const s = r.results.get("epicenter")?.suspected;
+    if (!s) continue;
+    sum.suggested += s.suggested;
+    sum.correct += s.correct;
+    sum.exercised += s.exercised;
+    sum.found += s.found;
+  }
+  return [
+    `${share(sum.correct, sum.suggested)} (${sum.correct}/${sum.suggested})`,
+    `${share(sum.found, sum.exercised)} (${sum.found}/${sum.exercised})`,
+  ];
 }
 
 /** Expected incidents counted (detected in time and resolved), by what the fault struck. */

@@ -14,6 +14,7 @@ import {
   type WorkerMessage,
 } from "./accuracy-protocol.js";
 import { mostCommonDependency, score } from "./baselines.js";
+import { measureSuspected } from "./suspected-metrics.js";
 
 const METHODS: Record<MethodName, ReplayOptions> = {
   "most-common-dependency": { createSource: mostCommonDependency },
@@ -28,6 +29,8 @@ parentPort?.on("message", (config: ScenarioConfig) => {
     const run = replay(scenario, METHODS[method]);
     const seconds = (performance.now() - start) / 1000;
     const metrics = measure(scenario, run.truth, run.output, judge(scenario, run.truth, run.output));
+    const suspected =
+      method === "epicenter" ? measureSuspected(scenario, run.truth, run.suspected) : undefined;
     const message: WorkerMessage = {
       type: "result",
       index: config.index,
@@ -35,6 +38,7 @@ parentPort?.on("message", (config: ScenarioConfig) => {
       seconds,
       observations: run.output.observations,
       metrics,
+      ...(suspected ? { suspected } : {}),
     };
     parentPort?.postMessage(message);
   }

@@ -4,6 +4,8 @@
  * when the same cause flaps back soon after. Pure.
  */
 
+import { SuspectedDependencies } from "./suspected-dependencies.js";
+
 export interface Ranked {
   component: string;
   confidence: number;
@@ -23,6 +25,8 @@ export interface Incident {
   history: HistoryEntry[];
   /** True when the epicenter is a vantage: the watcher's own network is broken. */
   vantage: boolean;
+  /** Affected components that failed with the cause but have no path to it in the model (sorted). */
+  suspected?: string[];
 }
 
 /** One cause the localizer believes active at an evaluation. */
@@ -99,6 +103,8 @@ interface Pending {
 
 export class IncidentTracker {
   readonly incidents: Incident[] = [];
+  /** What the incidents taught about dependencies the model lacks. */
+  readonly suspected = new SuspectedDependencies();
   readonly #o: TrackerOptions;
   readonly #tracked: Tracked[] = [];
   #pending: Pending[] = [];
@@ -119,6 +125,7 @@ export class IncidentTracker {
       const host = this.#absorbedBy(cause);
       if (host) {
         this.#absorb(host, cause);
+        this.#suspect(host, cause.affected, at, step);
         continue;
       }
       const target = this.#match(cause, matched);
@@ -140,6 +147,7 @@ export class IncidentTracker {
       for (const a of cause.affected) target.affected.add(a);
       for (const r of cause.ranked) target.names.add(r.component);
       inc.affected = [...target.affected].sort();
+      this.#suspect(target, cause.suspected ?? [], at, step);
       if (this.#holdsBack(target, cause.ranked)) continue;
       if (this.#differs(inc.epicenter, cause.ranked)) {
         inc.epicenter = cause.ranked;
@@ -152,6 +160,7 @@ export class IncidentTracker {
       if (++t.misses >= this.#o.resolveAfter) {
         t.incident.resolvedAt = at;
         t.resolvedStep = step;
+        this.suspected.resolved(t.incident.id);
         events.push({ type: "resolved", incident: t.incident });
       }
     }
@@ -173,7 +182,12 @@ export class IncidentTracker {
       if (host) {
         host.absorbed.add(cause.ranked[0]!.component);
         this.#absorb(host, cause);
-      } else events.push({ type: "opened", incident: this.#open(at, cause, entry.firstStep) });
+        this.#suspect(host, cause.affected, at, step);
+      } else {
+        const incident = this.#open(at, cause, entry.firstStep);
+        this.#suspect(this.#tracked.at(-1)!, cause.suspected ?? [], at, step);
+        events.push({ type: "opened", incident });
+      }
     }
     this.#pending = pending;
     return events;
@@ -200,6 +214,19 @@ export class IncidentTracker {
         t.affected.size > 1 &&
         Math.abs(t.onsetStep - firstStep) <= this.#o.coOnset,
     );
+  }
+
+  /** Records what an incident holds failing through a dependency the model lacks (see suspected-dependencies.ts). */
+  #suspect(t: Tracked, members: ReadonlyArray<string>, at: number, step: number): void {
+    const inc = t.incident;
+    const cause = inc.epicenter[0]?.component;
+    if (inc.vantage || cause === undefined) return;
+    if (members.length === 0) {
+      this.suspected.causeSeen(inc.id, cause, step);
+      return;
+    }
+    this.suspected.seen(inc.id, cause, members, at, step);
+    inc.suspected = [...new Set([...(inc.suspected ?? []), ...members])].sort();
   }
 
   #absorb(host: Tracked, cause: Cause): void {

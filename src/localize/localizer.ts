@@ -16,6 +16,7 @@ import {
   type Ranked,
   type TrackerOptions,
 } from "./incident-tracker.js";
+import type { SuspectedDependency } from "./suspected-dependencies.js";
 
 /** What a localizer may know: the model it is told (no hidden edges) and who watches. */
 export interface LocalizerView {
@@ -96,6 +97,11 @@ export class Localizer {
 
   get incidents(): Incident[] {
     return this.#tracker.incidents;
+  }
+
+  /** Dependencies the model probably lacks, learned from the incidents so far (best score first). */
+  suspectedDependencies(): SuspectedDependency[] {
+    return this.#tracker.suspected.list();
   }
 
   /**

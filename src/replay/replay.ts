@@ -5,6 +5,7 @@
 
 import type { Incident, IncidentEvent } from "../localize/incident-tracker.js";
 import { Localizer, type LocalizerOptions, type LocalizerView } from "../localize/localizer.js";
+import type { SuspectedDependency } from "../localize/suspected-dependencies.js";
 import { compileGraph } from "../model/graph.js";
 import { readRecorded } from "../simulate/recorded.js";
 import type { Scenario } from "../simulate/scenario-types.js";
@@ -31,6 +32,8 @@ export interface ReplayRun {
   truth: Truth;
   /** When the first impaired observation arrived (seconds), for the timeline. */
   firstSymptomAt: number | null;
+  /** What the replay taught about dependencies the model lacks (not part of the spec's output). */
+  suspected: SuspectedDependency[];
 }
 
 /** What the localizer may know of a scenario: the model without hidden edges, and the vantages. */
@@ -43,6 +46,8 @@ export interface IncidentSource {
   observe(t: number, vantage: number, component: number, status: number): void;
   finish(): void;
   readonly incidents: Incident[];
+  /** Dependencies the model probably lacks, when the source learns them (the localizer does). */
+  suspectedDependencies?(): SuspectedDependency[];
 }
 
 export interface ReplayOptions {
@@ -73,6 +78,7 @@ export function replay(scenario: Scenario, options: ReplayOptions = {}): ReplayR
     output: { scenario: scenario.name, observations: count, incidents: localizer.incidents.map(toOutput) },
     truth,
     firstSymptomAt,
+    suspected: localizer.suspectedDependencies?.() ?? [],
   };
 }
 
