@@ -162,3 +162,23 @@ describe("incident tracker: handovers and reopening", () => {
     expect(t.incidents[0]?.affected).toEqual(["a", "b"]);
   });
 });
+
+describe("incident tracker: weak causes", () => {
+  it("opens nothing for a cause less likely than no fault at all, and opens for an ambiguous but likely one", () => {
+    const t = new IncidentTracker();
+    const weak: Cause = {
+      ranked: [{ component: "site", confidence: 0.34 }],
+      affected: ["site"],
+      vantage: false,
+    };
+    const tied: Cause = {
+      ranked: ["a", "b", "c"].map((component) => ({ component, confidence: 0.3 })),
+      affected: ["x", "y"],
+      vantage: false,
+    };
+    for (let i = 0; i < 5; i++) t.observe(i * 30, [weak]);
+    expect(t.incidents).toEqual([]);
+    for (let i = 5; i < 8; i++) t.observe(i * 30, [tied]);
+    expect(t.incidents.map((i) => i.epicenter[0]?.component)).toEqual(["a"]);
+  });
+});

@@ -77,6 +77,8 @@ export interface CoOnsetResult {
   cohorts: Cohort[];
   /** The cohorts found, for the next weighing's `established`. */
   established: EstablishedCohort[];
+  /** Whether a cohort was left alone only because its members have not failed for long enough yet. */
+  waiting: boolean;
 }
 
 export function weighCoOnset(input: CoOnsetInput, options: Partial<CoOnsetOptions> = {}): CoOnsetResult {
@@ -84,6 +86,7 @@ export function weighCoOnset(input: CoOnsetInput, options: Partial<CoOnsetOption
   const dropped = new Set<number>();
   const cohorts: { members: number[]; host: ExplainedFault | null }[] = [];
   const found: EstablishedCohort[] = [];
+  let waiting = false;
   const established = input.established ?? [];
   for (const cluster of clusters(input.impaired, input.onset, o.window)) {
     const start = input.onset(cluster[0]!);
@@ -101,7 +104,10 @@ export function weighCoOnset(input: CoOnsetInput, options: Partial<CoOnsetOption
     if (known && hostAt >= 0 && input.faults[hostAt]!.component !== known.host) hostAt = -1;
     if (hostAt < 0) {
       const settled = cluster.filter((c) => input.now - input.onset(c) + 1 >= o.settle).length;
-      if (settled < o.minUnexplained && !known) continue;
+      if (settled < o.minUnexplained && !known) {
+        waiting ||= cluster.length >= o.minUnexplained;
+        continue;
+      }
     }
     found.push({ onset: start, host: hostAt >= 0 ? input.faults[hostAt]!.component : -1 });
     // Weakest first: a fault is set aside only when all it explains began with the cohort.
@@ -126,6 +132,7 @@ export function weighCoOnset(input: CoOnsetInput, options: Partial<CoOnsetOption
   return {
     faults,
     established: found,
+    waiting,
     cohorts: cohorts.map((c) => ({
       members: [...new Set(c.members)].sort((a, b) => a - b),
       host: c.host ? faults.indexOf(c.host) : -1,

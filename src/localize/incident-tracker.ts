@@ -61,6 +61,11 @@ export interface TrackerOptions {
    * which for one evaluation looks like a narrower cause; 2 keeps that from renaming the incident.
    */
   changeAfter: number;
+  /**
+   * Least total confidence of a cause's ranked alternatives for it to count towards opening an incident:
+   * below it, "no fault at all" is the likelier reading (a few flipped checks), so it raises nothing.
+   */
+  minOpenConfidence: number;
 }
 
 export const DEFAULT_TRACKER: TrackerOptions = {
@@ -70,6 +75,7 @@ export const DEFAULT_TRACKER: TrackerOptions = {
   confidenceStep: 0.05,
   coOnset: 2,
   changeAfter: 1,
+  minOpenConfidence: 0.5,
 };
 
 export type IncidentEvent =
@@ -167,6 +173,7 @@ export class IncidentTracker {
     // Causes not yet incidents must persist before one opens.
     const pending: Pending[] = [];
     for (const cause of fresh) {
+      if (cause.ranked.reduce((sum, r) => sum + r.confidence, 0) < this.#o.minOpenConfidence) continue;
       const prev = this.#pending.find((p) => p.lastStep === step - 1 && overlaps(p.cause, cause));
       const entry: Pending = {
         cause,

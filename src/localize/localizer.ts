@@ -57,9 +57,17 @@ export class Localizer {
   #round = 0;
   /** Per observed component: the evaluation at which it began failing, or -1 while it is up. */
   readonly #onset: Int32Array;
+  /** Per observed component: the onset of its last failure, and the evaluation it ended at. */
+  readonly #lastOnset: Int32Array;
+  readonly #upAt: Int32Array;
   readonly #coOnset: Partial<CoOnsetOptions>;
   /** Onsets of the cohorts of the last explanation (see co-onset.ts). */
   #cohortOnsets: EstablishedCohort[] = [];
+  /** The last explanation's faults and the impaired components it explained. */
+  #explained: ExplainedFault[] = [];
+  #impaired: number[] = [];
+  /** Whether the last weighing left a cohort waiting for its members to settle. */
+  #waiting = false;
   /**
    * Per vantage, what it last said of its own health (live agents probe well-known anchors): false, it is
    * blind whatever its checks say; true, it is not, however many of its checks fail (with one vantage,
@@ -86,6 +94,8 @@ export class Localizer {
     this.#held = new Uint8Array(this.#observed.length);
     this.#onEvent = options.onEvent;
     this.#onset = new Int32Array(this.#observed.length).fill(-1);
+    this.#lastOnset = new Int32Array(this.#observed.length).fill(-1);
+    this.#upAt = new Int32Array(this.#observed.length).fill(-1_000_000);
     this.#coOnset = options.coOnset ?? {};
     this.#selfHealthy = view.vantages.map(() => null);
   }
@@ -167,10 +177,17 @@ export class Localizer {
       const likely = ev.likely(i);
       if (likely === UP) {
         held[i] = 0;
-        this.#onset[i] = -1;
+        if (this.#onset[i]! >= 0) {
+          this.#lastOnset[i] = this.#onset[i]!;
+          this.#upAt[i] = step;
+          this.#onset[i] = -1;
+        }
         continue;
       }
-      if (this.#onset[i]! < 0) this.#onset[i] = step;
+      // A failure that comes back within a few evaluations (a missed or flipped check in between) keeps the
+      // onset it had: it is the same failure, and belongs to the same cohort.
+      if (this.#onset[i]! < 0)
+        this.#onset[i] = step - this.#upAt[i]! <= FLAP_WINDOW ? this.#lastOnset[i]! : step;
       impaired.push(this.#observed[i]!);
       // The explanation is recomputed when the impaired set changes or its evidence firms up, not when a
       // firm belief wobbles for a round of missing checks.
@@ -184,17 +201,23 @@ export class Localizer {
       held[i] = firmBefore ? prev : code;
       signature += `${i}:${held[i]},`;
     }
-    if (signature !== this.#signature) {
+    const changed = signature !== this.#signature;
+    if (changed) {
       this.#signature = signature;
       for (let i = 0; i < 3 * n; i++) this.#costs[i] = -Math.log(Math.max(ev.belief[i]!, this.#floor));
       const costs: EvidenceCosts = { observedAt: this.#observedAt, cost: this.#costs };
+      this.#explained = this.#explainer.explain(costs, impaired, this.#faults);
+      this.#impaired = impaired;
+    }
+    // A cohort waiting for its members to settle is weighed again each evaluation, even when the
+    // explanation stands.
+    if (changed || this.#waiting) {
       const ids = this.#g.ids;
-      const explained = this.#explainer.explain(costs, impaired, this.#faults);
       const observedAt = this.#observedAt;
       const weighed = weighCoOnset(
         {
-          faults: explained,
-          impaired,
+          faults: this.#explained,
+          impaired: this.#impaired,
           onset: (c) => this.#onset[observedAt[c]!]!,
           now: this.#round,
           established: this.#cohortOnsets,
@@ -208,6 +231,7 @@ export class Localizer {
       );
       this.#faults = firstPlaces(weighed.faults);
       this.#cohortOnsets = weighed.established;
+      this.#waiting = weighed.waiting;
       const suspected = weighed.faults.map(() => [] as number[]);
       const causes: Cause[] = [];
       for (const cohort of weighed.cohorts)
@@ -242,6 +266,9 @@ export class Localizer {
     for (const event of this.#tracker.observe(at, causes)) this.#onEvent?.(event);
   }
 }
+
+/** Evaluations within which a component failing again continues its last failure (for its onset). */
+const FLAP_WINDOW = 4;
 
 /** The components that held first place in each fault's ranking: the faults that persist. */
 function firstPlaces(faults: ReadonlyArray<ExplainedFault>): number[][] {
