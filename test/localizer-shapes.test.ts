@@ -21,6 +21,18 @@ const STORIES: [string, StoryShape, number, number][] = [
     110050,
   ],
   ["a common cause outside the model with a blind vantage beside it", "negative-control", 300, 110055],
+  [
+    "a common cause outside the model whose members settle after the explanation does",
+    "negative-control",
+    100,
+    110051,
+  ],
+  [
+    "a common cause outside the model watched through flaky checks (members must not split off)",
+    "negative-control",
+    2000,
+    110065,
+  ],
   ["a cause ending as another starts resolves; the new one gets its own incident", "handover", 2000, 110116],
 ];
 
