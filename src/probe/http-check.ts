@@ -10,7 +10,7 @@ import { classifyError, ProbeError } from "./probe-errors.js";
 import { startTimer } from "./result-timer.js";
 
 /** Bodies are read for assertions up to this size; the rest is not downloaded. */
-const BODY_LIMIT = 1024 * 1024;
+export const BODY_LIMIT = 1024 * 1024;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** Headers that must not follow a redirect to another origin. */
 const CREDENTIALS = ["authorization", "cookie", "proxy-authorization"];
@@ -46,6 +46,8 @@ export interface HttpResponse {
   status: number;
   body: string;
   url: string;
+  /** The body was longer than BODY_LIMIT and `body` holds only its first BODY_LIMIT bytes. */
+  truncated: boolean;
 }
 
 /**
@@ -121,7 +123,7 @@ export async function guardedFetch(
       target = hopTo(next);
       continue;
     }
-    let text = "";
+    let text = { text: "", truncated: false };
     try {
       if (readBody) text = await readLimited(response.body);
       else await response.body.dump();
@@ -129,7 +131,7 @@ export async function guardedFetch(
       const { errorClass, message } = classifyError(error, "exchange");
       throw new ProbeError(errorClass, message, { cause: error });
     }
-    return { status: response.statusCode, body: text, url: target.href };
+    return { status: response.statusCode, body: text.text, truncated: text.truncated, url: target.href };
   }
 }
 
@@ -209,18 +211,21 @@ function withoutCredentials(headers: Record<string, string>): Record<string, str
   return Object.fromEntries(Object.entries(headers).filter(([k]) => !CREDENTIALS.includes(k.toLowerCase())));
 }
 
-async function readLimited(body: AsyncIterable<Buffer> & { destroy(): unknown }): Promise<string> {
+async function readLimited(
+  body: AsyncIterable<Buffer> & { destroy(): unknown },
+): Promise<{ text: string; truncated: boolean }> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
     chunks.push(chunk);
     size += chunk.length;
-    if (size >= BODY_LIMIT) {
+    if (size > BODY_LIMIT) {
       body.destroy();
       break;
     }
   }
-  return Buffer.concat(chunks).subarray(0, BODY_LIMIT).toString("utf8");
+  const all = Buffer.concat(chunks);
+  return { text: all.subarray(0, BODY_LIMIT).toString("utf8"), truncated: all.length > BODY_LIMIT };
 }
 
 export function formatRanges(ranges: [number, number][]): string {

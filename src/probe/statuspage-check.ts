@@ -8,7 +8,8 @@
  */
 import type { Status } from "../model/model-types.js";
 import type { CheckResult, StatuspageCheck } from "./check-types.js";
-import { guardedFetch } from "./http-check.js";
+import { parseFeed } from "./feed-parse.js";
+import { BODY_LIMIT, guardedFetch, type HttpResponse } from "./http-check.js";
 import type { ProbeContext } from "./probe-context.js";
 import { classifyError } from "./probe-errors.js";
 import { startTimer } from "./result-timer.js";
@@ -36,9 +37,9 @@ type Mapped = { component: string; status: Status }[];
 /** Runs a statuspage check; never throws. */
 export async function runStatuspageCheck(check: StatuspageCheck, ctx: ProbeContext): Promise<CheckResult> {
   const { phases, done } = startTimer();
-  let body: string;
+  let response: HttpResponse;
   try {
-    const response = await guardedFetch(
+    response = await guardedFetch(
       {
         url: check.url,
         method: "GET",
@@ -51,13 +52,15 @@ export async function runStatuspageCheck(check: StatuspageCheck, ctx: ProbeConte
       phases,
     );
     if (response.status < 200 || response.status > 299) throw new Error(`HTTP ${response.status}`);
-    body = response.body;
   } catch (error) {
     const { errorClass, message } = classifyError(error, "exchange");
     return noEvidence(done("up", errorClass, `status page unavailable (${message}): no evidence either way`));
   }
   let judged: { components: Mapped; notes: string[] };
+  const body = response.body;
   try {
+    // Half a page is no page: a cut-off feed or summary is refused, never half-read.
+    if (response.truncated) throw new Error(`larger than ${BODY_LIMIT / 1024} KiB, the most read`);
     judged =
       check.format === "statuspage"
         ? fromSummary(check, JSON.parse(body) as Summary)
@@ -118,12 +121,6 @@ export function fromSummary(
   return { components, notes };
 }
 
-interface FeedEntry {
-  title: string;
-  text: string;
-  updated: number;
-}
-
 /**
  * RSS/Atom incident feed: an incident updated within RECENT_INCIDENT_MS whose latest update is not
  * "Resolved"/"Completed"/"Postmortem" degrades the mapped components it names (all of them, or the
@@ -150,39 +147,24 @@ export function fromFeed(
 }
 
 function isResolved(text: string, title: string): boolean {
-  const latest = /<strong>\s*([^<]+?)\s*<\/strong>/i.exec(text)?.[1];
-  const subject = latest ?? title;
+  const subject = latestUpdate(text) ?? title;
   return /\b(resolved|completed|postmortem)\b/i.test(subject);
 }
 
-/** Atom `<entry>` or RSS `<item>` elements, with title, HTML text (entities decoded) and last-update time. */
-export function parseFeed(xml: string): FeedEntry[] {
-  const blocks = [...xml.matchAll(/<(entry|item)\b[^>]*>([\s\S]*?)<\/\1>/gi)].map((m) => m[2]!);
-  if (blocks.length === 0 && !/<(feed|rss|channel)\b/i.test(xml)) throw new Error("not an RSS or Atom feed");
-  return blocks.map((block) => {
-    const field = (...names: string[]) => {
-      for (const name of names) {
-        const m = new RegExp(`<${name}\\b[^>]*>([\\s\\S]*?)</${name}>`, "i").exec(block);
-        if (m) return decode(m[1]!);
-      }
-      return "";
-    };
-    const when = Date.parse(field("updated", "published", "pubDate", "dc:date"));
-    return {
-      title: field("title").trim(),
-      text: field("content", "description", "summary"),
-      updated: Number.isNaN(when) ? 0 : when,
-    };
-  });
-}
-
-function decode(text: string): string {
-  const cdata = /^\s*<!\[CDATA\[([\s\S]*)\]\]>\s*$/.exec(text);
-  if (cdata) return cdata[1]!;
-  return text
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;|&apos;/g, "'")
-    .replace(/&amp;/g, "&");
+/**
+ * The status of an incident's latest update: the first `<strong>…</strong>` holding plain text (Statuspage
+ * feeds write "<strong>Resolved</strong> - …" newest first). A scan, not a regular expression: the
+ * obvious one backtracks quadratically on an unclosed `<strong>` followed by spaces.
+ */
+function latestUpdate(text: string): string | undefined {
+  const open = /<strong>/gi;
+  for (let m = open.exec(text); m !== null; m = open.exec(text)) {
+    const start = m.index + m[0].length;
+    const end = text.indexOf("<", start);
+    if (end < 0) return undefined;
+    if (end > start && text.slice(end, end + 9).toLowerCase() === "</strong>")
+      return text.slice(start, end).trim();
+    open.lastIndex = end;
+  }
+  return undefined;
 }
