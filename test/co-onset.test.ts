@@ -138,3 +138,27 @@ describe("co-onset weighing", () => {
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from }, (_, i) => from + i);
 }
+
+describe("co-onset weighing: carried members", () => {
+  it("keeps the members of an established cohort with no host that the explanation was not asked about", () => {
+    const first = weighCoOnset({
+      faults: range(50, 58).map((c) => fault(c, [c], 5 - GAIN)),
+      impaired: range(50, 58),
+      onset: () => 7,
+      now: 9,
+      gain: () => GAIN,
+    });
+    const carried = new Set(first.cohorts.flatMap((c) => c.members));
+    // The explanation now skips them: no fault mentions them, yet they stay the cohort's while they fail.
+    const later = weighCoOnset({
+      faults: [],
+      impaired: range(50, 56),
+      onset: () => 7,
+      now: 30,
+      gain: () => GAIN,
+      established: first.established,
+      carried,
+    });
+    expect(later.cohorts).toEqual([{ members: range(50, 56), host: -1 }]);
+  });
+});

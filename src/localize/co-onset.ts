@@ -54,6 +54,12 @@ export interface CoOnsetInput {
    * are left, so the last of them are not handed to a small shared fault as the rest recover.
    */
   established?: ReadonlyArray<EstablishedCohort>;
+  /**
+   * Members of established cohorts with no host that the explanation was not asked to explain again (they
+   * stay members while they fail): what keeps the explanation small when a common cause outside the model
+   * takes hundreds of components down.
+   */
+  carried?: ReadonlySet<number>;
   /** What explaining component x as impaired gains over leaving it up, in nats (≥ 0). */
   gain: (component: number) => number;
 }
@@ -117,6 +123,8 @@ export function weighCoOnset(input: CoOnsetInput, options: Partial<CoOnsetOption
       .filter((i) => share[i] === input.faults[i]!.explains.length)
       .sort((a, b) => share[a]! - share[b]! || a - b);
     const members: number[] = [];
+    if (known && known.host < 0 && hostAt < 0 && input.carried)
+      for (const c of cluster) if (input.carried.has(c)) members.push(c);
     for (const i of order) {
       const f = input.faults[i]!;
       let alternative = 0;

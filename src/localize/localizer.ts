@@ -66,6 +66,8 @@ export class Localizer {
   /** The last explanation's faults and the impaired components it explained. */
   #explained: ExplainedFault[] = [];
   #impaired: number[] = [];
+  /** Members of the last weighing's cohorts with no host (see co-onset.ts `carried`). */
+  #carried: ReadonlySet<number> = new Set();
   /** Whether the last weighing left a cohort waiting for its members to settle. */
   #waiting = false;
   /**
@@ -206,7 +208,11 @@ export class Localizer {
       this.#signature = signature;
       for (let i = 0; i < 3 * n; i++) this.#costs[i] = -Math.log(Math.max(ev.belief[i]!, this.#floor));
       const costs: EvidenceCosts = { observedAt: this.#observedAt, cost: this.#costs };
-      this.#explained = this.#explainer.explain(costs, impaired, this.#faults);
+      // Members of a common cause outside the model stay its members while they fail: the explanation need
+      // not find, for each of them again, that no modelled fault explains it.
+      const carried = this.#carried;
+      const toExplain = carried.size > 0 ? impaired.filter((c) => !carried.has(c)) : impaired;
+      this.#explained = this.#explainer.explain(costs, toExplain, this.#faults);
       this.#impaired = impaired;
     }
     // A cohort waiting for its members to settle is weighed again each evaluation, even when the
@@ -221,6 +227,7 @@ export class Localizer {
           onset: (c) => this.#onset[observedAt[c]!]!,
           now: this.#round,
           established: this.#cohortOnsets,
+          carried: this.#carried,
           gain: (c) => {
             const o = observedAt[c]!;
             const cost = this.#costs;
@@ -232,6 +239,7 @@ export class Localizer {
       this.#faults = firstPlaces(weighed.faults);
       this.#cohortOnsets = weighed.established;
       this.#waiting = weighed.waiting;
+      this.#carried = new Set(weighed.cohorts.filter((c) => c.host < 0).flatMap((c) => c.members));
       const suspected = weighed.faults.map(() => [] as number[]);
       const causes: Cause[] = [];
       for (const cohort of weighed.cohorts)
