@@ -68,7 +68,7 @@ async function storedTimes(url: string): Promise<Set<number>> {
 
 function batch(n: number): Observation[] {
   return Array.from({ length: BATCH }, (_, i) => {
-    const at = 1_800_000_000_000 + n * BATCH + i;
+    const at = 1_700_000_000_000 + n * BATCH + i;
     return {
       id: `vantage/a:acme/api#1:${at}`,
       at,

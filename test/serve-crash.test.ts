@@ -61,8 +61,8 @@ async function startServe(data: string, env: Record<string, string>): Promise<Hu
 
 function batch(n: number) {
   return Array.from({ length: 100 }, (_, i) => ({
-    id: `vantage/a:acme/api#1:${1_800_000_000_000 + n * 100 + i}`,
-    at: 1_800_000_000_000 + n * 100 + i,
+    id: `vantage/a:acme/api#1:${1_700_000_000_000 + n * 100 + i}`,
+    at: 1_700_000_000_000 + n * 100 + i,
     vantage: "vantage/a",
     component: "acme/api",
     check: "acme/api#1",

@@ -183,6 +183,14 @@ describe("observations", () => {
       code: "unknown_component",
       message: 'unknown component "acme/apii"; did you mean "acme/api"?',
       path: "observations[0].component",
+      refusals: [
+        {
+          index: 0,
+          path: "observations[0].component",
+          code: "unknown_component",
+          message: 'unknown component "acme/apii"; did you mean "acme/api"?',
+        },
+      ],
     });
     const vantage = await post("/api/v1/observations", {
       observations: [observation("u2", T0, { vantage: "probe/us-eats" })],

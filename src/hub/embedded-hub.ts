@@ -25,6 +25,7 @@ import { HubMetrics } from "./hub-metrics.js";
 import { IncidentLedger, type LedgerEvent } from "./incident-ledger.js";
 import { LastFailures } from "./last-failures.js";
 import { LiveRounds } from "./live-rounds.js";
+import { refuseObservations, throwIfRefused } from "./observation-admission.js";
 
 /** How often a standby re-reads the incidents the leader stored. */
 const FOLLOW_MS = 2000;
@@ -227,21 +228,13 @@ export class EmbeddedHub implements Hub {
   }
 
   async ingest(observations: Observation[]): Promise<void> {
-    const vantages = new Set(this.vantages());
-    observations.forEach((o, i) => {
-      if (!vantages.has(o.vantage))
-        throw new HubInputError(
-          "E_UNKNOWN_VANTAGE",
-          `unknown vantage "${o.vantage}"; the config declares: ${[...vantages].join(", ") || "none"}`,
-          `observations[${i}].vantage`,
-        );
-      if (o.component !== o.vantage && !this.#graph.index.has(o.component))
-        throw new HubInputError(
-          "E_UNKNOWN_COMPONENT",
-          `unknown component "${o.component}"; is the agent running an older config than the hub?`,
-          `observations[${i}].component`,
-        );
-    });
+    throwIfRefused(
+      refuseObservations(observations, {
+        vantages: new Set(this.vantages()),
+        components: this.#graph.index,
+        now: this.#clock(),
+      }),
+    );
     this.#admit(observations.length);
     this.#ingesting += observations.length;
     try {

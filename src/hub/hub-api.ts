@@ -65,17 +65,30 @@ export interface Hub {
   metrics(): Promise<string>;
 }
 
+/** One observation of a batch the hub refuses, and why (see hub/observation-admission.ts). */
+export interface ObservationRefusal {
+  /** Its place in the batch. */
+  index: number;
+  /** The field to blame: `observations[3].component`. */
+  path: string;
+  code: "E_UNKNOWN_COMPONENT" | "E_UNKNOWN_VANTAGE" | "E_FUTURE_TIME";
+  message: string;
+}
+
 /**
- * Input the hub refuses for what it names, not for its shape (the server validated that): an observation of
- * a component or vantage the model does not have. The server answers 422 with `message`.
+ * Input the hub refuses for what it names or says, not for its shape (the server validated that): an
+ * observation of a component or vantage the model does not have, or from too far in the future. The server
+ * answers 422 with `message`, and each refused observation of a batch in `refusals`.
  */
 export class HubInputError extends Error {
   override readonly name = "HubInputError";
   constructor(
-    readonly code: "E_UNKNOWN_COMPONENT" | "E_UNKNOWN_VANTAGE",
+    readonly code: ObservationRefusal["code"],
     message: string,
     /** Where in the request: `observations[3].component`. */
     readonly path: string,
+    /** Every refused observation of an ingested batch (empty for other input). */
+    readonly refusals: readonly ObservationRefusal[] = [],
   ) {
     super(message);
   }

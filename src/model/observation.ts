@@ -55,3 +55,31 @@ export interface Observation {
    */
   phases?: Phases;
 }
+
+/** Longest `message` the hub takes (the API refuses longer ones); agents cut theirs to it at the source. */
+export const MAX_MESSAGE_LENGTH = 1000;
+
+/** `message` cut to MAX_MESSAGE_LENGTH characters (an ellipsis marks the cut). */
+export function boundedMessage(message: string): string {
+  return message.length <= MAX_MESSAGE_LENGTH ? message : `${message.slice(0, MAX_MESSAGE_LENGTH - 1)}…`;
+}
+
+/**
+ * How far ahead of the hub's clock an observation's time may be: room for clock skew between an agent's
+ * host and the hub's. Beyond it an observation is refused at ingest (and dropped from the bus), skipped
+ * by reads and deleted by retention: one far-future row would otherwise pin a component's latest state,
+ * hold a localizer round open until then, and outlive every retention.
+ */
+export const MAX_AHEAD_MS = 5 * 60_000;
+
+/** Why an observation at `at` cannot be taken at `now` (it is too far in the future), or null. */
+export function futureTimeReason(at: number, now: number): string | null {
+  if (at <= now + MAX_AHEAD_MS) return null;
+  const when = Number.isFinite(new Date(at).getTime()) ? new Date(at).toISOString() : `${at} ms`;
+  const ahead = (at - now) / 1000;
+  const by = ahead < 86_400 ? `${Math.round(ahead)} s` : `${Math.round(ahead / 86_400)} days`;
+  return (
+    `at ${when} is ${by} ahead of the hub's clock (${new Date(now).toISOString()}); ` +
+    `at most ${MAX_AHEAD_MS / 60_000} minutes are allowed: check the agent's clock`
+  );
+}

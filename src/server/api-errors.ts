@@ -6,7 +6,15 @@ import type * as z from "zod";
 import { formatPath } from "../model/model-errors.js";
 
 export interface ErrorBody {
-  error: { code: string; message: string; path?: string };
+  error: { code: string; message: string; path?: string; refusals?: RefusalBody[] };
+}
+
+/** One refused observation of an ingested batch: where, why (`unknown_component`, `future_time`, ...). */
+export interface RefusalBody {
+  index: number;
+  path: string;
+  code: string;
+  message: string;
 }
 
 export class ApiError extends Error {
@@ -17,18 +25,26 @@ export class ApiError extends Error {
   readonly path: string | undefined;
   /** Extra response headers (WWW-Authenticate on 401, Allow on 405). */
   readonly headers: Record<string, string>;
+  /** Each refused observation of a batch (the ingest's 422), so an agent can set exactly those aside. */
+  readonly refusals: RefusalBody[] | undefined;
 
   constructor(
     status: number,
     code: string,
     message: string,
-    options: { path?: string; headers?: Record<string, string>; cause?: unknown } = {},
+    options: {
+      path?: string;
+      headers?: Record<string, string>;
+      refusals?: RefusalBody[];
+      cause?: unknown;
+    } = {},
   ) {
     super(message, { cause: options.cause });
     this.status = status;
     this.code = code;
     this.path = options.path;
     this.headers = options.headers ?? {};
+    this.refusals = options.refusals;
   }
 
   body(): ErrorBody {
@@ -37,6 +53,7 @@ export class ApiError extends Error {
         code: this.code,
         message: this.message,
         ...(this.path !== undefined ? { path: this.path } : {}),
+        ...(this.refusals !== undefined ? { refusals: this.refusals } : {}),
       },
     };
   }

@@ -4,7 +4,7 @@
  */
 import * as z from "zod";
 import { durationSchema, idSchema } from "../model/component-schema.js";
-import { ERROR_CLASSES } from "../model/observation.js";
+import { ERROR_CLASSES, MAX_MESSAGE_LENGTH } from "../model/observation.js";
 import { ROLES } from "./auth-tokens.js";
 
 const EPOCH_MS = /^\d{1,15}$/;
@@ -108,7 +108,7 @@ export const observationSchema = z.strictObject({
   status: z.enum(["up", "degraded", "down"]),
   latencyMs: z.number().nonnegative().nullable(),
   errorClass: z.enum(ERROR_CLASSES).nullable(),
-  message: z.string().max(1000).optional(),
+  message: z.string().max(MAX_MESSAGE_LENGTH).optional(),
   phases: z
     .strictObject({
       dns: z.number().nonnegative().optional(),

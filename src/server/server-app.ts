@@ -101,11 +101,7 @@ export function createApp(options: AppOptions): Hono {
 
   app.onError((error, c) => {
     if (error instanceof ApiError) return errorResponse(c, error);
-    if (error instanceof HubInputError)
-      return errorResponse(
-        c,
-        new ApiError(422, error.code.replace(/^E_/, "").toLowerCase(), error.message, { path: error.path }),
-      );
+    if (error instanceof HubInputError) return errorResponse(c, hubInputError(error));
     if (error instanceof HubBusyError)
       return errorResponse(
         c,
@@ -123,4 +119,22 @@ export function createApp(options: AppOptions): Hono {
   });
 
   return app;
+}
+
+/** Refusals listed in a 422, at most this many (a batch holds up to 10,000; the agent asks again for the rest). */
+const LISTED_REFUSALS = 1000;
+
+/** The hub's refusal as the API's 422: code `unknown_component`, `future_time`, ...; each refused observation. */
+function hubInputError(error: HubInputError): ApiError {
+  const code = (c: string) => c.replace(/^E_/, "").toLowerCase();
+  return new ApiError(422, code(error.code), error.message, {
+    path: error.path,
+    ...(error.refusals.length > 0
+      ? {
+          refusals: error.refusals
+            .slice(0, LISTED_REFUSALS)
+            .map((r) => ({ index: r.index, path: r.path, code: code(r.code), message: r.message })),
+        }
+      : {}),
+  });
 }

@@ -1,5 +1,6 @@
 /** Retention: the option checked once when a store opens, and the deletes `applyRetention` runs. */
 import type { Transaction } from "kysely";
+import { MAX_AHEAD_MS } from "../model/observation.js";
 import type { Retention } from "./store.js";
 import { StoreError } from "./store-errors.js";
 import { everySeries, HOUR } from "./store-rollups.js";
@@ -20,11 +21,15 @@ export function checkRetention(retention: Retention): Retention {
   return { rawMs: retention.rawMs, minuteMs: retention.minuteMs, hourMs: retention.hourMs };
 }
 
-/** Deletes raw rows and buckets that start before `now` minus their retention. */
+/**
+ * Deletes raw rows and buckets that start before `now` minus their retention, and raw rows from beyond the
+ * ingest's bound ahead of `now` (MAX_AHEAD_MS: written before it existed, or by a skewed writer), which no
+ * age-based retention would ever reach.
+ */
 export async function deleteExpired(trx: Transaction<StoreDatabase>, now: number, retention: Retention) {
   const raw = await trx
     .deleteFrom("observations")
-    .where("at", "<", now - retention.rawMs)
+    .where((eb) => eb.or([eb("at", "<", now - retention.rawMs), eb("at", ">", now + MAX_AHEAD_MS)]))
     .executeTakeFirst();
   const minute = await trx
     .deleteFrom("rollups_1m")

@@ -177,7 +177,7 @@ export interface Store {
   queryRollups(query: RollupQuery): Promise<Rollup[]>;
   /**
    * Deletes history older than the retention allows at `now` (the store's, unless `retention` overrides it
-   * for this call); returns rows deleted per kind.
+   * for this call), and raw observations more than MAX_AHEAD_MS ahead of `now`; returns rows deleted per kind.
    */
   applyRetention(now: number, retention?: Retention): Promise<{ raw: number; minute: number; hour: number }>;
 
