@@ -157,6 +157,22 @@ describe.skipIf(reason)("NATS bus: what JetStream adds", () => {
     await bus.close();
   });
 
+  it("drops observations from far in the future (issue 13), terminating a message left empty, and counts them", async () => {
+    const { bus, errors } = await openWithErrors();
+    const future = { ...observation(5), id: "future", at: Number.MAX_SAFE_INTEGER };
+    await bus.publish([observation(1), future]);
+    await bus.publish([{ ...future, id: "future-alone" }]);
+    await bus.publish([observation(2)]);
+    const seen: string[] = [];
+    bus.consume("g", async (batch) => {
+      seen.push(...batch.map((o) => o.id));
+    });
+    await until(() => seen.length >= 2 && bus.futureDropped === 2);
+    expect(seen).toEqual([observation(1).id, observation(2).id]);
+    expect(errors.join("\n")).toMatch(/dropped 1 observation .*ahead of the hub's clock/);
+    await bus.close();
+  });
+
   it("drops a whole batch when one of its observations is of another vantage; reads a lone observation as a batch of one", async () => {
     const { stream, bus, errors } = await openWithErrors();
     const forged = [observation(1), { ...observation(2, "probe/us-east"), id: "forged" }];

@@ -63,6 +63,8 @@ export interface NatsBusOptions extends NatsConnectOptions {
   batchMax?: number;
   /** Where consumer problems go (a missing stream, a dropped message); default: a process warning. */
   onError?: (error: Error) => void;
+  /** The clock consumers bound observation times by (MAX_AHEAD_MS ahead of it; default Date.now). */
+  clock?: () => number;
 }
 
 const DAY_MS = 86_400_000;
@@ -80,6 +82,7 @@ export class NatsBus implements Bus {
   readonly #groups = new Map<string, NatsGroup>();
   readonly #ownsConnection: boolean;
   #closed = false;
+  #futureDropped = 0;
 
   private constructor(nc: NatsConnection, jsm: JetStreamManager, o: Settings, owns: boolean) {
     this.connection = nc;
@@ -105,6 +108,7 @@ export class NatsBus implements Bus {
       maxAckPending: options.maxAckPending ?? 64,
       batchMax: options.batchMax ?? 1000,
       onError: options.onError ?? ((e: Error) => process.emitWarning(e)),
+      clock: options.clock ?? Date.now,
     };
     const nc = connection ?? (await connectNats(options));
     try {
@@ -158,6 +162,14 @@ export class NatsBus implements Bus {
     );
   }
 
+  /**
+   * Observations this process's consumers dropped for a time more than MAX_AHEAD_MS ahead of the clock
+   * (an agent with a skewed clock, or a forged message): never handed over, never retried.
+   */
+  get futureDropped(): number {
+    return this.#futureDropped;
+  }
+
   consume(group: string, handler: ObservationHandler, options: ConsumeOptions = {}): Subscription {
     if (this.#closed) throw new BusClosedError();
     if (!/^[A-Za-z0-9_-]+$/.test(group))
@@ -166,6 +178,10 @@ export class NatsBus implements Bus {
       throw new BusError("E_BUS_URL", `consumer group "${group}" already has a consumer in this process`);
     const member = new NatsGroup(this.#js, this.#jsm, group, handler, {
       ...this.#o,
+      now: this.#o.clock,
+      onFutureDropped: (n) => {
+        this.#futureDropped += n;
+      },
       redeliverMs: options.redeliverMs ?? 1000,
       ...(options.startAt === undefined ? {} : { startAt: options.startAt }),
       ...(options.inactiveMs === undefined ? {} : { inactiveMs: options.inactiveMs }),

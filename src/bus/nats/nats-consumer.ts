@@ -16,7 +16,7 @@ import type {
 } from "@nats-io/jetstream";
 import { AckPolicy, DeliverPolicy } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
-import type { Observation } from "../../model/observation.js";
+import { futureTimeReason, type Observation } from "../../model/observation.js";
 import type { ObservationHandler, Subscription } from "../bus.js";
 import { decodeMessage } from "./nats-batch-codec.js";
 
@@ -34,6 +34,10 @@ export interface GroupSettings {
   batchMax: number;
   redeliverMs: number;
   onError: (error: Error) => void;
+  /** The clock observation times are bounded by (see MAX_AHEAD_MS). */
+  now: () => number;
+  /** Told how many observations of a message were dropped for a time too far ahead. */
+  onFutureDropped: (count: number) => void;
   startAt?: number;
   inactiveMs?: number;
 }
@@ -170,13 +174,37 @@ export class NatsGroup implements Subscription {
       this.#s.onError(new Error(`dropped message ${m.seq} on ${m.subject}: ${decoded.invalid}`));
       return;
     }
-    const observations = decoded.observations;
+    const observations = this.#withinBound(m, decoded.observations);
+    if (observations.length === 0) return;
     this.#held.add(m.seq);
     this.#queue.push({ m, observations });
     this.#heldObservations += observations.length;
     this.#seenMessages++;
     this.#seenObservations += observations.length;
     this.#pump();
+  }
+
+  /**
+   * The message's observations without those more than MAX_AHEAD_MS ahead of the clock (the hub's ingest
+   * refuses them; here an agent published straight to the stream). They are dropped with a log line and
+   * counted, never retried: a retry would not make them any less wrong. A message left empty is terminated.
+   */
+  #withinBound(m: JsMsg, observations: Observation[]): Observation[] {
+    const now = this.#s.now();
+    const late = (o: Observation) => typeof o.at === "number" && futureTimeReason(o.at, now) !== null;
+    if (!observations.some(late)) return observations;
+    const kept = observations.filter((o) => !late(o));
+    const dropped = observations.length - kept.length;
+    const first = observations.find(late)!;
+    const reason = `observation ${first.id}: ${futureTimeReason(first.at, now)}`;
+    this.#s.onFutureDropped(dropped);
+    this.#s.onError(
+      new Error(
+        `dropped ${dropped} observation${dropped === 1 ? "" : "s"} of message ${m.seq} on ${m.subject} (${reason})`,
+      ),
+    );
+    if (kept.length === 0) m.term(reason);
+    return kept;
   }
 
   /** Hands the queue's oldest messages to the handler as one batch; acknowledges them when it resolves. */
