@@ -140,3 +140,77 @@ describe("the live stream over a real socket", () => {
     await vi.waitFor(() => expect(hub.subscribers).toBe(0), { timeout: 5000 });
   });
 });
+
+describe("the live stream ends when its token stops being valid", () => {
+  // A fake clock for expiry; revocation and logout go through the real store. The recheck runs every 20 ms.
+  let clock = Date.parse("2021-12-07T15:00:00Z");
+  let app: Listening;
+  beforeAll(async () => {
+    app = await listen(
+      createApp({ hub, auth: { anonymousRead: true }, now: () => clock, streamRecheckMs: 20 }),
+      { port: 0, host: "127.0.0.1" },
+    );
+  });
+  afterAll(() => app?.close());
+
+  async function openStream(secret?: string): Promise<FrameReader> {
+    const res = await fetch(`${app.url}/api/v1/stream${secret ? `?access_token=${secret}` : ""}`);
+    expect(res.status).toBe(200);
+    const frames = new FrameReader(res.body!);
+    await frames.next((f) => f.includes(": subscribed"));
+    return frames;
+  }
+  const mint = (role: "viewer" | "admin", expiresInMs?: number) =>
+    createToken(hub.store, {
+      name: `stream-${role}`,
+      role,
+      now: clock,
+      ...(expiresInMs === undefined ? {} : { expiresInMs }),
+    });
+  /** The closing frame's reason, then the end of the stream (null: no more frames). */
+  async function closing(frames: FrameReader): Promise<unknown> {
+    const frame = await frames.next((f) => f.startsWith("event: closed"));
+    expect(frame).not.toBeNull();
+    expect(await frames.next(() => true)).toBeNull();
+    return dataOf(frame!);
+  }
+
+  it("closes a stream whose token is revoked through the API", async () => {
+    const admin = (await mint("admin")).secret;
+    const { token, secret } = await mint("viewer");
+    const frames = await openStream(secret);
+    const revoked = await fetch(`${app.url}/api/v1/tokens/${token.id}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(revoked.status).toBeLessThan(300);
+    expect(await closing(frames)).toEqual({ reason: "token revoked" });
+    await vi.waitFor(() => expect(hub.subscribers).toBe(0), { timeout: 5000 });
+  });
+
+  it("closes a stream whose token expires, and one whose session logs out", async () => {
+    const expiring = await openStream((await mint("viewer", 60_000)).secret);
+    const { secret } = await mint("viewer");
+    const loggedOut = await openStream(secret);
+    clock += 60_000;
+    expect(await closing(expiring)).toEqual({ reason: "token expired" });
+    const logout = await fetch(`${app.url}/api/v1/logout`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${secret}` },
+    });
+    expect(logout.status).toBe(204);
+    expect(await closing(loggedOut)).toEqual({ reason: "token revoked" });
+  });
+
+  it("keeps streams of live tokens and anonymous readers open through many rechecks", async () => {
+    const live = await openStream((await mint("viewer")).secret);
+    const anonymous = await openStream();
+    // Keep-alives come every 50 ms on the first app only; here, count recheck rounds through events instead.
+    for (let round = 0; round < 10; round++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      hub.emit({ type: "config", action: "reloaded", message: `round ${round}` });
+      for (const frames of [live, anonymous])
+        expect(await frames.next((f) => f.startsWith("event:"))).toContain(`round ${round}`);
+    }
+  });
+});

@@ -14,6 +14,8 @@ import { tokenRoutes } from "./token-routes.js";
 export interface RouteOptions {
   /** Interval of the event stream's keep-alive comment, ms. */
   streamHeartbeatMs: number;
+  /** How often an open event stream checks its token again, ms (default 2 s). */
+  streamRecheckMs?: number;
   /** Discovery for POST /api/v1/discover (default: the system's resolver, guarded certificate reads). */
   discovery?: DiscoveryService;
 }
@@ -56,7 +58,7 @@ export function apiRoutes(options: RouteOptions): Route[] {
     }),
     ...modelRoutes,
     ...historyRoutes,
-    streamRoute(options.streamHeartbeatMs),
+    streamRoute(options.streamHeartbeatMs, options.streamRecheckMs),
     ...tokenRoutes,
     ...loginRoutes(),
     ...summaryRoutes,

@@ -67,7 +67,12 @@ export type Verification =
  */
 export async function verifySecret(store: Store, secret: string, now: number): Promise<Verification> {
   if (!SECRET_PATTERN.test(secret)) return { ok: false, reason: "malformed" };
-  const token = await store.findTokenByHash(hashSecret(secret));
+  return verifyHash(store, hashSecret(secret), now);
+}
+
+/** Whether the token stored under `hash` is still live at `now` (a long-lived response checks again with it). */
+export async function verifyHash(store: Store, hash: string, now: number): Promise<Verification> {
+  const token = await store.findTokenByHash(hash);
   if (!token) return { ok: false, reason: "unknown" };
   if (token.revokedAt !== null && token.revokedAt <= now) return { ok: false, reason: "revoked" };
   if (token.expiresAt !== null && token.expiresAt <= now) return { ok: false, reason: "expired" };

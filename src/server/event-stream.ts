@@ -1,17 +1,23 @@
 /**
  * The live stream: Server-Sent Events of the hub's events (`event: incident`, `event: state`, `event: config`,
  * JSON data), a comment every `heartbeatMs` so proxies keep the connection open, and the hub subscription
- * released as soon as the client goes away (or reads too slowly to keep up).
+ * released as soon as the client goes away (or reads too slowly to keep up). The caller's token is checked
+ * again every `recheckMs`: a stream whose token is revoked, expires or logs out ends with an `event: closed`
+ * frame saying why, and the client's reconnect then gets the 401.
  */
 import type { HubEvent } from "../hub/hub-api.js";
 import { renderIncident, renderState } from "./api-render.js";
 import { streamQuery } from "./api-schemas.js";
+import { callerRevoked } from "./request-auth.js";
 import { defineRoute } from "./route-table.js";
 
 /** Queued bytes beyond which a client that does not read is dropped (EventSource reconnects by itself). */
 const MAX_QUEUED_BYTES = 1024 * 1024;
 
 export const DEFAULT_STREAM_HEARTBEAT_MS = 15_000;
+
+/** How often an open stream checks its token again: a revoked right outlives its revocation by at most this. */
+export const DEFAULT_STREAM_RECHECK_MS = 2_000;
 
 /** One SSE frame. JSON.stringify never emits a raw newline, so the data fits on one `data:` line. */
 export function formatEvent(event: HubEvent): string {
@@ -24,7 +30,7 @@ export function formatEvent(event: HubEvent): string {
   return `event: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
-export function streamRoute(heartbeatMs: number) {
+export function streamRoute(heartbeatMs: number, recheckMs = DEFAULT_STREAM_RECHECK_MS) {
   return defineRoute({
     method: "GET",
     path: "/api/v1/stream",
@@ -32,11 +38,11 @@ export function streamRoute(heartbeatMs: number) {
     queryToken: true,
     tag: "live",
     summary:
-      "Server-Sent Events: `incident` ({action, incident}), `state` ({states}), `config` ({action, message}); a comment line every 15 s",
+      "Server-Sent Events: `incident` ({action, incident}), `state` ({states}), `config` ({action, message}); a comment line every 15 s; a last `closed` ({reason}) when the token is revoked, expires or logs out (checked every 2 s)",
     query: streamQuery,
     produces: "text/event-stream",
     responses: { 200: "An endless event stream" },
-    handler: ({ hub, c }) => {
+    handler: ({ hub, c, caller, now }) => {
       const encoder = new TextEncoder();
       const signal = c.req.raw.signal;
       let release = () => {};
@@ -54,10 +60,30 @@ export function streamRoute(heartbeatMs: number) {
             };
             const unsubscribe = hub.subscribe((event) => send(formatEvent(event)));
             const timer = setInterval(() => send(": keep-alive\n\n"), heartbeatMs);
+            const end = (reason: string) => {
+              send(`event: closed\ndata: ${JSON.stringify({ reason })}\n\n`);
+              if (!open) return;
+              release();
+              controller.close();
+            };
+            let checking = false;
+            const recheck = setInterval(() => {
+              if (checking || caller?.tokenHash == null) return;
+              checking = true;
+              // A store that cannot answer cannot vouch for the token either: the stream ends (and the
+              // client reconnects through the normal check) rather than outliving a revocation unseen.
+              callerRevoked(hub.store, caller, now())
+                .catch(() => "token could not be checked again")
+                .then((reason) => {
+                  checking = false;
+                  if (reason !== null) end(reason);
+                });
+            }, recheckMs);
             release = () => {
               if (!open) return;
               open = false;
               clearInterval(timer);
+              clearInterval(recheck);
               unsubscribe();
               signal.removeEventListener("abort", release);
             };

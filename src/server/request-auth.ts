@@ -6,7 +6,7 @@
 import type { Context } from "hono";
 import type { Store } from "../store/store.js";
 import { ApiError } from "./api-errors.js";
-import { roleAtLeast, verifySecret } from "./auth-tokens.js";
+import { roleAtLeast, verifyHash, verifySecret } from "./auth-tokens.js";
 import type { Caller, Route } from "./route-table.js";
 
 export interface AuthOptions {
@@ -14,7 +14,7 @@ export interface AuthOptions {
   anonymousRead: boolean;
 }
 
-const ANONYMOUS: Caller = { role: "viewer", name: "anonymous", tokenId: null };
+const ANONYMOUS: Caller = { role: "viewer", name: "anonymous", tokenId: null, tokenHash: null };
 
 const REASONS = {
   malformed: "not an Epicenter token (they look like ept_ followed by 43 characters)",
@@ -71,5 +71,20 @@ export async function authorize(
       `this needs the ${route.access} role; token "${token.name}" has ${token.role}`,
       { headers: { "WWW-Authenticate": 'Bearer realm="epicenter", error="insufficient_scope"' } },
     );
-  return { role: token.role, name: token.name, tokenId: token.id };
+  return { role: token.role, name: token.name, tokenId: token.id, tokenHash: token.hash };
+}
+
+/**
+ * Null while the caller may still go on (anonymous callers always may, as far as tokens go); otherwise why
+ * not, in the words a 401 would use. The live stream asks this every few seconds, so a revoked, expired or
+ * logged-out token stops receiving within seconds, not when the client reconnects.
+ */
+export async function callerRevoked(
+  store: Store,
+  caller: Caller | null,
+  now: number,
+): Promise<string | null> {
+  if (caller?.tokenHash == null) return null;
+  const verified = await verifyHash(store, caller.tokenHash, now);
+  return verified.ok ? null : REASONS[verified.reason];
 }

@@ -19,6 +19,8 @@ export interface Caller {
   role: Role;
   name: string;
   tokenId: string | null;
+  /** The stored hash of the caller's token, to check it again during a long response (the live stream). */
+  tokenHash: string | null;
 }
 
 export interface RouteInput<Q, B> {

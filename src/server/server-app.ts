@@ -26,6 +26,8 @@ export interface AppOptions {
   now?: () => number;
   /** Interval of the event stream's keep-alive comment (default 15 s). */
   streamHeartbeatMs?: number;
+  /** How often an open event stream checks its token again (default 2 s; tests shorten it). */
+  streamRecheckMs?: number;
   /** Discovery behind POST /api/v1/discover (default: the system's resolver). */
   discovery?: DiscoveryService;
   /** Told of unexpected errors (answered 500 without details); default console.error. */
@@ -47,6 +49,7 @@ export function createApp(options: AppOptions): Hono {
   const report = options.onUnexpectedError ?? ((error: unknown) => console.error(error));
   const routes = apiRoutes({
     streamHeartbeatMs: options.streamHeartbeatMs ?? DEFAULT_STREAM_HEARTBEAT_MS,
+    ...(options.streamRecheckMs === undefined ? {} : { streamRecheckMs: options.streamRecheckMs }),
     ...(options.discovery ? { discovery: options.discovery } : {}),
   });
   const app = new Hono();
