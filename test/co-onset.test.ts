@@ -162,3 +162,29 @@ describe("co-onset weighing: carried members", () => {
     expect(later.cohorts).toEqual([{ members: range(50, 56), host: -1 }]);
   });
 });
+
+describe("co-onset weighing: a cohort whose host is gone", () => {
+  it("leaves what is left of it to the explanation instead of calling it a common cause outside the model", () => {
+    const region = fault(100, range(10, 30), 5 - 20 * GAIN);
+    const first = weighCoOnset({
+      faults: [region, fault(200, [40, 41, 42], 5 + 4 - 3 * GAIN)],
+      impaired: [...range(10, 30), 40, 41, 42],
+      onset: () => 5,
+      now: 6,
+      gain: () => GAIN,
+    });
+    expect(first.established).toEqual([{ onset: 5, host: 100 }]);
+    // The region is no longer in the explanation; two of its sites are still failing, each on its own.
+    const lone = [fault(10, [10], 5 - GAIN), fault(11, [11], 5 - GAIN)];
+    const later = weighCoOnset({
+      faults: lone,
+      impaired: [10, 11],
+      onset: () => 5,
+      now: 50,
+      gain: () => GAIN,
+      established: first.established,
+    });
+    expect(later.faults).toEqual(lone);
+    expect(later.cohorts).toEqual([]);
+  });
+});

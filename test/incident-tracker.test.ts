@@ -131,6 +131,18 @@ describe("incident tracker: handovers and reopening", () => {
     expect(t.incidents[0]?.resolvedAt).not.toBeNull();
   });
 
+  it("keeps an incident for its own cause when a new, larger cause overlapping its failures comes first", () => {
+    const t = new IncidentTracker();
+    const storage = cause("storage", ["a", "b", "c", "d"]);
+    const dns = cause("dns", ["a", "b", "c", "x", "y", "z"]);
+    for (const [i, causes] of [[storage], [storage], [dns, storage], [dns, storage], [dns]].entries())
+      t.observe(i * 30, causes);
+    expect(t.incidents.map((i) => i.history.map((h) => h.epicenter[0]?.component))).toEqual([
+      ["storage"],
+      ["dns"],
+    ]);
+  });
+
   it("follows a better explanation of the same failures while its cause is there", () => {
     const t = new IncidentTracker();
     const narrow = cause("svc", ["a", "b"]);

@@ -34,6 +34,12 @@ const STORIES: [string, StoryShape, number, number][] = [
     110065,
   ],
   ["a cause ending as another starts resolves; the new one gets its own incident", "handover", 2000, 110116],
+  [
+    "a cause still failing keeps its incident when a larger cause starts over its dependents",
+    "handover",
+    1000,
+    110110,
+  ],
 ];
 
 describe("localizer on real-shaped outages (bench/world-stories.ts)", () => {

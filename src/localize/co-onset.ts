@@ -108,6 +108,9 @@ export function weighCoOnset(input: CoOnsetInput, options: Partial<CoOnsetOption
     // A cohort keeps the host it formed with: as its members recover, a small fault that explains a few of
     // the last ones does not become its host.
     if (known && hostAt >= 0 && input.faults[hostAt]!.component !== known.host) hostAt = -1;
+    // A cohort that had a host and lost it ended with it: what is left of it is the explanation's, not a
+    // common cause outside the model.
+    if (known && known.host >= 0 && hostAt < 0) continue;
     if (hostAt < 0) {
       const settled = cluster.filter((c) => input.now - input.onset(c) + 1 >= o.settle).length;
       if (settled < o.minUnexplained && !known) {

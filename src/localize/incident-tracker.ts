@@ -127,6 +127,17 @@ export class IncidentTracker {
     const events: IncidentEvent[] = [];
     const matched = new Set<Tracked>();
     const fresh: Cause[] = [];
+    // Causes that name an incident claim it first; only then may the others follow one by its failures
+    // (a new cause overlapping an incident whose own cause is still there must not take it over).
+    const targets = new Map<Cause, Tracked | undefined>();
+    for (const pass of ["names", "failures"] as const)
+      for (const cause of causes) {
+        if (targets.get(cause) || this.#absorbedBy(cause)) continue;
+        const target = this.#match(cause, matched, pass);
+        if (target) matched.add(target);
+        targets.set(cause, target);
+      }
+    matched.clear();
     for (const cause of causes) {
       const host = this.#absorbedBy(cause);
       if (host) {
@@ -134,7 +145,7 @@ export class IncidentTracker {
         this.#suspect(host, cause.affected, at, step);
         continue;
       }
-      const target = this.#match(cause, matched);
+      const target = targets.get(cause);
       if (!target) {
         fresh.push(cause);
         continue;
@@ -273,7 +284,7 @@ export class IncidentTracker {
    * new cause that happens to touch what it affected (a handover), and a resolved one reopens only for the
    * cause it was resolved with.
    */
-  #match(cause: Cause, taken: Set<Tracked>): Tracked | undefined {
+  #match(cause: Cause, taken: Set<Tracked>, by: "names" | "failures"): Tracked | undefined {
     const top = cause.ranked[0]?.component;
     let best: Tracked | undefined;
     let bestScore = 0;
@@ -286,7 +297,7 @@ export class IncidentTracker {
       if (top !== undefined && inc.epicenter[0]?.component === top) score = 3;
       else if (resolved) continue;
       else if (top !== undefined && t.names.has(top)) score = 2;
-      else if (cause.affected.length > 0 && t.misses === 0) {
+      else if (by === "failures" && cause.affected.length > 0 && t.misses === 0) {
         let shared = 0;
         for (const a of cause.affected) if (t.current.has(a)) shared++;
         // It must explain most of what the incident has failing now: a lone site still failing for another
