@@ -253,6 +253,39 @@ describe("tokens", () => {
     ).toBe(404);
   });
 
+  it("refuses an expiry beyond 10 years with the reason, and lists a stored out-of-range one as invalid", async () => {
+    const app = createApp({ hub, auth: { anonymousRead: false } });
+    const admin = { authorization: `Bearer ${secrets.admin}`, "content-type": "application/json" };
+    const create = (expiresIn: string) =>
+      app.request("/api/v1/tokens", {
+        method: "POST",
+        headers: admin,
+        body: JSON.stringify({ name: "forever", role: "viewer", expiresIn }),
+      });
+    const huge = await create("100000000d");
+    expect(huge.status).toBe(400);
+    expect(await huge.json()).toEqual({
+      error: {
+        code: "invalid_request",
+        message: "expiresIn must be at most 3650d (10 years); leave it out for a token that never expires",
+        path: "expiresIn",
+      },
+    });
+    expect((await create("3650d")).status).toBe(201);
+    // A row stored before the bound (or by another tool): the list shows it, with its expiry invalid.
+    const { token } = await createToken(hub.store, { name: "legacy", role: "viewer", now: Date.now() });
+    await hub.store.createToken({ ...token, id: `${token.id}x`, hash: `${token.hash}x`, expiresAt: 8.64e18 });
+    const listed = await app.request("/api/v1/tokens", { headers: admin });
+    expect(listed.status).toBe(200);
+    const rows = ((await listed.json()) as { tokens: Record<string, unknown>[] }).tokens;
+    expect(rows.find((t) => t.id === `${token.id}x`)).toMatchObject({
+      name: "legacy",
+      expiresAt: null,
+      invalid: ["expiresAt"],
+    });
+    expect(rows.find((t) => t.id === token.id)).not.toHaveProperty("invalid");
+  });
+
   it("rejects a malformed Authorization header and a query token outside the stream", async () => {
     const app = createApp({ hub, auth: { anonymousRead: true } });
     const basic = await app.request("/api/v1/states", { headers: { authorization: "Basic dXNlcjpwdw==" } });

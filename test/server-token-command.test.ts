@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run } from "../src/cli/run.js";
 import { createApp } from "../src/server/server-app.js";
+import { openStore } from "../src/store/open-store.js";
 import { captureIo } from "./capture-io.js";
 import { FixtureHub } from "./server-hub-fixture.js";
 
@@ -72,6 +73,32 @@ describe("epicenter token", () => {
     const row = json.tokens.find((t) => t.id === id)!;
     expect(row.revokedAt).toMatch(/Z$/);
     expect(Date.parse(row.expiresAt) - Date.now()).toBeGreaterThan(29 * 86_400_000);
+  });
+
+  it("refuses an expiry beyond 10 years, and lists a stored out-of-range expiry as invalid", async () => {
+    const huge = await token("create", "--role", "viewer", "--expires", "100000000d", "--data", "bounds");
+    expect(huge.status).toBe(2);
+    expect(huge.err).toContain("--expires must be at most 3650d (10 years)");
+    const made = await token("create", "--role", "viewer", "--name", "legacy", "--json", "--data", "bounds");
+    const { id } = (JSON.parse(made.out) as { token: { id: string } }).token;
+    const store = await openStore({ dataDir: join(dir, "bounds"), env: {} });
+    try {
+      const [row] = await store.listTokens();
+      await store.createToken({ ...row!, id: `${id}x`, hash: `${row!.hash}x`, expiresAt: 8.64e18 });
+    } finally {
+      await store.close();
+    }
+    const listed = await token("list", "--data", "bounds");
+    expect(listed.status).toBe(0);
+    expect(listed.out).toMatch(new RegExp(`${id}x .*expiry invalid`));
+    expect(listed.out).toMatch(new RegExp(`${id} .*never expires`));
+    const json = JSON.parse((await token("list", "--json", "--data", "bounds")).out) as {
+      tokens: { id: string; expiresAt: string | null; invalid?: string[] }[];
+    };
+    expect(json.tokens.find((t) => t.id === `${id}x`)).toMatchObject({
+      expiresAt: null,
+      invalid: ["expiresAt"],
+    });
   });
 
   it("refuses bad usage with exit 2 and an unknown id with exit 1", async () => {

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DURATION_RULE, parseDuration } from "../model/duration.js";
 import { renderToken } from "../server/api-render.js";
-import { createToken, ROLES } from "../server/auth-tokens.js";
+import { createToken, lifetimeProblem, ROLES } from "../server/auth-tokens.js";
 import { openStore } from "../store/open-store.js";
 import type { Role, Store } from "../store/store.js";
 import { StoreError } from "../store/store-errors.js";
@@ -88,6 +88,8 @@ function createOptions(values: { role?: string; name?: string; expires?: string 
     if (seconds === undefined || seconds <= 0)
       throw new UsageError(`--expires "${values.expires}" is not a lifetime: ${DURATION_RULE}`);
     expiresInMs = Math.round(seconds * 1000);
+    const problem = lifetimeProblem(expiresInMs);
+    if (problem !== undefined) throw new UsageError(`--expires ${problem}`);
   }
   const name = values.name?.trim() || role;
   return { role, name, ...(expiresInMs === undefined ? {} : { expiresInMs }) };
@@ -114,6 +116,16 @@ async function printCreated(
   return 0;
 }
 
+function tokenStatus(t: ReturnType<typeof renderToken>): string {
+  const invalid = t.invalid ?? [];
+  if (t.revokedAt) return `revoked ${t.revokedAt}`;
+  if (invalid.includes("revokedAt")) return "revoked (time invalid)";
+  if (t.expiresAt) return `expires ${t.expiresAt}`;
+  // Past the last date there is: in practice never, but flagged so that it gets replaced.
+  if (invalid.includes("expiresAt")) return "expiry invalid (beyond any date): revoke and replace it";
+  return "never expires";
+}
+
 async function printList(store: Store, json: boolean, io: CliIo): Promise<number> {
   const tokens = (await store.listTokens()).map(renderToken);
   if (json) {
@@ -124,13 +136,7 @@ async function printList(store: Store, json: boolean, io: CliIo): Promise<number
     io.out("No tokens yet: epicenter token create --role admin");
     return 0;
   }
-  const rows = tokens.map((t) => [
-    t.id,
-    t.name,
-    t.role,
-    t.createdAt,
-    t.revokedAt ? `revoked ${t.revokedAt}` : t.expiresAt ? `expires ${t.expiresAt}` : "never expires",
-  ]);
+  const rows = tokens.map((t) => [t.id, t.name, t.role, t.createdAt ?? "(invalid time)", tokenStatus(t)]);
   for (const line of formatTable([["id", "name", "role", "created", "status"], ...rows], [], ""))
     io.out(line);
   return 0;

@@ -56,14 +56,33 @@ export function renderState(s: ComponentState) {
   return { ...s, observed: s.observed.map((o) => ({ ...o, at: iso(o.at) })) };
 }
 
+/** A time as ISO 8601, or undefined when it is no date (beyond ±8.64e15 ms, or not a number). */
+function validIso(ms: number): string | undefined {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+/**
+ * A token as the API and CLI list it. A stored time that is no date (an unbounded expiry from before
+ * lifetimes were bounded) is shown as null and named in `invalid`, so one bad row never breaks a list.
+ */
 export function renderToken(token: StoredToken) {
+  const invalid: string[] = [];
+  const time = (field: "createdAt" | "expiresAt" | "revokedAt") => {
+    const ms = token[field];
+    if (ms === null) return null;
+    const shown = validIso(ms);
+    if (shown === undefined) invalid.push(field);
+    return shown ?? null;
+  };
   return {
     id: token.id,
     name: token.name,
     role: token.role,
-    createdAt: iso(token.createdAt),
-    expiresAt: iso(token.expiresAt),
-    revokedAt: iso(token.revokedAt),
+    createdAt: time("createdAt"),
+    expiresAt: time("expiresAt"),
+    revokedAt: time("revokedAt"),
+    ...(invalid.length > 0 ? { invalid } : {}),
   };
 }
 

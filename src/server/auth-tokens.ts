@@ -23,6 +23,26 @@ export function hashSecret(secret: string): string {
   return createHash("sha256").update(secret).digest("hex");
 }
 
+/** The longest lifetime a token may be given: longer is "never", and says so (leave the expiry out). */
+export const MAX_TOKEN_LIFETIME_MS = 3650 * 86_400_000;
+
+/**
+ * Why `ms` is no token lifetime, completing "<option> must be …"; undefined when it is one. Unbounded
+ * lifetimes once stored times past the last date JavaScript can show, and broke every token list.
+ */
+export function lifetimeProblem(ms: number): string | undefined {
+  if (!(ms > 0)) return "must be more than 0";
+  if (!(ms <= MAX_TOKEN_LIFETIME_MS))
+    return "must be at most 3650d (10 years); leave it out for a token that never expires";
+  return undefined;
+}
+
+/** A token lifetime out of bounds, asked for through code rather than the API or CLI (which check first). */
+export class TokenLifetimeError extends Error {
+  override readonly name = "TokenLifetimeError";
+  readonly code = "E_TOKEN_LIFETIME";
+}
+
 export interface NewToken {
   name: string;
   role: Role;
@@ -33,6 +53,8 @@ export interface NewToken {
 
 /** Makes a token and its secret; the secret exists only in the return value (show it once, keep the hash). */
 export function mintToken(options: NewToken): { token: StoredToken; secret: string } {
+  const problem = options.expiresInMs === undefined ? undefined : lifetimeProblem(options.expiresInMs);
+  if (problem !== undefined) throw new TokenLifetimeError(`a token's lifetime ${problem}`);
   const secret = SECRET_PREFIX + randomBytes(32).toString("base64url");
   const token: StoredToken = {
     id: `tok_${randomBytes(8).toString("hex")}`,

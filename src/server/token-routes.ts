@@ -3,7 +3,7 @@ import { parseDuration } from "../model/duration.js";
 import { ApiError } from "./api-errors.js";
 import { renderToken } from "./api-render.js";
 import { tokenBody } from "./api-schemas.js";
-import { createToken } from "./auth-tokens.js";
+import { createToken, lifetimeProblem } from "./auth-tokens.js";
 import { defineRoute, type Route } from "./route-table.js";
 
 export const tokenRoutes: Route[] = [
@@ -13,7 +13,9 @@ export const tokenRoutes: Route[] = [
     access: "admin",
     tag: "tokens",
     summary: "API tokens, newest first (never their secrets or hashes)",
-    responses: { 200: "`{tokens: [{id, name, role, createdAt, expiresAt, revokedAt}]}`" },
+    responses: {
+      200: "`{tokens: [{id, name, role, createdAt, expiresAt, revokedAt, invalid?}]}`; `invalid` names stored times that are no date (shown as null)",
+    },
     handler: async ({ c, hub }) => {
       const tokens = await hub.store.listTokens();
       return c.json({ tokens: tokens.map(renderToken) });
@@ -29,13 +31,15 @@ export const tokenRoutes: Route[] = [
     responses: { 201: "`{token, secret}`: send the secret as `Authorization: Bearer <secret>`" },
     handler: async ({ c, hub, body, now }) => {
       const seconds = body.expiresIn === undefined ? undefined : parseDuration(body.expiresIn)!;
-      if (seconds === 0)
-        throw new ApiError(400, "invalid_request", "expiresIn must be more than 0", { path: "expiresIn" });
+      const expiresInMs = seconds === undefined ? undefined : Math.round(seconds * 1000);
+      const problem = expiresInMs === undefined ? undefined : lifetimeProblem(expiresInMs);
+      if (problem !== undefined)
+        throw new ApiError(400, "invalid_request", `expiresIn ${problem}`, { path: "expiresIn" });
       const { token, secret } = await createToken(hub.store, {
         name: body.name,
         role: body.role,
         now: now(),
-        ...(seconds === undefined ? {} : { expiresInMs: Math.round(seconds * 1000) }),
+        ...(expiresInMs === undefined ? {} : { expiresInMs }),
       });
       return c.json({ token: renderToken(token), secret }, 201);
     },
