@@ -130,7 +130,7 @@ export class IncidentTracker {
     // Causes that name an incident claim it first; only then may the others follow one by its failures
     // (a new cause overlapping an incident whose own cause is still there must not take it over).
     const targets = new Map<Cause, Tracked | undefined>();
-    for (const pass of ["names", "failures"] as const)
+    for (const pass of ["top", "names", "failures"] as const)
       for (const cause of causes) {
         if (targets.get(cause) || this.#absorbedBy(cause)) continue;
         const target = this.#match(cause, matched, pass);
@@ -162,7 +162,7 @@ export class IncidentTracker {
         events.push({ type: "opened", incident: inc });
       }
       for (const a of cause.affected) target.affected.add(a);
-      for (const r of cause.ranked) target.names.add(r.component);
+      for (const r of firstPlace(cause.ranked)) target.names.add(r.component);
       inc.affected = [...target.affected].sort();
       this.#suspect(target, cause.suspected ?? [], at, step);
       if (this.#holdsBack(target, cause.ranked)) continue;
@@ -269,7 +269,7 @@ export class IncidentTracker {
       resolvedStep: 0,
       affected: new Set(cause.affected),
       current: new Set(cause.affected),
-      names: new Set(cause.ranked.map((r) => r.component)),
+      names: new Set(firstPlace(cause.ranked).map((r) => r.component)),
       onsetStep,
       absorbed: new Set(),
       challenger: null,
@@ -284,7 +284,7 @@ export class IncidentTracker {
    * new cause that happens to touch what it affected (a handover), and a resolved one reopens only for the
    * cause it was resolved with.
    */
-  #match(cause: Cause, taken: Set<Tracked>, by: "names" | "failures"): Tracked | undefined {
+  #match(cause: Cause, taken: Set<Tracked>, by: "top" | "names" | "failures"): Tracked | undefined {
     const top = cause.ranked[0]?.component;
     let best: Tracked | undefined;
     let bestScore = 0;
@@ -296,7 +296,7 @@ export class IncidentTracker {
       let score = 0;
       if (top !== undefined && inc.epicenter[0]?.component === top) score = 3;
       else if (resolved) continue;
-      else if (top !== undefined && t.names.has(top)) score = 2;
+      else if (by !== "top" && top !== undefined && t.names.has(top)) score = 2;
       else if (by === "failures" && cause.affected.length > 0 && t.misses === 0) {
         let shared = 0;
         for (const a of cause.affected) if (t.current.has(a)) shared++;
@@ -339,6 +339,12 @@ export class IncidentTracker {
     }
     return false;
   }
+}
+
+/** The alternatives that share the highest confidence. */
+function firstPlace(ranked: ReadonlyArray<Ranked>): Ranked[] {
+  const top = ranked[0]?.confidence ?? 0;
+  return ranked.filter((r) => r.confidence >= top - 1e-9);
 }
 
 /** A single observed component blaming itself: what a dependency missing from the model looks like. */

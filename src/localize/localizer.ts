@@ -283,7 +283,9 @@ function firstPlaces(faults: ReadonlyArray<ExplainedFault>): number[][] {
   return faults.map((f) => {
     const top = f.ranked[0]?.confidence ?? 0;
     const names = f.ranked.filter((r) => r.confidence >= top - 1e-9).map((r) => r.component);
-    return names.includes(f.component) ? names : [f.component, ...names];
+    // Names tied with the chosen fault persist with it; a ranking whose first place is some other component
+    // (it explains the symptoms differently) does not lend its names to this fault.
+    return names.includes(f.component) ? names : [f.component];
   });
 }
 
