@@ -2,8 +2,9 @@
  * User/password login for the dashboard: `POST /api/v1/login` checks the password against the config's
  * scrypt hash and answers with a session token, an ordinary API token of the user's role named
  * `session:<name>` that expires in 12 h, so every route authorizes it as it does any token.
- * `POST /api/v1/logout` revokes the caller's own token. Failed logins are throttled per client address and per
- * name; an unknown name and a wrong password get the same answer after the same scrypt work.
+ * `POST /api/v1/logout` revokes the caller's own token. Failed logins are throttled per (address, name), per
+ * address and, much more loosely, per name (login-throttle.ts); an unknown name and a wrong password get the
+ * same answer after the same scrypt work.
  */
 import { randomBytes } from "node:crypto";
 import type { Context } from "hono";
@@ -41,12 +42,12 @@ export function loginRoutes(throttle = new LoginThrottle()): Route[] {
       responses: {
         200: '`{token: {id, name: "session:<name>", role, expiresAt, …}, secret}`: send the secret as `Authorization: Bearer <secret>`',
         401: "Unknown name or wrong password (the same answer for both)",
-        429: "Too many failed logins from this address or for this name; Retry-After says when to try again",
+        429: "Too many failed logins (a minute: 5 for this name from this address, 20 from this address, 100 for this name); Retry-After says when to try again",
       },
       handler: async ({ c, hub, body, now }) => {
         const at = now();
-        const keys = [`address:${clientAddress(c)}`, `name:${body.name}`];
-        const wait = throttle.retryAfterMs(keys, at);
+        const attempt = { address: clientAddress(c), name: body.name };
+        const wait = throttle.retryAfterMs(attempt, at);
         if (wait > 0) {
           const seconds = Math.ceil(wait / 1000);
           throw new ApiError(429, "too_many_requests", `too many failed logins; try again in ${seconds} s`, {
@@ -54,7 +55,7 @@ export function loginRoutes(throttle = new LoginThrottle()): Route[] {
           });
         }
         // Counted before the (slow) check, so parallel guesses cannot slip past the limit; taken back on success.
-        throttle.fail(keys, at);
+        throttle.fail(attempt, at);
         const user = hub.users().find((u) => u.name === body.name);
         decoy ??= hashPassword(randomBytes(32).toString("base64url"));
         const ok = await verifyPassword(body.password, user?.passwordHash ?? (await decoy));
@@ -62,8 +63,7 @@ export function loginRoutes(throttle = new LoginThrottle()): Route[] {
           throw new ApiError(401, "unauthorized", "unknown user or wrong password", {
             headers: { "WWW-Authenticate": 'Bearer realm="epicenter"' },
           });
-        throttle.forgive(keys[0]!, at);
-        throttle.clear(keys[1]!);
+        throttle.succeeded(attempt, at);
         const { token, secret } = await createToken(hub.store, {
           name: `session:${user.name}`,
           role: user.role,
