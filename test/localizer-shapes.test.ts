@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { generateScenario } from "../bench/world-generator.js";
 import { generateStory, type StoryShape } from "../bench/world-stories.js";
 import { judge } from "../src/replay/judge.js";
 import { replay } from "../src/replay/replay.js";
@@ -61,5 +62,21 @@ describe("localizer on real-shaped outages (bench/world-stories.ts)", () => {
       .flatMap((i) => i.history.flatMap((h) => h.epicenter.map((r) => r.component)));
     expect(named.length).toBeGreaterThan(0);
     expect(new Set(named.map((c) => kinds.get(c)))).toEqual(new Set(["service"]));
+  });
+});
+
+describe("localizer on the old corpus (bench/world-generator.ts)", () => {
+  it.each([
+    [
+      "three concurrent faults: a CDN's incident keeps its name as a network fault starts over it",
+      100,
+      1013,
+      3,
+    ],
+  ] as const)("%s", (_title, services, seed, faults) => {
+    const scenario = generateScenario({ seed, services, faults });
+    const run = replay(scenario);
+    const verdict = judge(scenario, run.truth, run.output);
+    expect(verdict.reasons).toEqual([]);
   });
 });
