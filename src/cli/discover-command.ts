@@ -10,12 +10,15 @@ import { mergeCatalog } from "../catalog/catalog-merge.js";
 import { mergeIntoConfig } from "../discover/config-merge.js";
 import { type BatchOptions, discoverMany } from "../discover/discover-domain.js";
 import { appendCache, readCache } from "../discover/discovery-cache.js";
+import { parseDiscoveryFile } from "../discover/discovery-file.js";
 import { assembleOutput, discoveryComponents } from "../discover/discovery-model.js";
 import { discoveryContext } from "../discover/discovery-service.js";
 import type { DiscoveryOutput, DomainResult, RequireOut } from "../discover/discovery-types.js";
 import { nodeDnsLookup, parseResolver } from "../discover/node-dns-lookup.js";
 import { inspectTls } from "../discover/tls-inspect.js";
 import { compileGraph } from "../model/graph.js";
+import { checkModel } from "../model/model-check.js";
+import { formatPath, SourceError } from "../model/model-errors.js";
 import { type CliIo, UsageError } from "./io.js";
 import type { CliModel } from "./model-option.js";
 import { progressBar } from "./progress.js";
@@ -168,23 +171,26 @@ export function renderDiscovery(output: DiscoveryOutput): string {
   return lines.join("\n");
 }
 
-/** The model of a discovery output (`--json`) or cache (JSON lines): domains as observed services, on the catalog. */
+/**
+ * The model of a discovery output (`--json`) or cache (JSON lines): domains as observed services, on the
+ * catalog. A file that is not usable discovery output is a SourceError (exit 1) naming file, line and path.
+ */
 export function loadDiscoveryModel(io: CliIo, file: string): CliModel {
   const path = resolve(io.cwd, file);
   if (!existsSync(path)) throw new UsageError(`--discovery ${file}: no such file`);
-  const text = readFileSync(path, "utf8");
-  let results: DomainResult[];
-  try {
-    const trimmed = text.trimStart();
-    results =
-      trimmed.startsWith("{") && !trimmed.includes("\n{")
-        ? (JSON.parse(text) as DiscoveryOutput).domains
-        : [...readCache(path).values()].flat();
-  } catch (error) {
-    throw new UsageError(`--discovery ${file}: not discovery output (${(error as Error).message})`);
-  }
-  const output = assembleOutput(results, catalogComponents());
+  const read = parseDiscoveryFile(file, readFileSync(path, "utf8"));
+  const output = assembleOutput(read.results, catalogComponents(), read.components);
   const components = mergeCatalog(discoveryComponents(output), true);
+  const problems = checkModel(components).map((p) => {
+    const [i, ...rest] = p.path as [number, ...(string | number)[]];
+    return {
+      file,
+      line: 0,
+      path: `${components[i]!.id}${rest.length > 0 ? ` ${formatPath(rest)}` : ""}`,
+      message: p.message,
+    };
+  });
+  if (problems.length > 0) throw new SourceError(problems);
   const sites = output.domains.filter((d) => d.via === undefined).length;
   return {
     graph: compileGraph({ components }, { includeHidden: true }),

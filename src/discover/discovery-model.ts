@@ -23,10 +23,15 @@ function outOf(item: RequireItem): RequireOut | undefined {
   return undefined;
 }
 
-/** Declared components for an output: discovered ones, and providers whose own DNS was found. */
+/**
+ * Declared components for an output: discovered ones, and providers whose own DNS was found. `given` are
+ * components declared already (a `--json` output read back): they come first, and a result's own
+ * declaration of the same id does not replace them.
+ */
 export function assembleOutput(
   results: readonly DomainResult[],
   catalog: readonly ComponentSpec[],
+  given: readonly DiscoveredComponent[] = [],
 ): DiscoveryOutput {
   const catalogById = new Map(catalog.map((c) => [c.id, c]));
   const declared = new Map<string, DiscoveredComponent>();
@@ -38,6 +43,11 @@ export function assembleOutput(
       c.id,
       c.requires.flatMap((r) => (r.type === "atLeast" ? r.of : (outOf(r) ?? []))),
     );
+  for (const c of given)
+    if (!declared.has(c.id)) {
+      declared.set(c.id, { ...c, requires: [...c.requires] });
+      addEdges(c.id, c.requires);
+    }
   for (const r of results) {
     for (const c of r.components)
       if (!declared.has(c.id)) {
