@@ -101,6 +101,7 @@ describe("epicenter agent", () => {
       observationsPublished: checksRun,
       observationsBuffered: 0,
       dropped: 0,
+      refused: 0,
       publishErrors: 0,
       lastPublishError: null,
       lagP50Ms: 1,

@@ -5,6 +5,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { DeadLetterFile } from "../bus/dead-letter-file.js";
 import { httpPublisher } from "../bus/http/http-publisher.js";
 import { vantageToken } from "../bus/nats/nats-connect.js";
 import { loadConfigFile } from "../config/config-load.js";
@@ -19,7 +20,7 @@ import { startAgentBus } from "./agent-bus.js";
 import { type CliIo, UsageError } from "./io.js";
 import { untilStopSignal } from "./stop-signal.js";
 
-export const agentHelp = `epicenter agent --vantage NAME [--config FILE] [--hub URL --token T] [--local-address A] [--anchor TARGET]...
+export const agentHelp = `epicenter agent --vantage NAME [--config FILE] [--hub URL --token T [--dead-letter FILE]] [--local-address A] [--anchor TARGET]...
 epicenter agent --vantage NAME --bus nats://HOST:4222 [--credentials FILE] [--spool FILE] [--anchor TARGET]...
 
 Runs the checks of epicenter.yaml assigned to vantage NAME (a check with no "vantages" runs everywhere) and
@@ -27,7 +28,12 @@ hands every result, as an observation, to the hub. Stop with Ctrl-C: in-flight c
   --vantage NAME        this agent's vantage id, e.g. probe/eu-west (one of the config's vantages, if it lists any)
   --config FILE         the config (default ./epicenter.yaml)
   --hub URL             the hub's base URL, e.g. http://hub.internal:7070; observations are POSTed to
-                        URL/api/v1/observations in batches, retried while the hub is away
+                        URL/api/v1/observations in batches, retried while the hub is away (or answers 429
+                        or 5xx; a Retry-After is honoured). A batch the hub refuses for what it holds (400,
+                        404, 413, 422: say a component its config no longer has) is split to find the
+                        refused observations; they go to the dead-letter file and the rest are delivered
+  --dead-letter FILE    where refused observations go, one JSON line each with the hub's reason and the time
+                        (default ./data/dead-letter/<vantage>.jsonl)
   --token T             the hub token (role editor; epicenter token create --role editor); the environment
                         variable EPICENTER_TOKEN is read when --token is absent (keeps it out of ps)
   --bus URL             a NATS JetStream bus (scale-out): the checks come from the hub's assignments (changes
@@ -40,7 +46,7 @@ hands every result, as an observation, to the hub. Stop with Ctrl-C: in-flight c
   --local-address A     source address for every probe (several vantages on one host: 127.0.0.2, ...)
   --anchor TARGET       a well-known http(s):// URL or tcp://host:port this vantage should always reach;
                         repeat it. Reported as the vantage's own health so the hub can tell a blind watcher
-                        from a failing world
+                        from a failing world; added to the config's probes.anchors
   --status-every S      seconds between status lines (default 10; 0 for none)
 Without --hub, observations are printed to standard output as JSON lines (one object per line, the
 Observation of the API) and status lines go to standard error: epicenter agent --vantage v | jq .`;
@@ -52,6 +58,7 @@ const OPTIONS = {
   bus: { type: "string" },
   credentials: { type: "string" },
   spool: { type: "string" },
+  "dead-letter": { type: "string" },
   token: { type: "string" },
   "local-address": { type: "string" },
   anchor: { type: "string", multiple: true },
@@ -77,7 +84,7 @@ export async function agentCommand(argv: string[], io: CliIo, until?: Promise<vo
   const statusEvery = values["status-every"] === undefined ? 10 : Number(values["status-every"]);
   if (!(statusEvery >= 0))
     throw new UsageError(`--status-every must be a number of seconds, not "${values["status-every"]}"`);
-  const anchors = (values.anchor ?? []).map(anchorCheck);
+  const cliAnchors = (values.anchor ?? []).map(anchorCheck);
 
   const busUrl = values.bus;
   if (busUrl && values.hub) throw new UsageError("--bus and --hub: choose one way to send observations");
@@ -85,7 +92,9 @@ export async function agentCommand(argv: string[], io: CliIo, until?: Promise<vo
     throw new UsageError("with --bus the checks come from the hub's assignments; leave out --config");
   if (!busUrl && (values.credentials || values.spool))
     throw new UsageError("--credentials and --spool go with --bus nats://HOST:4222");
-  if (busUrl) return agentOnBus(busUrl, vantage, values, anchors, statusEvery, io, until);
+  if (values["dead-letter"] && !values.hub)
+    throw new UsageError("--dead-letter goes with --hub URL (the hub is what refuses observations)");
+  if (busUrl) return agentOnBus(busUrl, vantage, values, cliAnchors, statusEvery, io, until);
 
   const file = resolve(io.cwd, values.config ?? "epicenter.yaml");
   if (!values.config && !existsSync(file))
@@ -96,7 +105,22 @@ export async function agentCommand(argv: string[], io: CliIo, until?: Promise<vo
       `vantage "${vantage}" is not in the config's vantages (${config.vantages.join(", ")})`,
     );
 
+  // The config's probes.anchors first, then the command line's, numbered on after them.
+  const anchors = [
+    ...config.anchors,
+    ...cliAnchors.map((a, i) => ({ ...a, id: `anchor#${config.anchors.length + i + 1}` })),
+  ];
   const publisher = values.hub ? httpPublisher({ hub: values.hub, token: token! }) : null;
+  const deadLetter = publisher
+    ? new DeadLetterFile({
+        file: resolve(
+          io.cwd,
+          values["dead-letter"] ??
+            join("data", "dead-letter", `${vantageToken(vantage).replace(/\//g, "_")}.jsonl`),
+        ),
+        onWarning: (m) => io.err(`warning: ${m}`),
+      })
+    : null;
   const publish =
     publisher ??
     (async (batch: Observation[]) => {
@@ -110,12 +134,13 @@ export async function agentCommand(argv: string[], io: CliIo, until?: Promise<vo
     anchors,
     runner: (check, ctx) => runCheck(check, { ...ctx, policy: config.probes, http }),
     publish,
+    ...(deadLetter ? { onRefused: (refused) => deadLetter.add(refused) } : {}),
     ...(values["local-address"] ? { localAddress: values["local-address"] } : {}),
   });
   const assigned = agent.stats().checks;
   status(
     `agent ${vantage}: ${assigned} of ${config.checks.length} checks from ${config.file}` +
-      `${anchors.length ? `, ${anchors.length} anchors` : ""}; ${publisher ? `publishing to ${values.hub}` : "observations on stdout"}`,
+      `${anchors.length ? `, ${anchors.length} anchors` : ""}; ${publisher ? `publishing to ${values.hub} (refused observations to ${deadLetter!.file})` : "observations on stdout"}`,
   );
   if (assigned === 0 && anchors.length === 0)
     io.err(`warning: no check in ${config.file} runs at vantage ${vantage}`);
@@ -123,8 +148,10 @@ export async function agentCommand(argv: string[], io: CliIo, until?: Promise<vo
   const final = await superviseAgent(agent, status, statusEvery, until);
   await publisher?.close();
   await http.close();
+  await deadLetter?.flush();
   status(
     `agent ${vantage}: stopped after ${final.checksRun} checks; ${final.observationsPublished} observations published` +
+      `${final.refused ? `, ${final.refused} refused by the hub (in ${deadLetter?.file})` : ""}` +
       `${final.dropped ? `, ${final.dropped} dropped` : ""}`,
   );
   return 0;
@@ -231,6 +258,7 @@ export function statusLine(
   ];
   if (s.observationsBuffered > 0) parts.push(`waiting ${s.observationsBuffered}`);
   if (s.dropped > 0) parts.push(`dropped ${s.dropped}`);
+  if (s.refused > 0) parts.push(`refused ${s.refused} (dead-lettered)`);
   if (s.skipped > 0) parts.push(`skipped ${s.skipped} (still running)`);
   if (s.health) parts.push(`vantage ${s.health}`);
   if (s.lastPublishError && s.publishErrors > before.stats.publishErrors)

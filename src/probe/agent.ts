@@ -5,10 +5,10 @@
  * "the world is down".
  */
 import type { Status } from "../model/model-types.js";
-import type { Observation } from "../model/observation.js";
+import { boundedMessage, type Observation } from "../model/observation.js";
 import type { Check, CheckResult } from "./check-types.js";
 import { LagWindow } from "./lag-window.js";
-import { ObservationBatcher, type PublishFn } from "./observation-batcher.js";
+import { ObservationBatcher, type PublishFn, type RefusedObservation } from "./observation-batcher.js";
 import { type CheckRunner, type ScheduledResult, Scheduler, type SchedulerOptions } from "./scheduler.js";
 
 export interface AgentOptions {
@@ -19,8 +19,14 @@ export interface AgentOptions {
   /** All checks; the agent keeps those for its vantage (empty `vantages` = every vantage) and not heartbeats. */
   checks: readonly Check[];
   runner: CheckRunner;
-  /** Where batches go: a Bus's publish, or httpPublisher(...). Awaited; a rejection is retried. */
+  /**
+   * Where batches go: a Bus's publish, or httpPublisher(...). Awaited; a rejection is retried, unless it
+   * says the batch was refused for what it holds (PublishRefusal): then the refused observations are found
+   * and handed to `onRefused`, and the rest delivered.
+   */
   publish: PublishFn;
+  /** Told of observations the far side refused for good (the CLI writes them to a dead-letter file). */
+  onRefused?: (refused: RefusedObservation[]) => void;
   /** Wall clock for observation times (default Date.now). */
   clock?: { now(): number };
   /**
@@ -51,6 +57,8 @@ export interface AgentStats {
   observationsBuffered: number;
   /** Lost because publishing failed for longer than the buffer holds (or at stop). */
   dropped: number;
+  /** Refused for good by the hub (an unknown component, a bad field): set aside, not retried. */
+  refused: number;
   publishErrors: number;
   lastPublishError: string | null;
   /** Scheduling lag (start − due) over the last minute of runs. */
@@ -112,7 +120,8 @@ export function resultObservations(
     latencyMs: result.latencyMs,
     errorClass: result.errorClass,
   };
-  if (result.message) o.message = result.message;
+  // Cut at the source: the hub refuses a longer one (a redirect to a long Location names it whole).
+  if (result.message) o.message = boundedMessage(result.message);
   // Phases only where someone will look at them: the component page's last failing check.
   if (result.status !== "up") o.phases = result.phases;
   return [o];
@@ -127,6 +136,8 @@ export function startAgent(options: AgentOptions): Agent {
     ...(options.batchMs !== undefined ? { batchMs: options.batchMs } : {}),
     ...(options.batchMax !== undefined ? { batchMax: options.batchMax } : {}),
     ...(options.bufferMax !== undefined ? { bufferMax: options.bufferMax } : {}),
+    ...(options.onRefused ? { onRefused: options.onRefused } : {}),
+    clock: () => clock.now(),
   });
   const lags = new LagWindow();
   const counts = { checksRun: 0, failures: 0 };
@@ -186,6 +197,7 @@ export function startAgent(options: AgentOptions): Agent {
       observationsPublished: b.published,
       observationsBuffered: b.buffered,
       dropped: b.dropped,
+      refused: b.refused,
       publishErrors: b.publishErrors,
       lastPublishError: b.lastError,
       lagP50Ms: lag.p50Ms,

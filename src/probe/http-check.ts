@@ -77,7 +77,7 @@ export async function guardedFetch(
   });
   for (let hop = 0; ; hop++) {
     if (target.protocol !== "http:" && target.protocol !== "https:")
-      throw new ProbeError("protocol", `cannot follow to ${target.protocol} (${target.href})`);
+      throw new ProbeError("protocol", `cannot follow to ${target.protocol} (${shortUrl(target.href)})`);
     const trace = http.traceNext();
     let result: ReturnType<typeof dispatcher.request>;
     try {
@@ -110,7 +110,10 @@ export async function guardedFetch(
     if (check.followRedirects && REDIRECTS.has(response.statusCode) && typeof location === "string") {
       await response.body.dump().catch(() => {});
       if (hop >= check.maxRedirects)
-        throw new ProbeError("protocol", `more than ${check.maxRedirects} redirects (last to ${location})`);
+        throw new ProbeError(
+          "protocol",
+          `more than ${check.maxRedirects} redirects (last to ${shortUrl(location)})`,
+        );
       const next = new URL(location, target.href);
       if (next.origin !== target.origin) headers = withoutCredentials(headers);
       if (
@@ -133,6 +136,11 @@ export async function guardedFetch(
     }
     return { status: response.statusCode, body: text.text, truncated: text.truncated, url: target.href };
   }
+}
+
+/** A URL from a response (a Location of any length) as a message shows it: at most 200 characters. */
+function shortUrl(url: string): string {
+  return url.length <= 200 ? url : `${url.slice(0, 199)}…`;
 }
 
 /** Runs an http check; never throws. */

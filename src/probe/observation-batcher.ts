@@ -1,11 +1,38 @@
 /**
  * Hands observations to a publish function in batches (every `batchMs`, or as soon as `batchMax` wait), one
- * batch at a time and in order. A failed publish is retried with backoff, the batch kept at the front; while
- * the far side is away the buffer is bounded, and the oldest observations beyond it are dropped and counted.
+ * batch at a time and in order. A failed publish is retried with backoff (or after the wait the far side
+ * asked for), the batch kept at the front; while the far side is away the buffer is bounded, and the oldest
+ * observations beyond it are dropped and counted. A batch refused for what it holds (a permanent refusal:
+ * an observation the hub will never take) is split until the refused observations are found: those are
+ * handed to `onRefused` (the agent's dead-letter file) and the rest are delivered, so one bad observation
+ * never blocks the ones behind it.
  */
 import type { Observation } from "../model/observation.js";
 
 export type PublishFn = (batch: Observation[]) => Promise<void>;
+
+/**
+ * What a publish function's rejection may say, read structurally (HttpPublishError says all of it):
+ * `permanent` when the batch was refused for what it holds, so sending it again cannot help; `refusals`
+ * naming observations by their index in the batch sent; `reason` for the record; `retryAfterMs` the wait
+ * the far side asked for. A rejection saying none of it is transient.
+ */
+export interface PublishRefusal {
+  permanent?: boolean;
+  status?: number | null;
+  reason?: string;
+  refusals?: readonly { index: number; message: string }[];
+  retryAfterMs?: number | null;
+}
+
+/** An observation the far side will not take, and its words. */
+export interface RefusedObservation {
+  observation: Observation;
+  /** Epoch ms of the refusal. */
+  refusedAt: number;
+  status: number | null;
+  reason: string;
+}
 
 export interface BatcherOptions {
   publish: PublishFn;
@@ -17,6 +44,10 @@ export interface BatcherOptions {
   bufferMax?: number;
   /** First retry delay after a failed publish, doubled up to 10 s (default 500 ms). */
   retryMs?: number;
+  /** Told of each observation refused for good (default: only counted). */
+  onRefused?: (refused: RefusedObservation[]) => void;
+  /** Wall clock for `refusedAt` (default Date.now). */
+  clock?: () => number;
 }
 
 export interface BatcherStats {
@@ -24,12 +55,14 @@ export interface BatcherStats {
   /** Waiting, or in a publish not yet answered. */
   buffered: number;
   dropped: number;
+  /** Refused for good by the far side (handed to onRefused). */
+  refused: number;
   publishErrors: number;
   lastError: string | null;
 }
 
 export class ObservationBatcher {
-  readonly #o: Required<BatcherOptions>;
+  readonly #o: Required<Omit<BatcherOptions, "onRefused">> & Pick<BatcherOptions, "onRefused">;
   #buffer: Observation[] = [];
   #timer: ReturnType<typeof setTimeout> | null = null;
   #sending: Promise<void> | null = null;
@@ -38,10 +71,25 @@ export class ObservationBatcher {
   #closed = false;
   /** Inside close(), before its deadline: a failed batch goes back to be tried again. */
   #draining = false;
-  readonly #stats = { published: 0, dropped: 0, publishErrors: 0, lastError: null as string | null };
+  /** The wait the last transient refusal asked for (a 429's or 503's Retry-After), if any. */
+  #retryAfterMs: number | null = null;
+  readonly #stats = {
+    published: 0,
+    dropped: 0,
+    refused: 0,
+    publishErrors: 0,
+    lastError: null as string | null,
+  };
 
   constructor(options: BatcherOptions) {
-    this.#o = { batchMs: 250, batchMax: 500, bufferMax: 100_000, retryMs: 500, ...options };
+    this.#o = {
+      batchMs: 250,
+      batchMax: 500,
+      bufferMax: 100_000,
+      retryMs: 500,
+      clock: Date.now,
+      ...options,
+    };
   }
 
   stats(): BatcherStats {
@@ -113,35 +161,111 @@ export class ObservationBatcher {
     if (batch.length === 0) return Promise.resolve();
     const flight = { size: batch.length, abandoned: false };
     this.#flight = flight;
-    this.#sending = this.#o
-      .publish(batch)
-      .then(
-        () => {
-          if (flight.abandoned) return;
-          this.#stats.published += batch.length;
+    this.#sending = this.#deliver(batch, flight)
+      .then((unsettled) => {
+        if (flight.abandoned) return;
+        if (unsettled.length === 0) {
           this.#failures = 0;
-        },
-        (error: unknown) => {
-          if (flight.abandoned) return;
-          this.#stats.publishErrors++;
-          this.#stats.lastError = error instanceof Error ? error.message : String(error);
-          this.#failures++;
-          if (this.#closed && !this.#draining) this.#stats.dropped += batch.length;
-          else {
-            this.#buffer = batch.concat(this.#buffer);
-            this.#bound();
-          }
-        },
-      )
+          this.#retryAfterMs = null;
+          return;
+        }
+        this.#failures++;
+        if (this.#closed && !this.#draining) this.#stats.dropped += unsettled.length;
+        else {
+          this.#buffer = unsettled.concat(this.#buffer);
+          this.#bound();
+        }
+      })
       .finally(() => {
         this.#sending = null;
         this.#flight = null;
         if (this.#closed || this.#buffer.length === 0) return;
-        if (this.#failures > 0) this.#sendSoon(Math.min(10_000, this.#o.retryMs * 2 ** (this.#failures - 1)));
-        else this.#sendSoon(this.#buffer.length >= this.#o.batchMax ? 0 : this.#o.batchMs);
+        if (this.#failures > 0) {
+          const backoff = Math.min(10_000, this.#o.retryMs * 2 ** (this.#failures - 1));
+          this.#sendSoon(Math.max(backoff, this.#retryAfterMs ?? 0));
+        } else this.#sendSoon(this.#buffer.length >= this.#o.batchMax ? 0 : this.#o.batchMs);
       });
     return this.#sending;
   }
+
+  /**
+   * Publishes `batch`, splitting what is refused for good until every observation is published or refused
+   * (in order); returns what is left unsettled by a transient failure (empty when all settled).
+   */
+  async #deliver(batch: Observation[], flight: { size: number; abandoned: boolean }): Promise<Observation[]> {
+    const work: { part: Observation[]; refusal: PublishRefusal | null }[] = [{ part: batch, refusal: null }];
+    while (work.length > 0) {
+      const item = work[0]!;
+      if (item.refusal === null) {
+        try {
+          await this.#o.publish(item.part);
+          if (flight.abandoned) return [];
+          work.shift();
+          this.#stats.published += item.part.length;
+          flight.size -= item.part.length;
+          continue;
+        } catch (error) {
+          if (flight.abandoned) return [];
+          this.#stats.publishErrors++;
+          this.#stats.lastError = error instanceof Error ? error.message : String(error);
+          const refusal = (typeof error === "object" && error !== null ? error : {}) as PublishRefusal;
+          if (refusal.permanent !== true) {
+            this.#retryAfterMs = refusal.retryAfterMs ?? null;
+            return work.flatMap((w) => w.part);
+          }
+          item.refusal = refusal;
+        }
+      }
+      work.shift();
+      const { refused, rest } = blame(item.part, item.refusal!, this.#stats.lastError ?? "refused");
+      if (refused.length > 0) this.#refuse(refused, item.refusal!.status ?? null, flight);
+      work.unshift(...rest.map((part) => ({ part, refusal: null })));
+    }
+    return [];
+  }
+
+  #refuse(
+    refused: { observation: Observation; reason: string }[],
+    status: number | null,
+    flight: { size: number },
+  ): void {
+    this.#stats.refused += refused.length;
+    flight.size -= refused.length;
+    const refusedAt = this.#o.clock();
+    try {
+      this.#o.onRefused?.(refused.map((r) => ({ ...r, refusedAt, status })));
+    } catch {
+      // The record is best effort; delivering the rest is not.
+    }
+  }
+}
+
+/**
+ * What a permanent refusal of `part` tells: a lone observation is the one refused; observations the far
+ * side named are refused with its words and the rest go on as one part; otherwise the part is halved
+ * (bisection: k bad observations among n cost about 2k·log2(n/k) publishes).
+ */
+export function blame(
+  part: readonly Observation[],
+  refusal: PublishRefusal,
+  fallback: string,
+): { refused: { observation: Observation; reason: string }[]; rest: Observation[][] } {
+  const prefix = refusal.status ? `HTTP ${refusal.status}: ` : "";
+  if (part.length === 1)
+    return { refused: [{ observation: part[0]!, reason: refusal.reason ?? fallback }], rest: [] };
+  const named = new Map<number, string>();
+  for (const r of refusal.refusals ?? [])
+    if (Number.isInteger(r.index) && r.index >= 0 && r.index < part.length && !named.has(r.index))
+      named.set(r.index, r.message);
+  if (named.size > 0) {
+    const refused = [...named]
+      .sort((a, b) => a[0] - b[0])
+      .map(([i, m]) => ({ observation: part[i]!, reason: `${prefix}${m}` }));
+    const rest = part.filter((_, i) => !named.has(i));
+    return { refused, rest: rest.length > 0 ? [rest] : [] };
+  }
+  const half = Math.ceil(part.length / 2);
+  return { refused: [], rest: [part.slice(0, half), part.slice(half)] };
 }
 
 /** Whether `promise` settled within `ms`. */
