@@ -11,8 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fc, test } from "@fast-check/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DeadLetter } from "../src/bus/dead-letter-file.js";
-import { httpPublisher } from "../src/bus/http/http-publisher.js";
+import { type DeadLetter, DeadLetterFile } from "../src/bus/dead-letter-file.js";
+import { httpPublisher, retryAfter } from "../src/bus/http/http-publisher.js";
 import { agentCommand } from "../src/cli/agent-command.js";
 import { type HubProcess, startHubProcess } from "../src/cli/serve-process.js";
 import { MAX_MESSAGE_LENGTH, type Observation } from "../src/model/observation.js";
@@ -139,6 +139,51 @@ describe("a batch the real hub refuses", () => {
     expect(reasons["bad-message"]).toMatch(/^400 .*observations\[\d+\]\.message/);
     expect(reasons["bad-time"]).toMatch(/^422 .*ahead of the hub's clock/);
     expect(reasons["bad-vantage"]).toMatch(/^422 .*unknown vantage "probe\/nowhere"/);
+  });
+});
+
+describe("what a refusal means", () => {
+  it("the publisher marks the real hub's 400 and 422 permanent, a bad token not, and reads Retry-After", async () => {
+    const publish = httpPublisher({ hub: hub.url, token: hub.firstToken! });
+    const unknown = await publish([observation(1, { component: "acme/web" })]).catch((e: unknown) => e);
+    expect(unknown).toMatchObject({ status: 422, permanent: true, refusals: [{ index: 0 }] });
+    const shape = await publish([observation(2, { latencyMs: -1 })]).catch((e: unknown) => e);
+    expect(shape).toMatchObject({ status: 400, permanent: true, refusals: [{ index: 0 }] });
+    await publish.close();
+    const wrong = httpPublisher({ hub: hub.url, token: "ept_wrong" });
+    expect(await wrong([observation(3)]).catch((e: unknown) => e)).toMatchObject({
+      status: 401,
+      permanent: false,
+    });
+    await wrong.close();
+    const now = Date.parse("2026-01-01T00:00:00Z");
+    expect(retryAfter("1", now)).toBe(1000);
+    expect(retryAfter("Thu, 01 Jan 2026 00:00:30 GMT", now)).toBe(30_000);
+    expect(retryAfter("999999999", now)).toBe(5 * 60_000);
+    expect(retryAfter("soon", now)).toBeNull();
+    expect(retryAfter(undefined, now)).toBeNull();
+  });
+
+  it("the dead-letter file keeps one line per refusal, and only counts past its bound", async () => {
+    const file = join(dir, "bounded", "dead.jsonl");
+    const warnings: string[] = [];
+    const letters = new DeadLetterFile({ file, maxBytes: 600, onWarning: (m) => warnings.push(m) });
+    const refusal = (n: number): RefusedObservation => ({
+      observation: observation(n),
+      refusedAt: Date.now(),
+      status: 422,
+      reason: "HTTP 422: unknown component",
+    });
+    const refusals = Array.from({ length: 5 }, (_, n) => refusal(n));
+    for (const r of refusals) letters.add([r]);
+    await letters.flush();
+    const written = readFileSync(file, "utf8").trim().split("\n");
+    expect(letters.count).toBe(5);
+    expect(written.length + letters.unwritten).toBe(5);
+    expect(letters.unwritten).toBeGreaterThan(0);
+    expect(JSON.parse(written[0]!)).toMatchObject({ status: 422, observation: refusals[0]!.observation });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/is full/);
   });
 });
 
