@@ -23,7 +23,8 @@ function initialTheme(): Theme {
   return matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
 }
 
-function Page({ path, onLogin }: { path: string; onLogin: () => void }) {
+function Page({ path, onLogin }: { path: string | null; onLogin: () => void }) {
+  if (path === null) return <NotFound path={location.pathname} />;
   if (path === "/" || path === "") return <NowPage />;
   if (path === "/map") return <MapPage />;
   if (path === "/whatif") return <WhatIfPage />;
@@ -31,6 +32,10 @@ function Page({ path, onLogin }: { path: string; onLogin: () => void }) {
   if (path === "/login") return <LoginPage onLogin={onLogin} />;
   if (path.startsWith("/components/")) return <ComponentPage id={path.slice("/components/".length)} />;
   if (path.startsWith("/incidents/")) return <IncidentPage id={path.slice("/incidents/".length)} />;
+  return <NotFound path={path} />;
+}
+
+function NotFound({ path }: { path: string }) {
   return (
     <section>
       <h1>Not found</h1>

@@ -9,7 +9,8 @@ export function navigate(to: string): void {
   window.scrollTo(0, 0);
 }
 
-export function useLocation(): { path: string; search: URLSearchParams } {
+/** The current path (null when malformed: a Not found page) and query; re-renders on navigation. */
+export function useLocation(): { path: string | null; search: URLSearchParams } {
   const [, setTick] = useState(0);
   useEffect(() => {
     const update = () => setTick((t) => t + 1);
@@ -20,7 +21,19 @@ export function useLocation(): { path: string; search: URLSearchParams } {
       window.removeEventListener("popstate", update);
     };
   }, []);
-  return { path: decodeURIComponent(location.pathname), search: new URLSearchParams(location.search) };
+  return { path: decodedPath(location.pathname), search: new URLSearchParams(location.search) };
+}
+
+/**
+ * The path as the pages match it, or null when its percent-encoding is malformed (`/components/%E0%A4%A`):
+ * decodeURIComponent throws on those, and an exception while rendering blanks the whole app.
+ */
+export function decodedPath(pathname: string): string | null {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
 }
 
 /** Follows same-origin links without a reload (modified clicks open tabs as usual). */
