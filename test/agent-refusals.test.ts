@@ -187,6 +187,21 @@ describe("what a refusal means", () => {
   });
 });
 
+describe("the hub's own agents (serve's, publishing straight to hub.ingest)", () => {
+  it("split a batch the hub refuses too, instead of retrying it forever", async () => {
+    const refused: string[] = [];
+    const batcher = new ObservationBatcher({
+      publish: (batch) => hub.hub.ingest(batch),
+      onRefused: (r) => refused.push(...r.map((x) => x.observation.id)),
+    });
+    const good = [observation(500), observation(501)];
+    batcher.add([good[0]!, observation(502, { component: "acme/gone", id: "gone" }), good[1]!]);
+    const stats = await batcher.close(5000);
+    expect(stats).toMatchObject({ published: 2, refused: 1, dropped: 0 });
+    expect(refused).toEqual(["gone"]);
+  });
+});
+
 describe("splitting a refused batch", () => {
   // The far side refuses (for good, naming nothing) any batch holding a bad observation: the batcher must
   // deliver each good one exactly once, in order, and set aside exactly the bad ones.

@@ -82,6 +82,12 @@ export interface ObservationRefusal {
  */
 export class HubInputError extends Error {
   override readonly name = "HubInputError";
+  /**
+   * A refusal for what the input holds: an agent publishing straight to `ingest` (serve's own) splits the
+   * batch to set the refused observations aside instead of retrying it (the batcher's PublishRefusal).
+   */
+  readonly permanent = true;
+  readonly status = 422;
   constructor(
     readonly code: ObservationRefusal["code"],
     message: string,
