@@ -330,6 +330,8 @@ export class Explainer {
     // Faults persist: what the previous explanation held failed is kept first while it still pays for
     // itself, so symptoms that appear later are explained on top of it rather than merged with it.
     const inCands = new Set(cands);
+    // A group is the fault chosen last time first, then the names tied with it: the chosen one is kept while
+    // it pays for itself (new symptoms are new faults, not a reason to move it to an ancestor it tied with).
     for (const group of this.#groups) {
       let best: Choice | undefined;
       for (const c of group) {
@@ -338,6 +340,7 @@ export class Explainer {
           const trial = this.#trial(evidence, c, state);
           if (!best || trial.cost < best.cost) best = trial;
         }
+        if (best && best.cost < 0) break;
       }
       if (!best || best.cost >= 0) continue;
       this.#commit(best);

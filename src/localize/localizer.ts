@@ -285,7 +285,8 @@ function firstPlaces(faults: ReadonlyArray<ExplainedFault>): number[][] {
     const names = f.ranked.filter((r) => r.confidence >= top - 1e-9).map((r) => r.component);
     // Names tied with the chosen fault persist with it; a ranking whose first place is some other component
     // (it explains the symptoms differently) does not lend its names to this fault.
-    return names.includes(f.component) ? names : [f.component];
+    if (!names.includes(f.component)) return [f.component];
+    return [f.component, ...names.filter((c) => c !== f.component)];
   });
 }
 
