@@ -66,6 +66,11 @@ export interface TrackerOptions {
    * below it, "no fault at all" is the likelier reading (a few flipped checks), so it raises nothing.
    */
   minOpenConfidence: number;
+  /**
+   * Where the incidents' suspected dependencies are recorded (default: a new one per tracker); the hub
+   * passes its own to read their evidence per incident and keep it across restarts.
+   */
+  suspected?: SuspectedDependencies;
 }
 
 export const DEFAULT_TRACKER: TrackerOptions = {
@@ -110,7 +115,7 @@ interface Pending {
 export class IncidentTracker {
   readonly incidents: Incident[] = [];
   /** What the incidents taught about dependencies the model lacks. */
-  readonly suspected = new SuspectedDependencies();
+  readonly suspected: SuspectedDependencies;
   readonly #o: TrackerOptions;
   readonly #tracked: Tracked[] = [];
   #pending: Pending[] = [];
@@ -119,6 +124,7 @@ export class IncidentTracker {
 
   constructor(options: Partial<TrackerOptions> = {}) {
     this.#o = { ...DEFAULT_TRACKER, ...options };
+    this.suspected = options.suspected ?? new SuspectedDependencies();
   }
 
   /** Feeds the causes believed at time `at`; returns what changed. */

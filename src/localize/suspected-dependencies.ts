@@ -26,6 +26,25 @@ export interface SuspectedDependency {
   lastSeen: number;
 }
 
+/**
+ * One incident's evidence for one pair, as a store keeps it: the pair's figures are these summed over
+ * incidents (see suspected-evidence.ts), so evidence from several runs merges without counting twice.
+ */
+export interface SuspectedEvidence {
+  component: string;
+  cause: string;
+  incident: string;
+  firstSeen: number;
+  lastSeen: number;
+  /** Whether it recovered with the cause; null while the incident is open. */
+  recovered: boolean | null;
+}
+
+/** 1 - 2^-(onsets + recoveries), to three decimals: see SuspectedDependency.score. */
+export function suspicionScore(onsets: number, recoveries: number): number {
+  return Math.round((1 - 2 ** -(onsets + recoveries)) * 1000) / 1000;
+}
+
 interface Sighting {
   since: number;
   last: number;
@@ -44,6 +63,8 @@ interface Open {
 export class SuspectedDependencies {
   readonly #open = new Map<string, Open>();
   readonly #pairs = new Map<string, SuspectedDependency>();
+  /** What `resolved` committed, per incident (for `evidence`). */
+  readonly #done: SuspectedEvidence[] = [];
 
   constructor(
     /** Evaluations within which a member's recovery counts as the cause's. */
@@ -88,6 +109,14 @@ export class SuspectedDependencies {
       if (component === open.cause) continue;
       const recovered = open.causeStep - s.lastStep <= this.recoveryWindow;
       this.#add(this.#pairs, incident, open.cause, component, s, recovered);
+      this.#done.push({
+        component,
+        cause: open.cause,
+        incident,
+        firstSeen: s.since,
+        lastSeen: s.last,
+        recovered,
+      });
     }
   }
 
@@ -103,6 +132,23 @@ export class SuspectedDependencies {
         b.score - a.score ||
         (a.component < b.component ? -1 : a.component > b.component ? 1 : a.cause < b.cause ? -1 : 1),
     );
+  }
+
+  /** The evidence behind `list`, one entry per (component, cause, incident); open incidents' with recovered null. */
+  evidence(): SuspectedEvidence[] {
+    const out = this.#done.map((e) => ({ ...e }));
+    for (const [incident, open] of this.#open)
+      for (const [component, s] of open.members)
+        if (component !== open.cause)
+          out.push({
+            component,
+            cause: open.cause,
+            incident,
+            firstSeen: s.since,
+            lastSeen: s.last,
+            recovered: null,
+          });
+    return out;
   }
 
   #add(
@@ -131,7 +177,7 @@ export class SuspectedDependencies {
     }
     p.firstSeen = Math.min(p.firstSeen, s.since);
     p.lastSeen = Math.max(p.lastSeen, s.last);
-    p.score = Math.round((1 - 2 ** -(p.onsets + p.recoveries)) * 1000) / 1000;
+    p.score = suspicionScore(p.onsets, p.recoveries);
     pairs.set(key, p);
   }
 }
