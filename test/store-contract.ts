@@ -11,6 +11,7 @@ import type {
   Store,
   StoredIncident,
   StoredToken,
+  SuspectedEvidence,
 } from "../src/store/store.js";
 import { DEFAULT_RETENTION } from "../src/store/store.js";
 
@@ -364,6 +365,73 @@ export function runStoreContract(name: string, newStore: NewStore): void {
         });
         expect(await store.acknowledgeIncident("nope", "ops@acme", T0)).toBeNull();
       });
+
+      it("keeps an incident's suspected components, and a save without them keeps the stored ones", async () => {
+        const suspected = incident("i1", T0, { suspected: ["acme/api", "acme/web"] });
+        await store.saveIncident(suspected);
+        expect(await store.getIncident("i1")).toStrictEqual(suspected);
+        await store.saveIncident(incident("i1", T0, { updatedAt: T0 + 9000 }));
+        expect((await store.getIncident("i1"))?.suspected).toEqual(["acme/api", "acme/web"]);
+        await store.saveIncident(incident("i1", T0, { suspected: [] }));
+        expect((await store.listIncidents())[0]?.suspected).toEqual([]);
+        await store.saveIncident(incident("i2", T0));
+        expect(await store.getIncident("i2")).not.toHaveProperty("suspected");
+      });
+    });
+
+    it("keeps suspected evidence per (component, cause, incident), merging repeats without losing any", async () => {
+      const e = (
+        component: string,
+        incidentId: string,
+        firstSeen: number,
+        lastSeen: number,
+        recovered: boolean | null,
+      ): SuspectedEvidence => ({
+        component,
+        cause: "aws/us-east-1",
+        incident: incidentId,
+        firstSeen,
+        lastSeen,
+        recovered,
+      });
+      expect(await store.listSuspectedEvidence()).toEqual([]);
+      await store.saveSuspectedEvidence([]);
+      await store.saveSuspectedEvidence([
+        e("acme/web", "i1", T0 + 60_000, T0 + 120_000, null),
+        e("acme/api", "i1", T0, T0, true),
+      ]);
+      // The same incident told again (another run): wider on both sides, resolved; and a repeat in one batch.
+      await store.saveSuspectedEvidence([
+        e("acme/web", "i1", T0, T0 + 90_000, false),
+        e("acme/web", "i1", T0 + 30_000, T0 + 300_000, true),
+        e("acme/web", "i2", T0 + DAY, T0 + DAY, null),
+      ]);
+      // A later account of a resolved incident does not change its word on recovery, nor narrow it.
+      await store.saveSuspectedEvidence([e("acme/api", "i1", T0 + 5, T0 + 6, false)]);
+      expect(await store.listSuspectedEvidence()).toEqual([
+        e("acme/api", "i1", T0, T0 + 6, true),
+        e("acme/web", "i1", T0, T0 + 300_000, false),
+        e("acme/web", "i2", T0 + DAY, T0 + DAY, null),
+      ]);
+    });
+
+    it("saves suspected evidence in batches larger than one statement may carry", async () => {
+      const many = Array.from(
+        { length: 12_000 },
+        (_, i): SuspectedEvidence => ({
+          component: `acme/site-${i}`,
+          cause: "cloudflare/cdn",
+          incident: `i${i % 7}`,
+          firstSeen: T0 + i,
+          lastSeen: T0 + i + 1,
+          recovered: i % 3 === 0 ? null : i % 3 === 1,
+        }),
+      );
+      await store.saveSuspectedEvidence(many);
+      const back = await store.listSuspectedEvidence();
+      expect(back).toHaveLength(many.length);
+      const key = (x: SuspectedEvidence) => `${x.component}|${x.incident}`;
+      expect(new Map(back.map((x) => [key(x), x]))).toEqual(new Map(many.map((x) => [key(x), x])));
     });
 
     it("records deliveries once per id and lists them newest first", async () => {

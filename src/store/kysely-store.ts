@@ -3,6 +3,7 @@
  * StoreDialect. Every multi-statement write runs in one transaction, so it is all there or not at all.
  */
 import type { Kysely } from "kysely";
+import { evidenceKey, mergeEvidence } from "../localize/suspected-evidence.js";
 import type { Observation } from "../model/observation.js";
 import type { ObservationWriter } from "./observation-insert.js";
 import type {
@@ -18,6 +19,7 @@ import type {
   StoredCheck,
   StoredIncident,
   StoredToken,
+  SuspectedEvidence,
 } from "./store.js";
 import { DEFAULT_RETENTION } from "./store.js";
 import { chunks, type StoreDialect } from "./store-dialect.js";
@@ -212,6 +214,7 @@ export class KyselyStore implements Store {
           acknowledged_at: eb.fn.coalesce("excluded.acknowledged_at", "incidents.acknowledged_at"),
           acknowledged_by: eb.fn.coalesce("excluded.acknowledged_by", "incidents.acknowledged_by"),
           updated_at: eb.ref("excluded.updated_at"),
+          suspected: eb.fn.coalesce("excluded.suspected", "incidents.suspected"),
         })),
       )
       .execute();
@@ -352,6 +355,59 @@ export class KyselyStore implements Store {
       .where("id", "=", id)
       .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
+  }
+
+  /**
+   * Upserts by (component, cause, incident), merged as mergeEvidence merges: entries repeated in the batch
+   * are merged first (PostgreSQL refuses to update one row twice in a statement), then with what is stored,
+   * in one transaction.
+   */
+  async saveSuspectedEvidence(evidence: SuspectedEvidence[]): Promise<void> {
+    const merged = new Map<string, SuspectedEvidence>();
+    for (const e of evidence) {
+      const key = evidenceKey(e);
+      const seen = merged.get(key);
+      merged.set(key, seen ? mergeEvidence(seen, e) : e);
+    }
+    const all = [...merged.values()].map(rows.suspectedRow);
+    if (all.length === 0) return;
+    await this.#db.transaction().execute(async (trx) => {
+      for (const part of chunks(all, 6, this.#dialect.maxParameters)) {
+        await trx
+          .insertInto("suspected_evidence")
+          .values(part)
+          .onConflict((oc) =>
+            oc.columns(["component", "cause", "incident_id"]).doUpdateSet((eb) => ({
+              // Portable min and max (SQLite's min(a, b) is PostgreSQL's least(a, b)).
+              first_seen: eb
+                .case()
+                .when("excluded.first_seen", "<", eb.ref("suspected_evidence.first_seen"))
+                .then(eb.ref("excluded.first_seen"))
+                .else(eb.ref("suspected_evidence.first_seen"))
+                .end(),
+              last_seen: eb
+                .case()
+                .when("excluded.last_seen", ">", eb.ref("suspected_evidence.last_seen"))
+                .then(eb.ref("excluded.last_seen"))
+                .else(eb.ref("suspected_evidence.last_seen"))
+                .end(),
+              recovered: eb.fn.coalesce("suspected_evidence.recovered", "excluded.recovered"),
+            })),
+          )
+          .execute();
+      }
+    });
+  }
+
+  async listSuspectedEvidence(): Promise<SuspectedEvidence[]> {
+    const found = await this.#db
+      .selectFrom("suspected_evidence")
+      .selectAll()
+      .orderBy("component")
+      .orderBy("cause")
+      .orderBy("incident_id")
+      .execute();
+    return found.map(rows.suspectedFrom);
   }
 
   /** Keeps the latest beat: a beat older than the one stored (a late retry) does not move it back. */

@@ -143,6 +143,25 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
           .execute();
       },
     },
+    // Suspected dependencies (localize/suspected-dependencies.ts): one row per incident's evidence for a
+    // (component, cause) pair, so what several hub runs learned merges without counting an incident twice;
+    // and each incident's suspected components (JSON; null for incidents stored before).
+    "0002-suspected-dependencies": {
+      async up(db: AnyDb) {
+        await db.schema
+          .createTable("suspected_evidence")
+          .addColumn("component", id, (c) => c.notNull())
+          .addColumn("cause", id, (c) => c.notNull())
+          .addColumn("incident_id", id, (c) => c.notNull())
+          .addColumn("first_seen", "bigint", (c) => c.notNull())
+          .addColumn("last_seen", "bigint", (c) => c.notNull())
+          .addColumn("recovered", "integer")
+          .addPrimaryKeyConstraint("suspected_evidence_pk", ["component", "cause", "incident_id"])
+          .modifyEnd(clustered)
+          .execute();
+        await db.schema.alterTable("incidents").addColumn("suspected", "text").execute();
+      },
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 /** Conversions between the store's rows and the objects of `store.ts`, kept exact in both directions. */
 import type { Selectable } from "kysely";
+import type { SuspectedEvidence } from "../localize/suspected-dependencies.js";
 import type { Observation } from "../model/observation.js";
 import type {
   AlertState,
@@ -20,6 +21,7 @@ import type {
   IncidentsTable,
   ObservationsTable,
   RollupsTable,
+  SuspectedEvidenceTable,
   TokensTable,
 } from "./store-tables.js";
 
@@ -103,11 +105,12 @@ export function incidentRow(i: StoredIncident): IncidentsTable {
     acknowledged_at: i.acknowledgedAt,
     acknowledged_by: i.acknowledgedBy,
     updated_at: i.updatedAt,
+    suspected: i.suspected === undefined ? null : JSON.stringify(i.suspected),
   };
 }
 
 export function incidentFrom(r: Selectable<IncidentsTable>): StoredIncident {
-  return {
+  const incident: StoredIncident = {
     id: r.id,
     openedAt: r.opened_at,
     resolvedAt: r.resolved_at,
@@ -118,6 +121,30 @@ export function incidentFrom(r: Selectable<IncidentsTable>): StoredIncident {
     acknowledgedAt: r.acknowledged_at,
     acknowledgedBy: r.acknowledged_by,
     updatedAt: r.updated_at,
+  };
+  if (r.suspected !== null) incident.suspected = JSON.parse(r.suspected);
+  return incident;
+}
+
+export function suspectedRow(e: SuspectedEvidence): SuspectedEvidenceTable {
+  return {
+    component: e.component,
+    cause: e.cause,
+    incident_id: e.incident,
+    first_seen: e.firstSeen,
+    last_seen: e.lastSeen,
+    recovered: e.recovered === null ? null : e.recovered ? 1 : 0,
+  };
+}
+
+export function suspectedFrom(r: Selectable<SuspectedEvidenceTable>): SuspectedEvidence {
+  return {
+    component: r.component,
+    cause: r.cause,
+    incident: r.incident_id,
+    firstSeen: Number(r.first_seen),
+    lastSeen: Number(r.last_seen),
+    recovered: r.recovered === null ? null : Number(r.recovered) === 1,
   };
 }
 

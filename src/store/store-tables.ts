@@ -76,6 +76,8 @@ export interface IncidentsTable {
   acknowledged_at: number | null;
   acknowledged_by: string | null;
   updated_at: number;
+  /** JSON list of suspected components; null when the incident was stored without one. */
+  suspected: string | null;
 }
 
 export interface DeliveriesTable {
@@ -107,6 +109,17 @@ export interface TokensTable {
   revoked_at: number | null;
 }
 
+/** One incident's evidence that `component` depends on `cause` (see localize/suspected-evidence.ts). */
+export interface SuspectedEvidenceTable {
+  component: string;
+  cause: string;
+  incident_id: string;
+  first_seen: number;
+  last_seen: number;
+  /** 1 recovered with the cause, 0 did not, null while the incident is open. */
+  recovered: number | null;
+}
+
 export interface HeartbeatsTable {
   check_id: string;
   at: number;
@@ -124,6 +137,7 @@ export interface StoreDatabase {
   alert_states: AlertStatesTable;
   tokens: TokensTable;
   heartbeats: HeartbeatsTable;
+  suspected_evidence: SuspectedEvidenceTable;
 }
 
 /** The columns of `observations`, in the order `observationRow` gives them (the key first). */

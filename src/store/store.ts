@@ -8,6 +8,7 @@
  * Engines differ only through `capabilities`, never through checks of which engine is in use.
  */
 
+import type { SuspectedEvidence } from "../localize/suspected-dependencies.js";
 import type { Status } from "../model/model-types.js";
 import type { ErrorClass, Observation } from "../model/observation.js";
 
@@ -99,6 +100,11 @@ export interface StoredIncident {
   acknowledgedAt: number | null;
   acknowledgedBy: string | null;
   updatedAt: number;
+  /**
+   * Affected components that failed with the cause but have no path to it in the model: probably through a
+   * dependency the model lacks (sorted). Absent on incidents stored without one.
+   */
+  suspected?: string[];
 }
 
 export interface IncidentQuery {
@@ -209,6 +215,15 @@ export interface Store {
   /** Returns false when no such token. */
   revokeToken(id: string, at: number): Promise<boolean>;
 
+  /**
+   * Keeps incidents' evidence of suspected dependencies, one entry per (component, cause, incident); an
+   * entry already stored is merged, never replaced (mergeEvidence: the widest sighting, the first word on
+   * recovery), so hubs and runs that each saw part of an incident lose nothing.
+   */
+  saveSuspectedEvidence(evidence: SuspectedEvidence[]): Promise<void>;
+  /** Every stored entry, ordered by component, cause, incident. */
+  listSuspectedEvidence(): Promise<SuspectedEvidence[]>;
+
   /** Last beat time per heartbeat check id (heartbeats must survive a restart, or every job looks late). */
   recordHeartbeat(checkId: string, at: number): Promise<void>;
   lastHeartbeats(): Promise<Map<string, number>>;
@@ -216,4 +231,4 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export type { ErrorClass, Observation, Status };
+export type { ErrorClass, Observation, Status, SuspectedEvidence };
