@@ -118,7 +118,7 @@ export class Explainer {
   /** The previous explanation's faults with what they explained and their ranking, for reuse. */
   #settled = new Map<number, Settled>();
   /** First-place components of the previous explanation's faults (see `persistDiscount`). */
-  #persisting: ReadonlySet<number> | undefined;
+  #persisting: Set<number> | undefined;
   /** The same, one group per previous fault: a group is kept as one fault, in whichever member fits best. */
   #groups: ReadonlyArray<ReadonlyArray<number>> = [];
   /**
@@ -197,7 +197,9 @@ export class Explainer {
       return [];
     }
     this.#groups = previous;
-    this.#persisting = new Set(previous.flat());
+    // Only the fault chosen last time persists; a name tied with it persists in its place if it takes over
+    // (see the kept loop in #greedy).
+    this.#persisting = new Set(previous.map((group) => group[0]!).filter((c) => c !== undefined));
     const states = this.#states(evidence, impaired);
     const cands = this.candidates(impaired);
     this.#relevant.fill(0);
@@ -330,19 +332,27 @@ export class Explainer {
     // Faults persist: what the previous explanation held failed is kept first while it still pays for
     // itself, so symptoms that appear later are explained on top of it rather than merged with it.
     const inCands = new Set(cands);
-    // A group is the fault chosen last time first, then the names tied with it: the chosen one is kept while
-    // it pays for itself (new symptoms are new faults, not a reason to move it to an ancestor it tied with).
+    // A group is the fault chosen last time, then the names tied with it (its heirs): an heir takes its place,
+    // persisting in its stead, only when it fits clearly better (a region chosen in a tie with its network
+    // cannot explain the network's partial tail; the network can).
     for (const group of this.#groups) {
       let best: Choice | undefined;
       for (const c of group) {
         if (!inCands.has(c) || bound[c]! >= 0 || this.#fault[c] !== 0) continue;
+        const heir = c !== group[0];
+        if (heir) this.#persisting!.add(c);
+        let mine: Choice | undefined;
         for (const state of states) {
           const trial = this.#trial(evidence, c, state);
-          if (!best || trial.cost < best.cost) best = trial;
+          if (!mine || trial.cost < mine.cost) mine = trial;
         }
-        if (best && best.cost < 0) break;
+        if (heir) this.#persisting!.delete(c);
+        // An heir takes over only when it fits clearly better than the fault chosen last time.
+        if (mine && (!best || mine.cost < best.cost - (heir && best.component === group[0] ? 1 : 0)))
+          best = mine;
       }
       if (!best || best.cost >= 0) continue;
+      if (best.component !== group[0]) this.#persisting!.add(best.component);
       this.#commit(best);
       chosen.push(best);
       version++;
