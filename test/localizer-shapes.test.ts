@@ -10,6 +10,12 @@ import { replay } from "../src/replay/replay.js";
  */
 const STORIES: [string, StoryShape, number, number][] = [
   [
+    "a tie chosen at onset keeps its fault as a new, unrelated fault starts (noisy old story)",
+    "noisy",
+    100,
+    110003,
+  ],
+  [
     "a long partial tail keeps its cause named (not renamed after the service still failing)",
     "step-down",
     100,
@@ -73,6 +79,7 @@ describe("localizer on the old corpus (bench/world-generator.ts)", () => {
       1013,
       3,
     ],
+    ["a region tie does not split into two faults as a partial SaaS fault starts", 3000, 1164, 3],
   ] as const)("%s", (_title, services, seed, faults) => {
     const scenario = generateScenario({ seed, services, faults });
     const run = replay(scenario);
