@@ -11,6 +11,8 @@ import { fileURLToPath } from "node:url";
 import { loadConfigFile } from "../src/config/config-load.js";
 import type { ComponentState, Hub, HubEvent, HubUser, WhatIfAnswer } from "../src/hub/hub-api.js";
 import { LastFailures } from "../src/hub/last-failures.js";
+import type { SuspectedDependency } from "../src/localize/suspected-dependencies.js";
+import { pairsFromEvidence } from "../src/localize/suspected-evidence.js";
 import { compileGraph, type Graph } from "../src/model/graph.js";
 import type { ComponentSpec } from "../src/model/model-types.js";
 import type { Observation } from "../src/model/observation.js";
@@ -110,6 +112,9 @@ export class FixtureHub implements Hub {
   }
   lastFailures(component: string): Observation[] {
     return this.#failures.of(component);
+  }
+  async suspectedDependencies(): Promise<SuspectedDependency[]> {
+    return pairsFromEvidence(await this.store.listSuspectedEvidence());
   }
 
   async ingest(observations: Observation[]): Promise<void> {

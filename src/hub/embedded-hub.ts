@@ -6,6 +6,8 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { Bus, LeaderLock, Subscription } from "../bus/bus.js";
+import { type SuspectedDependency, SuspectedDependencies } from "../localize/suspected-dependencies.js";
+import { pairsFromEvidence } from "../localize/suspected-evidence.js";
 import { compileGraph, type Graph } from "../model/graph.js";
 import type { ComponentSpec } from "../model/model-types.js";
 import type { Observation } from "../model/observation.js";
@@ -26,6 +28,7 @@ import { IncidentLedger, type LedgerEvent } from "./incident-ledger.js";
 import { LastFailures } from "./last-failures.js";
 import { LiveRounds } from "./live-rounds.js";
 import { refuseObservations, throwIfRefused } from "./observation-admission.js";
+import { SuspectedLedger } from "./suspected-ledger.js";
 
 /** How often a standby re-reads the incidents the leader stored. */
 const FOLLOW_MS = 2000;
@@ -102,6 +105,9 @@ export class EmbeddedHub implements Hub {
   readonly #latest = new Map<string, Map<string, Latest>>();
   readonly #beats = new Map<string, number>();
   readonly #failures = new LastFailures();
+  /** Suspected dependencies of every run (kept in the store); `#suspectedRun` is the current run's. */
+  readonly #suspected = new SuspectedLedger();
+  #suspectedRun: SuspectedDependencies | null = null;
   #model!: HubModel;
   #graph!: Graph;
   #whatIf!: WhatIf;
@@ -147,6 +153,7 @@ export class EmbeddedHub implements Hub {
     for (const [check, at] of await this.store.lastHeartbeats()) this.#beats.set(check, at);
     // A replica waiting for the leader lock takes the stored open incidents over when it wins it (#lead).
     const open = this.#leading ? await this.store.listIncidents({ open: true, limit: 1000 }) : [];
+    if (this.#leading) this.#suspected.load(await this.store.listSuspectedEvidence());
     this.#install(this.#options.model, open, now);
     if (this.#leading) await this.#saveSnapshot(now);
     const take = async (batch: Observation[]) => this.#take(batch);
@@ -181,6 +188,8 @@ export class EmbeddedHub implements Hub {
     this.#ticker = null;
     await Promise.all(this.#subscriptions.map((s) => s.unsubscribe()));
     this.#subscriptions = [];
+    // What the localizer learned since the last round is kept too (nothing accepted is lost).
+    if (this.#leading) this.#syncSuspected(this.#clock());
     await this.#chain;
     if (this.#leading && this.#options.leaderLock) await this.#options.leaderLock.release().catch(() => {});
   }
@@ -358,6 +367,17 @@ export class EmbeddedHub implements Hub {
     return this.#failures.of(component);
   }
 
+  /**
+   * Dependencies the model probably lacks, learned from every incident so far, best score first: the
+   * leader's own (this run's evidence included), a standby's as the leader stored them.
+   */
+  async suspectedDependencies(): Promise<SuspectedDependency[]> {
+    if (!this.#leading) return pairsFromEvidence(await this.store.listSuspectedEvidence());
+    if (this.#suspectedRun)
+      this.#suspected.take(this.#suspectedRun.evidence(), (id) => this.#ledger.storedId(id));
+    return this.#suspected.list();
+  }
+
   subscribe(listener: (event: HubEvent) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -388,6 +408,7 @@ export class EmbeddedHub implements Hub {
     if (this.#leading) {
       events.push(...this.#ledger.expire(now));
       if (events.length > 0) this.#record(events);
+      if (closed > 0) this.#syncSuspected(now);
     }
     if (closed > 0) this.#emitStates();
     if (this.#leading && now - this.#lastRollup >= 60_000) {
@@ -465,6 +486,11 @@ export class EmbeddedHub implements Hub {
     await this.#chain;
     const open = await this.store.listIncidents({ open: true, limit: 1000 });
     const events = this.#ledger.takeOver(open, now + (this.#options.adoptWithinMs ?? 6 * this.#roundMs), now);
+    try {
+      this.#suspected.load(await this.store.listSuspectedEvidence());
+    } catch (error) {
+      this.#options.onWarning?.(`could not read suspected dependencies: ${(error as Error).message}`);
+    }
     this.#leading = true;
     this.#lastHeartbeatRound = now;
     await this.#saveSnapshot(now);
@@ -473,6 +499,9 @@ export class EmbeddedHub implements Hub {
   }
 
   #install(model: HubModel, open: StoredIncident[], now: number): void {
+    // The run ending (a reload) hands over what it learned while its incident ids still map.
+    if (this.#suspectedRun && this.#leading) this.#syncSuspected(now);
+    this.#suspectedRun = new SuspectedDependencies();
     this.#model = model;
     this.#failures.keepOnly(new Set(model.components.map((c) => c.id)));
     this.#graph = compileGraph({ components: model.components }, { includeHidden: false });
@@ -485,7 +514,7 @@ export class EmbeddedHub implements Hub {
         roundMs: this.#roundMs,
         graceMs: this.#options.graceMs ?? 2000,
         // Live checks are spread over the round: see TrackerOptions.changeAfter.
-        localizer: { tracker: { changeAfter: 2 } },
+        localizer: { tracker: { changeAfter: 2, suspected: this.#suspectedRun } },
         onEvent: (event) => {
           const ledgerEvent = this.#ledger.apply(event, this.#clock());
           this.#pendingEvents?.push(ledgerEvent);
@@ -517,6 +546,39 @@ export class EmbeddedHub implements Hub {
         } catch (error) {
           this.#options.onWarning?.(`incident listener failed: ${(error as Error).message}`);
         }
+      }
+    });
+  }
+
+  /**
+   * Saves what the localizer learned of suspected dependencies: incidents that came to suspect more components
+   * (announced as changed to live subscribers, not to `onIncident`: nothing to notify), then the evidence.
+   * Queued after the incidents' own saves, so evidence never names an incident the store does not have.
+   */
+  #syncSuspected(now: number): void {
+    const run = this.#suspectedRun;
+    if (!run) return;
+    const grown = this.#ledger
+      .suspectedGrown(this.#rounds.localizer.incidents, now)
+      .map((i) => structuredClone(i));
+    this.#suspected.take(run.evidence(), (id) => this.#ledger.storedId(id));
+    const rows = this.#suspected.drain();
+    if (grown.length === 0 && rows.length === 0) return;
+    this.#chain = this.#chain.then(async () => {
+      for (const incident of grown) {
+        try {
+          await this.store.saveIncident(incident);
+        } catch (error) {
+          this.#options.onWarning?.(`could not store incident ${incident.id}: ${(error as Error).message}`);
+        }
+        this.#emit({ type: "incident", action: "changed", incident });
+      }
+      if (rows.length === 0) return;
+      try {
+        await this.store.saveSuspectedEvidence(rows);
+      } catch (error) {
+        this.#suspected.unsaved(rows);
+        this.#options.onWarning?.(`could not store suspected dependencies: ${(error as Error).message}`);
       }
     });
   }

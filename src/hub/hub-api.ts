@@ -2,6 +2,7 @@
  * What the HTTP server asks of the hub. The server (src/server) only translates HTTP to these calls; the hub
  * (src/hub) owns the pipeline behind them. Times are epoch ms; the server renders them as ISO 8601.
  */
+import type { SuspectedDependency } from "../localize/suspected-dependencies.js";
 import type { ComponentSpec } from "../model/model-types.js";
 import type { Observation } from "../model/observation.js";
 import type { Check } from "../probe/check-types.js";
@@ -53,6 +54,8 @@ export interface Hub {
    * first; held in memory since the hub started, not read from the store.
    */
   lastFailures(component: string): Observation[];
+  /** Dependencies the model probably lacks, learned from the incidents so far (kept across restarts), best score first. */
+  suspectedDependencies(): Promise<SuspectedDependency[]>;
   /** Accepts observations from agents; resolves once they are committed to the store (then 202). */
   ingest(observations: Observation[]): Promise<void>;
   /** A heartbeat arrived for this secret token; false when no check has it. */

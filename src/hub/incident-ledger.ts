@@ -5,7 +5,7 @@
  * for the same outage nor sends a second "opened"; one not adopted within the adoption window is resolved.
  * Pure: the caller supplies time and new ids.
  */
-import type { IncidentEvent } from "../localize/incident-tracker.js";
+import type { Incident, IncidentEvent } from "../localize/incident-tracker.js";
 import type { StoredIncident } from "../store/store.js";
 
 export type LedgerEvent = {
@@ -71,6 +71,7 @@ export class IncidentLedger {
           acknowledgedAt: null,
           acknowledgedBy: null,
           updatedAt: now,
+          suspected: [],
         };
       }
       this.#byLocal.set(local.id, stored);
@@ -81,6 +82,7 @@ export class IncidentLedger {
     this.#own.set(stored.id, local.history.length);
     stored.epicenter = local.epicenter.map((r) => ({ ...r }));
     stored.affected = [...new Set([...stored.affected, ...local.affected])].sort();
+    stored.suspected = union(stored.suspected, local.suspected);
     stored.resolvedAt = local.resolvedAt;
     stored.updatedAt = now;
     if (stored.resolvedAt === null) this.#open.set(stored.id, stored);
@@ -116,6 +118,7 @@ export class IncidentLedger {
         inc.history = [...before.history, ...ownHistory];
         this.#own.set(inc.id, ownHistory.length);
         inc.affected = [...new Set([...before.affected, ...inc.affected])].sort();
+        inc.suspected = union(before.suspected, inc.suspected);
         inc.acknowledgedAt = before.acknowledgedAt;
         inc.acknowledgedBy = before.acknowledgedBy;
         inc.updatedAt = now;
@@ -142,6 +145,30 @@ export class IncidentLedger {
     return out;
   }
 
+  /** The stored id of this run's local incident, once an event of it was applied. */
+  storedId(local: string): string | undefined {
+    return this.#byLocal.get(local)?.id;
+  }
+
+  /**
+   * Open incidents whose local incident came to suspect more components since its last event (the tracker
+   * adds them without an event: nothing to announce, but the incident page should show them): updated, to save.
+   */
+  suspectedGrown(local: readonly Incident[], now: number): StoredIncident[] {
+    const grown: StoredIncident[] = [];
+    for (const inc of local) {
+      if (!inc.suspected?.length) continue;
+      const stored = this.#byLocal.get(inc.id);
+      if (!stored || stored.resolvedAt !== null) continue;
+      const had = new Set(stored.suspected ?? []);
+      if (inc.suspected.every((c) => had.has(c))) continue;
+      stored.suspected = union(stored.suspected, inc.suspected);
+      stored.updatedAt = now;
+      grown.push(stored);
+    }
+    return grown;
+  }
+
   acknowledge(id: string, by: string, at: number): StoredIncident | null {
     const inc = this.#open.get(id);
     if (!inc) return null;
@@ -150,4 +177,9 @@ export class IncidentLedger {
     inc.updatedAt = at;
     return inc;
   }
+}
+
+/** Two sorted lists of components as one, without repeats. */
+function union(a: readonly string[] | undefined, b: readonly string[] | undefined): string[] {
+  return [...new Set([...(a ?? []), ...(b ?? [])])].sort();
 }
