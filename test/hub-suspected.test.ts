@@ -6,72 +6,31 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { MemoryBus } from "../src/bus/memory/memory-bus.js";
-import { EmbeddedHub } from "../src/hub/embedded-hub.js";
 import type { HubEvent } from "../src/hub/hub-api.js";
-import type { Observation } from "../src/model/observation.js";
 import { openStore } from "../src/store/open-store.js";
-import type { Store } from "../src/store/store.js";
-import { LONE, SITES, suspectedModel } from "./suspected-fixture.js";
+import { type FakeClock, LONE, outage, round, startSuspectedHub } from "./suspected-fixture.js";
 
 const T0 = 1_800_000_000_000;
 let dir: string;
-let now: number;
+let clock: FakeClock;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "epicenter-suspected-"));
-  now = T0;
+  clock = { now: T0 };
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-async function startHub(store: Store): Promise<EmbeddedHub> {
-  const hub = new EmbeddedHub({
-    store,
-    bus: new MemoryBus(),
-    model: suspectedModel,
-    clock: () => now,
-    tickMs: 3_600_000,
-  });
-  await hub.start();
-  return hub;
-}
-
-async function round(hub: EmbeddedHub, down: boolean): Promise<void> {
-  const batch: Observation[] = [];
-  for (const v of suspectedModel.vantages)
-    for (const s of [...SITES, LONE])
-      batch.push({
-        id: `${v}:${s}:${now}`,
-        at: now + 1000,
-        vantage: v,
-        component: s,
-        check: `${s}#1`,
-        status: down ? "down" : "up",
-        latencyMs: 12,
-        errorClass: down ? "http-5xx" : null,
-      });
-  await hub.ingest(batch);
-  await new Promise((r) => setImmediate(r));
-  now += 10_000;
-  await hub.tick();
-}
-
-async function outage(hub: EmbeddedHub): Promise<void> {
-  for (let k = 0; k < 3; k++) await round(hub, false);
-  for (let k = 0; k < 6; k++) await round(hub, true);
-  for (let k = 0; k < 6; k++) await round(hub, false);
-}
 
 describe("suspected dependencies in the hub", () => {
   it("learns a site that fails with a region it has no path to, stores it, and keeps it across a restart", async () => {
     let store = await openStore({ dataDir: dir });
-    let hub = await startHub(store);
+    let hub = await startSuspectedHub(store, clock);
     const live: HubEvent[] = [];
     hub.subscribe((e) => live.push(e));
-    await outage(hub);
+    await outage(hub, clock);
     const [incident] = await store.listIncidents();
     expect(incident?.epicenter[0]?.component).toBe("cloud/r1");
     expect(incident?.resolvedAt).not.toBeNull();
     expect(incident?.suspected).toEqual([LONE]);
+    expect(live.some((e) => e.type === "incident" && e.incident.suspected?.includes(LONE))).toBe(true);
     expect(await hub.suspectedDependencies()).toEqual([
       {
         component: LONE,
@@ -91,11 +50,11 @@ describe("suspected dependencies in the hub", () => {
     await store.close();
 
     store = await openStore({ dataDir: dir });
-    hub = await startHub(store);
+    hub = await startSuspectedHub(store, clock);
     expect((await hub.suspectedDependencies()).map((p) => [p.component, p.onsets, p.score])).toEqual([
       [LONE, 1, 0.75],
     ]);
-    await outage(hub);
+    await outage(hub, clock);
     const pairs = await hub.suspectedDependencies();
     expect(
       pairs.map((p) => [p.component, p.cause, p.incidents.length, p.onsets, p.recoveries, p.score]),
@@ -110,9 +69,9 @@ describe("suspected dependencies in the hub", () => {
 
   it("keeps an open incident's evidence when the hub stops mid-outage, and counts the incident once after", async () => {
     let store = await openStore({ dataDir: dir });
-    let hub = await startHub(store);
-    for (let k = 0; k < 3; k++) await round(hub, false);
-    for (let k = 0; k < 5; k++) await round(hub, true);
+    let hub = await startSuspectedHub(store, clock);
+    for (let k = 0; k < 3; k++) await round(hub, clock, false);
+    for (let k = 0; k < 5; k++) await round(hub, clock, true);
     await hub.stop();
     const [open] = await store.listIncidents({ open: true });
     expect(open?.suspected).toEqual([LONE]);
@@ -122,9 +81,9 @@ describe("suspected dependencies in the hub", () => {
     await store.close();
     // Restarted while the outage goes on: the incident is adopted; it then ends.
     store = await openStore({ dataDir: dir });
-    hub = await startHub(store);
-    for (let k = 0; k < 4; k++) await round(hub, true);
-    for (let k = 0; k < 6; k++) await round(hub, false);
+    hub = await startSuspectedHub(store, clock);
+    for (let k = 0; k < 4; k++) await round(hub, clock, true);
+    for (let k = 0; k < 6; k++) await round(hub, clock, false);
     expect((await store.listIncidents()).map((i) => i.id)).toEqual([open!.id]);
     const [pair] = await hub.suspectedDependencies();
     expect([pair?.incidents, pair?.onsets]).toEqual([[open!.id], 1]);

@@ -76,6 +76,10 @@ const CASES: Record<string, Case> = {
   "GET /api/v1/states": { ok: 200, request: async () => ({ path: "/api/v1/states" }) },
   "GET /api/v1/summary": { ok: 200, request: async () => ({ path: "/api/v1/summary?limit=5" }) },
   "GET /api/v1/concentration": { ok: 200, request: async () => ({ path: "/api/v1/concentration" }) },
+  "GET /api/v1/suspected-dependencies": {
+    ok: 200,
+    request: async () => ({ path: "/api/v1/suspected-dependencies?minScore=0.5" }),
+  },
   "GET /status/api/v2/summary.json": {
     ok: 200,
     request: async () => ({ path: "/status/api/v2/summary.json" }),

@@ -21,6 +21,8 @@ export function renderIncident(incident: StoredIncident, withHistory: boolean) {
     resolvedAt: iso(incident.resolvedAt),
     epicenter: incident.epicenter,
     affected: incident.affected,
+    /** Affected components that failed with the cause but have no path to it in the model. */
+    suspected: incident.suspected ?? [],
     vantage: incident.vantage,
     acknowledgedAt: iso(incident.acknowledgedAt),
     acknowledgedBy: incident.acknowledgedBy,

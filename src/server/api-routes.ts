@@ -9,6 +9,7 @@ import { openApiDocument } from "./openapi-document.js";
 import { defineRoute, type Route } from "./route-table.js";
 import { statusRoutes } from "./status-routes.js";
 import { summaryRoutes } from "./summary-routes.js";
+import { suspectedRoutes } from "./suspected-routes.js";
 import { tokenRoutes } from "./token-routes.js";
 
 export interface RouteOptions {
@@ -62,6 +63,7 @@ export function apiRoutes(options: RouteOptions): Route[] {
     ...tokenRoutes,
     ...loginRoutes(),
     ...summaryRoutes,
+    ...suspectedRoutes,
     ...statusRoutes,
     ...discoverRoutes(() => {
       discovery ??= discoveryService();
