@@ -5,6 +5,7 @@ import { dataCommand } from "./data-command.js";
 import { demoCommand } from "./demo-command.js";
 import { discoverCommand } from "./discover-command.js";
 import type { CliIo } from "./io.js";
+import { modelCommand } from "./model-command.js";
 import { passwordCommand } from "./password-command.js";
 import { replayCommand } from "./replay-command.js";
 import { reportCommand } from "./report-command.js";
@@ -48,6 +49,11 @@ export function defaultCommands(): CommandTable {
     discover: {
       run: discoverCommand,
       summary: "what domains depend on: DNS providers, CDNs, hosting regions, CA, mail (with evidence)",
+    },
+    model: {
+      run: modelCommand,
+      summary:
+        "model suggest: dependencies your model probably lacks, learned from outages (--write merges them)",
     },
     data: { run: dataCommand, summary: "data update: refresh the IP ranges discovery uses" },
   };
