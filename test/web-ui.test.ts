@@ -5,7 +5,7 @@
  * the incident page shows the hypothesis history, what-if gives the blast radius, the status page works
  * without login and its JSON validates) and writes a screenshot of each page to bench/out/screenshots.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
@@ -14,6 +14,7 @@ import { type HubProcess, startHubProcess } from "../src/cli/serve-process.js";
 import { browserMissing, ensureWebBuild, launchChromium, ROOT } from "./browser-fixture.js";
 import { fastDemo } from "./fast-demo.js";
 import { statuspageSummary } from "./statuspage-schema.js";
+import { LONE, SITES } from "./suspected-fixture.js";
 
 const SHOTS = join(ROOT, "bench", "out", "screenshots");
 
@@ -208,5 +209,112 @@ describe.skipIf(browserMissing("web-ui"))("the dashboard during a demo outage of
     await page.locator("[data-testid=services] li").first().waitFor();
     await shot("now-360px");
     expect(problems).toEqual([]);
+  }, 60_000);
+});
+
+/**
+ * Suspected dependencies on the incident and component pages, against serve's composition driven by
+ * observations: cloud/r1 fails with its six sites and, at the same rounds, LONE, which the model hosts in
+ * cloud/r2 only; the hub suspects LONE of depending on cloud/r1.
+ */
+describe.skipIf(browserMissing("web-ui suspected"))("the dashboard's suspected dependencies", () => {
+  let sdir: string;
+  let hub: HubProcess;
+  let context: BrowserContext;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    ensureWebBuild();
+    sdir = mkdtempSync(join(tmpdir(), "epicenter-web-suspected-"));
+    mkdirSync(join(sdir, "data"));
+    const config = join(sdir, "epicenter.yaml");
+    writeFileSync(
+      config,
+      [
+        "vantages: [vantage/x, vantage/y]",
+        "components:",
+        "  - { id: cloud/r1, kind: region }",
+        "  - { id: cloud/r2, kind: region }",
+        ...SITES.map((s) => `  - { id: ${s}, observed: true, requires: [cloud/r1] }`),
+        `  - { id: ${LONE}, observed: true, requires: [cloud/r2] }`,
+        "server: { anonymousRead: true }",
+        "",
+      ].join("\n"),
+    );
+    hub = await startHubProcess({
+      configFile: config,
+      dataDir: join(sdir, "data"),
+      port: 0,
+      host: "127.0.0.1",
+      roundMs: 1000,
+      log: () => {},
+      warn: () => {},
+    });
+    // Up for 3 s, down for 6 s, up again until the incident resolves; a batch every 250 ms fills each round.
+    const start = Date.now();
+    let n = 0;
+    for (;;) {
+      const t = Date.now() - start;
+      const down = t >= 3000 && t < 9000;
+      await hub.hub.ingest(
+        ["vantage/x", "vantage/y"].flatMap((vantage) =>
+          [...SITES, LONE].map((component) => ({
+            id: `${vantage}:${component}:${n}`,
+            at: Date.now(),
+            vantage,
+            component,
+            check: `${component}#1`,
+            status: down ? ("down" as const) : ("up" as const),
+            latencyMs: 10,
+            errorClass: down ? ("http-5xx" as const) : null,
+          })),
+        ),
+      );
+      n++;
+      const [incident] = await hub.store.listIncidents();
+      if (incident?.resolvedAt || t > 40_000) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    context = await launchChromium(join(sdir, "profile"));
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await hub?.stop();
+    if (sdir) rmSync(sdir, { recursive: true, force: true });
+  });
+
+  it("the incident page marks the suspected component, and its component page lists the cause", async () => {
+    const [incident] = await hub.store.listIncidents();
+    expect(incident?.epicenter[0]?.component).toBe("cloud/r1");
+    expect(incident?.suspected).toEqual([LONE]);
+    const p = await context.newPage();
+    p.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
+    await p.goto(`${hub.url}/incidents/${incident!.id}`);
+    const note = p.getByTestId("suspected-note");
+    await note.waitFor({ timeout: 15_000 });
+    expect(await note.count()).toBe(1);
+    expect(await note.textContent()).toBe("affected, probably through a dependency the model lacks");
+    // The note sits with the component it is about, and only there.
+    const item = p.locator("ul.related li", { has: note });
+    expect(await item.getByRole("link").textContent()).toBe(LONE);
+    await p.screenshot({ path: join(SHOTS, "incident-suspected.png") });
+
+    await p.goto(`${hub.url}/components/${LONE}`);
+    const section = p.getByTestId("suspected-dependencies");
+    await section.waitFor({ timeout: 15_000 });
+    expect(await section.getByRole("heading").textContent()).toBe("Suspected dependencies (1)");
+    const cells = await section.locator("tbody td").allTextContents();
+    expect(cells.slice(0, 3)).toEqual(["cloud/r1", "0.75", `1: ${incident!.id}`]);
+    expect(await section.getByRole("link", { name: incident!.id }).getAttribute("href")).toBe(
+      `/incidents/${incident!.id}`,
+    );
+    // And the cause's page lists it as a suspected dependent.
+    await p.goto(`${hub.url}/components/cloud/r1`);
+    await expect
+      .poll(() => p.getByTestId("suspected-dependencies").textContent(), { timeout: 15_000 })
+      .toMatch(/Suspected dependents \(1\)[\s\S]*blog\/www/);
+    expect(errors).toEqual([]);
+    await p.close();
   }, 60_000);
 });

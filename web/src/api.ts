@@ -91,12 +91,26 @@ export interface Incident {
   resolvedAt: string | null;
   epicenter: Ranked[];
   affected: string[];
+  /** Affected components with no path to the cause in the model: probably through a dependency it lacks. */
+  suspected?: string[];
   vantage: boolean;
   acknowledgedAt: string | null;
   acknowledgedBy: string | null;
   updatedAt: string;
   history?: { at: string; epicenter: Ranked[] }[];
   servicesHit?: number;
+}
+
+/** A dependency the model probably lacks (GET /api/v1/suspected-dependencies). */
+export interface SuspectedDependency {
+  component: string;
+  cause: string;
+  incidents: string[];
+  onsets: number;
+  recoveries: number;
+  score: number;
+  firstSeen: string;
+  lastSeen: string;
 }
 
 export interface VantageState {

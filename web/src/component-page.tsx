@@ -5,8 +5,8 @@
 import { useEffect, useRef } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import { api, type ComponentState, statusOf } from "./api.js";
-import { componentPath } from "./router.js";
+import { api, type ComponentState, type SuspectedDependency, statusOf } from "./api.js";
+import { componentPath, incidentPath } from "./router.js";
 import { Badge, clock, Link, Problem, useLoad } from "./ui.js";
 
 interface Rollup {
@@ -56,19 +56,28 @@ interface Detail {
   rollups: Rollup[];
   observations: Observation[];
   states: Map<string, ComponentState>;
+  /** Causes it failed with through a dependency the model lacks, and components that failed with it so. */
+  suspected: SuspectedDependency[];
+  suspectedDependents: SuspectedDependency[];
 }
 
 async function loadComponent(id: string): Promise<Detail> {
   const path = id.split("/").map(encodeURIComponent).join("/");
   const enc = encodeURIComponent(id);
-  const [detail, rollups, observations, states] = await Promise.all([
-    api<Omit<Detail, "rollups" | "observations" | "states">>(`/api/v1/components/${path}`),
+  const [detail, rollups, observations, states, suspected, suspectedDependents] = await Promise.all([
+    api<Omit<Detail, "rollups" | "observations" | "states" | "suspected" | "suspectedDependents">>(
+      `/api/v1/components/${path}`,
+    ),
     api<{ rollups: Rollup[] }>(`/api/v1/rollups?resolution=1m&component=${enc}&limit=3000`),
     api<{ observations: Observation[] }>(`/api/v1/observations?component=${enc}&limit=500`),
     api<{ states: ComponentState[] }>("/api/v1/states"),
+    api<{ suspected: SuspectedDependency[] }>(`/api/v1/suspected-dependencies?component=${enc}`),
+    api<{ suspected: SuspectedDependency[] }>(`/api/v1/suspected-dependencies?cause=${enc}`),
   ]);
   return {
     ...detail,
+    suspected: suspected.suspected,
+    suspectedDependents: suspectedDependents.suspected,
     rollups: rollups.rollups,
     observations: observations.observations,
     states: new Map(states.states.map((s) => [s.component, s])),
@@ -226,6 +235,67 @@ function Related({
   );
 }
 
+/** Incidents linked, the latest few (a pair seen in many outages would otherwise list them all). */
+const SHOWN_INCIDENTS = 5;
+
+/** Pairs of suspected dependencies, `other` naming the column's side (the cause, or the dependent). */
+function Suspected({
+  title,
+  pairs,
+  other,
+  otherLabel,
+}: {
+  title: string;
+  pairs: SuspectedDependency[];
+  other: (p: SuspectedDependency) => string;
+  otherLabel: string;
+}) {
+  return (
+    <div data-testid="suspected-dependencies">
+      <h2>
+        {title} ({pairs.length})
+      </h2>
+      <p className="legend">
+        Learned from outages: failed with it and has no path to it in the model.{" "}
+        <code>epicenter model suggest</code> adds them to a config.
+      </p>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{otherLabel}</th>
+            <th scope="col">Score</th>
+            <th scope="col">Incidents</th>
+            <th scope="col">Last seen</th>
+          </tr>
+        </thead>
+        <tbody>
+          {pairs.map((p) => (
+            <tr key={`${p.component} ${p.cause}`}>
+              <td>
+                <Link href={componentPath(other(p))}>{other(p)}</Link>
+              </td>
+              <td>{p.score.toFixed(2)}</td>
+              <td>
+                {p.incidents.length}:{" "}
+                {p.incidents.slice(-SHOWN_INCIDENTS).map((inc, i) => (
+                  <span key={inc}>
+                    {i > 0 ? ", " : ""}
+                    <Link href={incidentPath(inc)}>{inc}</Link>
+                  </span>
+                ))}
+                {p.incidents.length > SHOWN_INCIDENTS ? " …" : ""}
+              </td>
+              <td>
+                <time dateTime={p.lastSeen}>{clock(p.lastSeen)}</time>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 export function ComponentPage({ id }: { id: string }) {
   const loaded = useLoad(`component:${id}`, () => loadComponent(id));
   const d = loaded.data;
@@ -318,6 +388,22 @@ export function ComponentPage({ id }: { id: string }) {
             <Related title="It requires" ids={d.dependencies} states={d.states} />
             <Related title="Required by" ids={d.dependents} states={d.states} />
           </div>
+          {d.suspected.length > 0 ? (
+            <Suspected
+              title="Suspected dependencies"
+              pairs={d.suspected}
+              other={(p) => p.cause}
+              otherLabel="Probably requires"
+            />
+          ) : null}
+          {d.suspectedDependents.length > 0 ? (
+            <Suspected
+              title="Suspected dependents"
+              pairs={d.suspectedDependents}
+              other={(p) => p.component}
+              otherLabel="Probably required by"
+            />
+          ) : null}
         </>
       )}
     </section>

@@ -91,6 +91,7 @@ export function IncidentPage({ id }: { id: string }) {
   const [copied, setCopied] = useState(false);
   const d = loaded.data;
   const firstSymptom = d?.entries.find((e) => e.kind === "joined");
+  const suspected = new Set(d?.incident.suspected ?? []);
   return (
     <section aria-labelledby="incident-title">
       <h1 id="incident-title">Incident {id}</h1>
@@ -149,9 +150,24 @@ export function IncidentPage({ id }: { id: string }) {
             {d.incident.affected.map((a) => (
               <li key={a}>
                 <Link href={componentPath(a)}>{a}</Link>
+                {suspected.has(a) ? (
+                  <>
+                    {" "}
+                    <span className="badge suspected-note" data-testid="suspected-note">
+                      affected, probably through a dependency the model lacks
+                    </span>
+                  </>
+                ) : null}
               </li>
             ))}
           </ul>
+          {suspected.size > 0 ? (
+            <p className="legend">
+              {suspected.size === 1 ? "One component" : `${suspected.size} components`} failed with{" "}
+              {d.incident.epicenter[0]?.component ?? "the cause"} without a path to it in the model; see{" "}
+              <code>epicenter model suggest</code> to add the dependency.
+            </p>
+          ) : null}
         </>
       )}
     </section>
