@@ -8,7 +8,14 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { HubEvent } from "../src/hub/hub-api.js";
 import { openStore } from "../src/store/open-store.js";
-import { type FakeClock, LONE, outage, round, startSuspectedHub } from "./suspected-fixture.js";
+import {
+  type FakeClock,
+  LONE,
+  outage,
+  round,
+  startSuspectedHub,
+  suspectedModel,
+} from "./suspected-fixture.js";
 
 const T0 = 1_800_000_000_000;
 let dir: string;
@@ -87,6 +94,25 @@ describe("suspected dependencies in the hub", () => {
     expect((await store.listIncidents()).map((i) => i.id)).toEqual([open!.id]);
     const [pair] = await hub.suspectedDependencies();
     expect([pair?.incidents, pair?.onsets]).toEqual([[open!.id], 1]);
+    await hub.stop();
+    await store.close();
+  });
+
+  it("hands an open incident's evidence over across a config reload, counting the incident once", async () => {
+    const store = await openStore({ dataDir: dir });
+    const hub = await startSuspectedHub(store, clock);
+    for (let k = 0; k < 3; k++) await round(hub, clock, false);
+    for (let k = 0; k < 4; k++) await round(hub, clock, true);
+    await hub.reload({ ...suspectedModel });
+    for (let k = 0; k < 4; k++) await round(hub, clock, true);
+    for (let k = 0; k < 6; k++) await round(hub, clock, false);
+    const incidents = await store.listIncidents();
+    expect(incidents.map((i) => [i.epicenter[0]?.component, i.resolvedAt !== null])).toEqual([
+      ["cloud/r1", true],
+    ]);
+    const pairs = await hub.suspectedDependencies();
+    expect(pairs.map((p) => [p.component, p.incidents, p.onsets])).toEqual([[LONE, [incidents[0]!.id], 1]]);
+    expect(await store.listSuspectedEvidence()).toMatchObject([{ incident: incidents[0]!.id }]);
     await hub.stop();
     await store.close();
   });
