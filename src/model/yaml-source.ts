@@ -1,5 +1,5 @@
 /** YAML parsing that remembers where every value came from, so errors can name a line. */
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, visit } from "yaml";
 import type * as z from "zod";
 import { formatPath, SourceError, type SourceIssue } from "./model-errors.js";
 
@@ -10,6 +10,12 @@ export interface YamlSource {
   lineOf(path: ReadonlyArray<PropertyKey>): number;
   issue(path: ReadonlyArray<PropertyKey>, message: string): SourceIssue;
 }
+
+/**
+ * How far one alias may expand (the yaml package's `maxAliasCount`): generous for hand-written anchors,
+ * a refusal for an alias bomb, whose nine levels of nine would otherwise build ~10^9 nodes.
+ */
+const MAX_ALIAS_COUNT = 1000;
 
 /** Parses YAML (or JSON) text; syntax errors become a SourceError with their lines. */
 export function parseYamlSource(file: string, text: string): YamlSource {
@@ -49,9 +55,35 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     }
     return line;
   };
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // The yaml package refuses an alias that expands too far ("billion laughs") with a bare ReferenceError
+    // and no position; the first alias is where the expansion starts, so that is the line to show.
+    if (!(error instanceof ReferenceError) || !/alias/i.test(error.message)) throw error;
+    let line = 0;
+    visit(doc, {
+      Alias(_key, node) {
+        line = lineAt(node.range?.[0]);
+        return visit.BREAK;
+      },
+    });
+    throw new SourceError(
+      [
+        {
+          file,
+          line,
+          path: "",
+          message: `YAML aliases expand too far (more than ${MAX_ALIAS_COUNT} nodes each)`,
+        },
+      ],
+      { cause: error },
+    );
+  }
   return {
     file,
-    value: doc.toJS({ maxAliasCount: 1000 }),
+    value,
     lineOf,
     issue: (path, message) => ({ file, line: lineOf(path), path: formatPath(path), message }),
   };
