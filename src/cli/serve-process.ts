@@ -8,6 +8,7 @@
 import type { AssignmentStore } from "../bus/bus.js";
 import { openBus } from "../bus/open-bus.js";
 import { type Config, loadConfigFile } from "../config/config-load.js";
+import { reloadRefusal } from "../config/reload-guard.js";
 import { type Chaos, type ChaosPlanOptions, startChaos } from "../demo/demo-chaos.js";
 import { type DemoWorld, startDemoWorld } from "../demo/demo-world.js";
 import { EmbeddedHub, type HubModel } from "../hub/embedded-hub.js";
@@ -207,18 +208,27 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
     }
 
     let watch: ConfigWatch | null = null;
-    if (options.configFile) {
+    if (options.configFile && config) {
       const file = options.configFile;
+      let running = config;
       watch = watchConfig(file, (why) => {
+        const refuse = (message: string) => {
+          hub.rejectConfig(message);
+          warn(`${clock()}  config not reloaded (${why}); the running one stays:\n${message}`);
+        };
         let next: Config;
         try {
           next = loadConfigFile(file, { env });
         } catch (error) {
-          const message = error instanceof SourceError ? error.message : String(error);
-          hub.rejectConfig(message);
-          warn(`${clock()}  config not reloaded (${why}); the running one stays:\n${message}`);
+          refuse(error instanceof SourceError ? error.message : String(error));
           return;
         }
+        const refusal = reloadRefusal(running, next);
+        if (refusal) {
+          refuse(refusal);
+          return;
+        }
+        running = next;
         const nextModel = hubModel(next);
         void hub.reload(nextModel).then(async () => {
           for (const a of agents) a.setChecks(nextModel.checks);

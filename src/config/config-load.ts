@@ -35,6 +35,8 @@ export interface Config {
   model: Model;
   /** How many components came from the user's file (the rest from the catalog). */
   userComponents: number;
+  /** `allowEmpty: true`: a reload may leave no checks or no components (reload-guard.ts). */
+  allowEmpty: boolean;
   /** Notification channels, secrets resolved from `${ENV_VAR}` references. */
   notifications: ChannelConfig[];
   /** Every component's checks, in file order, ids `<component>#<n>` unless named. */
@@ -92,6 +94,7 @@ export function configFromSource(source: YamlSource, inputs: ConfigInputs = {}):
     vantages: parsed.data.vantages ?? [],
     model: { components },
     userComponents: user.length,
+    allowEmpty: parsed.data.allowEmpty ?? false,
     notifications: parsed.data.notifications ?? [],
     checks,
     probes: probePolicy(source, parsed.data.probes ?? {}, inputs.readFile ?? readTextFile),

@@ -22,6 +22,14 @@ export function configSchema(env: Env) {
     version: z.literal(1).optional(),
     /** Include the built-in catalog of providers (default true). */
     catalog: z.boolean().optional(),
+    /**
+     * Lets a reload drop every check or every component (default false): without it such a reload is taken
+     * for an empty or half-saved file and refused (src/config/reload-guard.ts).
+     */
+    allowEmpty: z.boolean().optional().meta({
+      description:
+        "Accept a reload that leaves no checks or no components (otherwise refused as an empty or half-saved file)",
+    }),
     vantages: z.array(idSchema).optional(),
     components: z.array(configComponentSchema(env)).default([]),
     /** Where probes may connect (src/probe/target-guard.ts) and which extra CAs they trust. */
