@@ -1,14 +1,75 @@
-/** Reads a recorded observations file (JSON Lines, scenario.md) into the same sink the simulator feeds. */
-import { readFileSync } from "node:fs";
+/**
+ * Reads a recorded observations file (JSON Lines, scenario.md) into the same sink the simulator feeds, as a
+ * stream: the file is read in chunks twice, once to validate every line (all errors at once, so a bad line
+ * at the end never yields half a replay) and once to feed, so memory stays flat whatever its size.
+ */
+import { closeSync, openSync, readSync } from "node:fs";
+import { StringDecoder } from "node:string_decoder";
 import { SourceError, type SourceIssue } from "../model/model-errors.js";
 import type { Scenario } from "./scenario-types.js";
 import { type ObservationSink, STATUS_OF } from "./simulator.js";
 
+export interface RecordedReadOptions {
+  /** Bytes read at a time (default 1 MiB). */
+  chunkSize?: number;
+  /** Longest line accepted, in characters (default 64 KiB): a longer one is an error naming its line. */
+  maxLineLength?: number;
+}
+
+/** At most this many errors are reported: enough to fix a file, not enough to flood a terminal. */
+const MAX_ISSUES = 50;
+
 /** Validates the whole file first (all errors at once), then feeds it; returns the number of observations. */
-export function readRecorded(scenario: Scenario, file: string, sink: ObservationSink): number {
-  let text: string;
+export function readRecorded(
+  scenario: Scenario,
+  file: string,
+  sink: ObservationSink,
+  options: RecordedReadOptions = {},
+): number {
+  const vantages = new Map(scenario.vantages.map((v, i) => [v, i]));
+  const components = new Map(scenario.model.components.map((c, i) => [c.id, i]));
+  const issues: SourceIssue[] = [];
+  let last = Number.NEGATIVE_INFINITY;
+  let count = 0;
+  forEachLine(file, options, issues, (line, number) => {
+    const row = parseLine(line, last, vantages, components);
+    if ("message" in row) {
+      if (issues.length < MAX_ISSUES)
+        issues.push({ file, line: number, path: row.path, message: row.message });
+      // A line wrong elsewhere still sets the clock, so the next line's order is judged against it.
+      if (row.t !== undefined && row.t > last) last = row.t;
+    } else {
+      last = row[0];
+      count++;
+    }
+  });
+  if (issues.length > 0) throw new SourceError(issues.slice(0, MAX_ISSUES));
+  last = Number.NEGATIVE_INFINITY;
+  forEachLine(file, options, issues, (line) => {
+    const row = parseLine(line, last, vantages, components) as Row;
+    last = row[0];
+    sink(row[0], row[1], row[2], row[3]);
+  });
+  if (issues.length > 0) throw new SourceError(issues.slice(0, MAX_ISSUES));
+  return count;
+}
+
+/**
+ * Calls `onLine` with each non-blank line (trimmed, without its line break) and its 1-based number, reading
+ * `chunkSize` bytes at a time; UTF-8 split across chunks and CRLF line ends are handled. A line longer than
+ * `maxLineLength` is reported in `issues` and skipped without being held.
+ */
+function forEachLine(
+  file: string,
+  options: RecordedReadOptions,
+  issues: SourceIssue[],
+  onLine: (line: string, number: number) => void,
+): void {
+  const chunkSize = options.chunkSize ?? 1 << 20;
+  const maxLine = options.maxLineLength ?? 1 << 16;
+  let fd: number;
   try {
-    text = readFileSync(file, "utf8");
+    fd = openSync(file, "r");
   } catch (error) {
     throw new SourceError(
       [{ file, line: 0, path: "", message: `cannot read observations: ${String(error)}` }],
@@ -17,28 +78,56 @@ export function readRecorded(scenario: Scenario, file: string, sink: Observation
       },
     );
   }
-  const vantages = new Map(scenario.vantages.map((v, i) => [v, i]));
-  const components = new Map(scenario.model.components.map((c, i) => [c.id, i]));
-  const rows: Row[] = [];
-  const issues: SourceIssue[] = [];
-  let last = Number.NEGATIVE_INFINITY;
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === "") continue;
-    const row = parseLine(line, last, vantages, components);
-    if ("message" in row) {
-      issues.push({ file, line: i + 1, path: row.path, message: row.message });
-      // A line wrong elsewhere still sets the clock, so the next line's order is judged against it.
-      if (row.t !== undefined && row.t > last) last = row.t;
-    } else {
-      last = row[0];
-      rows.push(row);
+  const buffer = Buffer.allocUnsafe(chunkSize);
+  const decoder = new StringDecoder("utf8");
+  let pending = "";
+  let number = 0;
+  let skipping = false;
+  const emit = (raw: string) => {
+    number++;
+    if (skipping) {
+      skipping = false;
+      return;
     }
+    const line = raw.trim();
+    if (line !== "") onLine(line, number);
+  };
+  const tooLong = () => {
+    if (issues.length < MAX_ISSUES)
+      issues.push({ file, line: number + 1, path: "", message: `line longer than ${maxLine} characters` });
+    skipping = true;
+    pending = "";
+  };
+  try {
+    for (;;) {
+      let read: number;
+      try {
+        read = readSync(fd, buffer, 0, chunkSize, null);
+      } catch (error) {
+        throw new SourceError(
+          [{ file, line: number + 1, path: "", message: `cannot read observations: ${String(error)}` }],
+          { cause: error },
+        );
+      }
+      const text = read > 0 ? decoder.write(buffer.subarray(0, read)) : decoder.end();
+      let from = 0;
+      for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", from)) {
+        const piece = text.slice(from, nl);
+        if (!skipping && pending.length + piece.length > maxLine) tooLong();
+        emit(skipping ? "" : pending + piece);
+        pending = "";
+        from = nl + 1;
+      }
+      if (!skipping) {
+        pending += text.slice(from);
+        if (pending.length > maxLine) tooLong();
+      }
+      if (read === 0) break;
+    }
+    if (pending !== "" || skipping) emit(pending);
+  } finally {
+    closeSync(fd);
   }
-  if (issues.length > 0) throw new SourceError(issues.slice(0, 50));
-  for (const [t, v, c, s] of rows) sink(t, v, c, s);
-  return rows.length;
 }
 
 type Row = [number, number, number, number];

@@ -1,0 +1,104 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fc, test } from "@fast-check/vitest";
+import { describe, expect, it } from "vitest";
+import { SourceError } from "../src/model/model-errors.js";
+import { readRecorded } from "../src/simulate/recorded.js";
+import { parseScenario } from "../src/simulate/scenario-load.js";
+
+const SCENARIO = `version: 1
+name: stream
+seed: 1
+duration: 1h
+interval: 30s
+vantages: [p/a, p/b]
+components:
+  - { id: s1, observed: true }
+  - { id: s2, observed: true }
+`;
+
+function file(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "epicenter-recorded-stream-"));
+  const path = join(dir, "obs.jsonl");
+  writeFileSync(path, text);
+  return path;
+}
+
+function read(text: string, chunkSize?: number, maxLineLength?: number) {
+  const scenario = parseScenario("s.yaml", SCENARIO);
+  const rows: number[][] = [];
+  try {
+    const count = readRecorded(scenario, file(text), (t, v, c, s) => rows.push([t, v, c, s]), {
+      ...(chunkSize ? { chunkSize } : {}),
+      ...(maxLineLength ? { maxLineLength } : {}),
+    });
+    return { count, rows, errors: [] as string[] };
+  } catch (error) {
+    if (!(error instanceof SourceError)) throw error;
+    return { count: -1, rows, errors: error.issues.map((i) => `${i.line} ${i.path}: ${i.message}`) };
+  }
+}
+
+// Lines end in no-break spaces (two bytes each in UTF-8, trimmed like any white space): with small chunks some
+// are split in two, and a reader that decodes chunk by chunk would turn them into garbage JSON.parse refuses.
+const line = (t: number, vantage: string, component: string, status: string) =>
+  `${JSON.stringify({ t, vantage, component, status })}\u00a0\u00a0`;
+
+describe("recorded observations, read as a stream", () => {
+  it("joins lines split across chunks, multi-byte characters included, and takes CRLF and no final newline", () => {
+    const text = [line(0, "p/b", "s1", "down"), "", line(30, "p/a", "s2", "up")].join("\r\n");
+    const out = read(text, 7);
+    expect(out.errors).toEqual([]);
+    expect(out.rows).toEqual([
+      [0, 1, 0, 2],
+      [30, 0, 1, 0],
+    ]);
+  });
+
+  it("names a bad line far into the file, counting blank lines", () => {
+    const lines: string[] = [];
+    for (let t = 0; t < 5000; t++) lines.push(line(t, "p/a", "s1", "up"));
+    lines.splice(3000, 0, "");
+    lines[4321] = line(4320, "p/a", "nope", "up");
+    const out = read(`${lines.join("\n")}\n`, 4096);
+    expect(out.errors).toEqual(['4322 component: unknown component "nope"']);
+    expect(out.rows).toEqual([]);
+  });
+
+  it("refuses an over-long line by its number without holding it, and reads on", () => {
+    const long = `{"t": 1, "vantage": "p/a", "component": "s1", "status": "up", "x": "${"a".repeat(5000)}"}`;
+    const out = read([line(0, "p/a", "s1", "up"), long, line(2, "p/a", "s1", "nope")].join("\n"), 256, 1000);
+    expect(out.errors).toEqual([
+      "2 : line longer than 1000 characters",
+      '3 status: status must be up, degraded or down, not "nope"',
+    ]);
+  });
+
+  test.prop([
+    fc.array(
+      fc.oneof(
+        fc.record({
+          t: fc.integer({ min: 0, max: 50 }),
+          v: fc.constantFrom("p/a", "p/b", "p/x"),
+          c: fc.constantFrom("s1", "s2"),
+          s: fc.constantFrom("up", "down", "degraded", "odd"),
+        }),
+        fc.constantFrom("", "not json", "  ", "{}"),
+      ),
+      { maxLength: 40 },
+    ),
+    fc.integer({ min: 1, max: 64 }),
+    fc.constantFrom("\n", "\r\n"),
+  ])("reads the same observations and the same errors whatever the chunk size", (items, chunk, eol) => {
+    let t = 0;
+    const text = items
+      .map((x) => {
+        if (typeof x === "string") return x;
+        t += x.t % 3;
+        return line(t, x.v, x.c, x.s);
+      })
+      .join(eol);
+    expect(read(text, chunk)).toEqual(read(text));
+  });
+});
