@@ -11,6 +11,8 @@ import { type Config, loadConfigFile } from "../config/config-load.js";
 import { reloadRefusal } from "../config/reload-guard.js";
 import { type Chaos, type ChaosPlanOptions, startChaos } from "../demo/demo-chaos.js";
 import { type DemoWorld, startDemoWorld } from "../demo/demo-world.js";
+import { discoveryService } from "../discover/discovery-service.js";
+import type { DnsLookup } from "../discover/dns-lookup.js";
 import { EmbeddedHub, type HubModel } from "../hub/embedded-hub.js";
 import type { LedgerEvent } from "../hub/incident-ledger.js";
 import type { Env } from "../model/env-refs.js";
@@ -20,7 +22,7 @@ import { Notifier } from "../notify/notifier.js";
 import { type Agent, checksForVantage, startAgent } from "../probe/agent.js";
 import { HttpAgents } from "../probe/http-agent.js";
 import { runCheck } from "../probe/run-check.js";
-import type { ProbePolicy } from "../probe/target-guard.js";
+import { DEFAULT_PROBE_POLICY, type ProbePolicy } from "../probe/target-guard.js";
 import { createToken } from "../server/auth-tokens.js";
 import { listen } from "../server/serve-http.js";
 import { createApp } from "../server/server-app.js";
@@ -55,6 +57,8 @@ export interface HubProcessOptions {
    * EPICENTER_INGEST_BACKLOG (default: none; the CLI passes the process's).
    */
   env?: Env;
+  /** The resolver POST /api/v1/discover asks (default the system's; tests pass a table). */
+  discoveryDns?: DnsLookup;
   /** Terminal lines: what happens (incidents, chaos, reloads). */
   log: (line: string) => void;
   /** Trouble the hub survives. */
@@ -167,7 +171,18 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
     if (!leaderLock) void notifier.resume();
     await assign(opened.assignments, model, config?.probes);
 
-    const app = createApp({ hub, auth: { anonymousRead }, onUnexpectedError: (e) => warn(String(e)) });
+    // Discovery connects where the probes may (the config's probes.deny and allow), as the config says now.
+    let discoveryPolicy = config?.probes ?? DEFAULT_PROBE_POLICY;
+    const discovery = discoveryService({
+      policy: () => discoveryPolicy,
+      ...(options.discoveryDns ? { dns: options.discoveryDns } : {}),
+    });
+    const app = createApp({
+      hub,
+      auth: { anonymousRead },
+      discovery,
+      onUnexpectedError: (e) => warn(String(e)),
+    });
     const server = await listen(app, { port: options.port, host: options.host });
     cleanup.push(() => server.close());
 
@@ -229,6 +244,7 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
           return;
         }
         running = next;
+        discoveryPolicy = next.probes;
         const nextModel = hubModel(next);
         void hub.reload(nextModel).then(async () => {
           for (const a of agents) a.setChecks(nextModel.checks);

@@ -35,10 +35,16 @@ export function discoveryContext(cwd: string, snapshotFile?: string): ClassifyCo
   };
 }
 
-/** A certificate reader that refuses what the probe policy refuses. */
-export function guardedTls(policy: ProbePolicy, inspect: TlsInspector = inspectTls): TlsInspector {
+/**
+ * A certificate reader that refuses what the probe policy refuses. A function is asked at each read, so a
+ * hub whose config reloads its `probes:` applies the new policy to discovery as to its probes.
+ */
+export function guardedTls(
+  policy: ProbePolicy | (() => ProbePolicy),
+  inspect: TlsInspector = inspectTls,
+): TlsInspector {
   return (host, address, options) => {
-    const decision = guardAddress(address, policy);
+    const decision = guardAddress(address, typeof policy === "function" ? policy() : policy);
     if (!decision.allowed)
       return Promise.reject(new Error(`refused by the target guard: ${decision.reason}`));
     return inspect(host, address, options);
@@ -48,7 +54,8 @@ export function guardedTls(policy: ProbePolicy, inspect: TlsInspector = inspectT
 export interface DiscoveryServiceOptions {
   dns?: DnsLookup;
   tls?: TlsInspector | null;
-  policy?: ProbePolicy;
+  /** The probes' policy (the config's `probes:`; a function for one that follows reloads); default the guard's. */
+  policy?: ProbePolicy | (() => ProbePolicy);
   cwd?: string;
   timeoutMs?: number;
 }
