@@ -5,6 +5,7 @@
  * no-op sink, in the same run. Samples heap and RSS as simulated time passes to show memory stays flat.
  * A replay still running after --limit wall seconds (default 900) is stopped and its figures so far reported.
  * Run with --expose-gc (the npm script does) so each measurement starts from a collected heap.
+ * `--recorded N` measures a recorded file of N lines instead (bench/replay-recorded.ts; default 8.5 million).
  */
 import { parseArgs } from "node:util";
 import { Localizer } from "../src/localize/localizer.js";
@@ -12,6 +13,7 @@ import { judge } from "../src/replay/judge.js";
 import { replay } from "../src/replay/replay.js";
 import { simulate } from "../src/simulate/simulator.js";
 import { Truth } from "../src/simulate/truth.js";
+import { runRecordedBench } from "./replay-recorded.js";
 import { generateScenario } from "./world-generator.js";
 
 const { values } = parseArgs({
@@ -20,8 +22,16 @@ const { values } = parseArgs({
     hours: { type: "string", default: "2" },
     seed: { type: "string", default: "7" },
     limit: { type: "string", default: "900" },
+    recorded: { type: "string" },
   },
 });
+if (values.recorded !== undefined) {
+  runRecordedBench(
+    Number(values.recorded) || 8_500_000,
+    Number(values.services === "20000" ? 7000 : values.services),
+  );
+  process.exit(0);
+}
 /** Wall seconds after which the replay is stopped and the figures so far reported. */
 const limit = Number(values.limit);
 const services = Number(values.services);
