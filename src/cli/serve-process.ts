@@ -171,10 +171,10 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
     if (!leaderLock) void notifier.resume();
     await assign(opened.assignments, model, config?.probes);
 
-    // Discovery connects where the probes may (the config's probes.deny and allow), as the config says now.
-    let discoveryPolicy = config?.probes ?? DEFAULT_PROBE_POLICY;
+    // Local probes and discovery connect where the config's probes.deny and allow say, as it says now.
+    let policy = config?.probes;
     const discovery = discoveryService({
-      policy: () => discoveryPolicy,
+      policy: () => policy ?? DEFAULT_PROBE_POLICY,
       ...(options.discoveryDns ? { dns: options.discoveryDns } : {}),
     });
     const app = createApp({
@@ -187,7 +187,6 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
     cleanup.push(() => server.close());
 
     const agents: Agent[] = [];
-    const policy = config?.probes;
     // The local agents' HTTP pools, closed after the agents stop (cleanup runs in reverse).
     const http = new HttpAgents();
     cleanup.push(() => http.close());
@@ -244,7 +243,7 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
           return;
         }
         running = next;
-        discoveryPolicy = next.probes;
+        policy = next.probes;
         const nextModel = hubModel(next);
         void hub.reload(nextModel).then(async () => {
           for (const a of agents) a.setChecks(nextModel.checks);
