@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { DURATION_RULE, parseDuration } from "../model/duration.js";
 import { renderToken } from "../server/api-render.js";
 import { createToken, lifetimeProblem, ROLES } from "../server/auth-tokens.js";
+import { SESSION_PREFIX } from "../server/session-users.js";
 import { openStore } from "../store/open-store.js";
 import type { Role, Store } from "../store/store.js";
 import { StoreError } from "../store/store-errors.js";
@@ -92,6 +93,10 @@ function createOptions(values: { role?: string; name?: string; expires?: string 
     if (problem !== undefined) throw new UsageError(`--expires ${problem}`);
   }
   const name = values.name?.trim() || role;
+  if (name.startsWith(SESSION_PREFIX))
+    throw new UsageError(
+      `--name "${name}": names starting with "${SESSION_PREFIX}" are kept for password logins`,
+    );
   return { role, name, ...(expiresInMs === undefined ? {} : { expiresInMs }) };
 }
 

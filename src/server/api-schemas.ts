@@ -6,6 +6,7 @@ import * as z from "zod";
 import { durationSchema, idSchema } from "../model/component-schema.js";
 import { ERROR_CLASSES, MAX_MESSAGE_LENGTH } from "../model/observation.js";
 import { ROLES } from "./auth-tokens.js";
+import { SESSION_PREFIX } from "./session-users.js";
 
 const EPOCH_MS = /^\d{1,15}$/;
 /** ISO 8601 with a date and, when a time is given, a zone (Z or ±hh:mm); a zone-less time would be ambiguous. */
@@ -138,7 +139,16 @@ export const whatIfBody = z.strictObject({
 });
 
 export const tokenBody = z.strictObject({
-  name: z.string().trim().min(1).max(100).meta({ description: "Who or what uses it (an agent, a person)" }),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    // Sessions are bound to the config's user of their name (session-users.ts): a hand-made one would be too.
+    .refine((name) => !name.startsWith(SESSION_PREFIX), {
+      error: `names starting with "${SESSION_PREFIX}" are kept for password logins`,
+    })
+    .meta({ description: "Who or what uses it (an agent, a person)" }),
   role: z.enum(ROLES),
   expiresIn: durationSchema
     .optional()

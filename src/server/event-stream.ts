@@ -72,7 +72,7 @@ export function streamRoute(heartbeatMs: number, recheckMs = DEFAULT_STREAM_RECH
               checking = true;
               // A store that cannot answer cannot vouch for the token either: the stream ends (and the
               // client reconnects through the normal check) rather than outliving a revocation unseen.
-              callerRevoked(hub.store, caller, now())
+              callerRevoked(hub, caller, now())
                 .catch(() => "token could not be checked again")
                 .then((reason) => {
                   checking = false;

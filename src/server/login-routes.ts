@@ -1,7 +1,8 @@
 /**
  * User/password login for the dashboard: `POST /api/v1/login` checks the password against the config's
  * scrypt hash and answers with a session token, an ordinary API token of the user's role named
- * `session:<name>` that expires in 12 h, so every route authorizes it as it does any token.
+ * `session:<name>` that expires in 12 h, so every route authorizes it as it does any token, except that it acts
+ * with its user's role in the running config and ends when the user is removed (session-users.ts).
  * `POST /api/v1/logout` revokes the caller's own token. Failed logins are throttled per (address, name), per
  * address and, much more loosely, per name (login-throttle.ts); an unknown name and a wrong password get the
  * same answer after the same scrypt work.
@@ -15,6 +16,7 @@ import { createToken } from "./auth-tokens.js";
 import { LoginThrottle } from "./login-throttle.js";
 import { hashPassword, verifyPassword } from "./password-hash.js";
 import { defineRoute, type Route } from "./route-table.js";
+import { sessionName } from "./session-users.js";
 
 export const SESSION_MS = 12 * 3_600_000;
 
@@ -65,7 +67,7 @@ export function loginRoutes(throttle = new LoginThrottle()): Route[] {
           });
         throttle.succeeded(attempt, at);
         const { token, secret } = await createToken(hub.store, {
-          name: `session:${user.name}`,
+          name: sessionName(user.name),
           role: user.role,
           expiresInMs: SESSION_MS,
           now: at,

@@ -4,10 +4,15 @@
  * other route takes it). 401 when a token is needed and missing or bad, 403 when its role is too low.
  */
 import type { Context } from "hono";
-import type { Store } from "../store/store.js";
+import type { Hub } from "../hub/hub-api.js";
+import type { Role, StoredToken } from "../store/store.js";
 import { ApiError } from "./api-errors.js";
 import { roleAtLeast, verifyHash, verifySecret } from "./auth-tokens.js";
 import type { Caller, Route } from "./route-table.js";
+import { sessionStanding } from "./session-users.js";
+
+/** What authorization reads from the hub: the tokens and the running config's users (sessions follow them). */
+export type AuthSource = Pick<Hub, "store" | "users">;
 
 export interface AuthOptions {
   /** Let callers without a token use viewer routes (reads). Writes and admin routes always need a token. */
@@ -21,7 +26,20 @@ const REASONS = {
   unknown: "unknown token",
   expired: "token expired",
   revoked: "token revoked",
+  removed: "session ended: its user is no longer in the config's server.users",
 } as const;
+
+/**
+ * The role `token` acts with now, or "removed" for a session whose user the config no longer lists. Such a
+ * session is also revoked in the store, so listing the name again later does not bring it back.
+ */
+async function currentRole(source: AuthSource, token: StoredToken, now: number): Promise<Role | "removed"> {
+  const standing = sessionStanding(token.name, source.users());
+  if (standing.kind === "token") return token.role;
+  if (standing.kind === "user") return standing.role;
+  await source.store.revokeToken(token.id, now);
+  return "removed";
+}
 
 function unauthorized(message: string, error?: string): ApiError {
   const challenge = error ? `Bearer realm="epicenter", error="${error}"` : 'Bearer realm="epicenter"';
@@ -48,7 +66,7 @@ function presentedSecret(c: Context, route: Route): string | undefined {
 export async function authorize(
   c: Context,
   route: Route,
-  store: Store,
+  source: AuthSource,
   auth: AuthOptions,
   now: number,
 ): Promise<Caller | null> {
@@ -61,30 +79,34 @@ export async function authorize(
         `(make one with \`epicenter token create --role ${route.access}\`)`,
     );
   }
-  const verified = await verifySecret(store, secret, now);
+  const verified = await verifySecret(source.store, secret, now);
   if (!verified.ok) throw unauthorized(REASONS[verified.reason], "invalid_token");
   const { token } = verified;
-  if (!roleAtLeast(token.role, route.access))
+  const role = await currentRole(source, token, now);
+  if (role === "removed") throw unauthorized(REASONS.removed, "invalid_token");
+  if (!roleAtLeast(role, route.access))
     throw new ApiError(
       403,
       "forbidden",
-      `this needs the ${route.access} role; token "${token.name}" has ${token.role}`,
+      `this needs the ${route.access} role; token "${token.name}" has ${role}`,
       { headers: { "WWW-Authenticate": 'Bearer realm="epicenter", error="insufficient_scope"' } },
     );
-  return { role: token.role, name: token.name, tokenId: token.id, tokenHash: token.hash };
+  return { role, name: token.name, tokenId: token.id, tokenHash: token.hash };
 }
 
 /**
  * Null while the caller may still go on (anonymous callers always may, as far as tokens go); otherwise why
  * not, in the words a 401 would use. The live stream asks this every few seconds, so a revoked, expired or
- * logged-out token stops receiving within seconds, not when the client reconnects.
+ * logged-out token (or a session whose user was removed) stops receiving within seconds, not when the client
+ * reconnects.
  */
 export async function callerRevoked(
-  store: Store,
+  source: AuthSource,
   caller: Caller | null,
   now: number,
 ): Promise<string | null> {
   if (caller?.tokenHash == null) return null;
-  const verified = await verifyHash(store, caller.tokenHash, now);
-  return verified.ok ? null : REASONS[verified.reason];
+  const verified = await verifyHash(source.store, caller.tokenHash, now);
+  if (!verified.ok) return REASONS[verified.reason];
+  return (await currentRole(source, verified.token, now)) === "removed" ? REASONS.removed : null;
 }

@@ -65,7 +65,7 @@ export function createApp(options: AppOptions): Hono {
   for (const route of routes)
     app.on(route.method, honoPath(route), async (c) => {
       const at = now();
-      const caller = await authorize(c, route, hub.store, auth, at);
+      const caller = await authorize(c, route, hub, auth, at);
       const query = route.query ? parseQuery(c, route.query) : undefined;
       const body = route.body
         ? await parseBody(c, route.body, route.bodyLimit ?? DEFAULT_BODY_LIMIT)
