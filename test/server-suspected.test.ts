@@ -114,6 +114,13 @@ describe("GET /api/v1/suspected-dependencies", () => {
     expect(list.body.incidents[0].suspected).toEqual([LONE]);
   });
 
+  it("is described in the OpenAPI document with its filters", async () => {
+    const { body } = await get("/api/v1/openapi.json");
+    const op = body.paths["/api/v1/suspected-dependencies"]?.get;
+    expect(op?.parameters.map((p: { name: string }) => p.name)).toEqual(["component", "cause", "minScore"]);
+    expect(Object.keys(op?.responses ?? {})).toContain("400");
+  });
+
   it("serves the same after a restart, from the store", async () => {
     const before = (await get("/api/v1/suspected-dependencies")).body;
     await hub.stop();
