@@ -75,6 +75,14 @@ describe("recorded observations, read as a stream", () => {
     ]);
   });
 
+  it("refuses a status that is a property every object has", () => {
+    const statuses = ["constructor", "__proto__", "toString", "hasOwnProperty"];
+    const out = read(statuses.map((s, i) => line(i, "p/a", "s1", s)).join("\n"));
+    expect(out.errors).toEqual(
+      statuses.map((s, i) => `${i + 1} status: status must be up, degraded or down, not "${s}"`),
+    );
+  });
+
   test.prop([
     fc.array(
       fc.oneof(

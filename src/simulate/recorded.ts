@@ -162,7 +162,9 @@ function parseLine(
   const c = components.get(String(o.component));
   if (c === undefined)
     return { path: "component", message: `unknown component "${String(o.component)}"`, t: o.t };
-  const s = STATUS_OF[String(o.status)];
+  // Own keys only: "constructor" or "__proto__" would otherwise find Object.prototype's and pass as a status.
+  const status = String(o.status);
+  const s = Object.hasOwn(STATUS_OF, status) ? STATUS_OF[status] : undefined;
   if (s === undefined)
     return {
       path: "status",
