@@ -181,6 +181,8 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
       hub,
       auth: { anonymousRead },
       discovery,
+      // Read at start: a reload that changes it takes effect on the next start.
+      ...(config?.server.publicUrl === undefined ? {} : { publicUrl: config.server.publicUrl }),
       onUnexpectedError: (e) => warn(String(e)),
     });
     const server = await listen(app, { port: options.port, host: options.host });

@@ -19,6 +19,7 @@ import { checkChecks, normaliseCheck, type probesSchema } from "../probe/check-s
 import { checkForTarget, TargetError } from "../probe/check-target.js";
 import type { Check } from "../probe/check-types.js";
 import type { ProbePolicy } from "../probe/target-guard.js";
+import { publicBase } from "../server/host-policy.js";
 import { DEFAULT_RETENTION, type Retention } from "../store/store.js";
 import { configSchema } from "./config-schema.js";
 import { type ReadFile, readSource, readTextFile } from "./source-file.js";
@@ -43,7 +44,8 @@ export interface Config {
   checks: Check[];
   /** The target guard's policy; extra CAs read (PEM text). */
   probes: ProbePolicy;
-  server: { anonymousRead: boolean; users: HubUser[] };
+  /** `publicUrl`: where users reach the hub, without a trailing slash; absent: any Host is answered. */
+  server: { anonymousRead: boolean; users: HubUser[]; publicUrl?: string };
   /** History kept, ms (DEFAULT_RETENTION where the file says nothing). */
   retention: Retention;
   /** What each vantage probes to judge its own health (`probes.anchors`); empty: no self-check. */
@@ -102,6 +104,9 @@ export function configFromSource(source: YamlSource, inputs: ConfigInputs = {}):
     server: {
       anonymousRead: parsed.data.server?.anonymousRead ?? false,
       users: parsed.data.server?.users ?? [],
+      ...(parsed.data.server?.publicUrl === undefined
+        ? {}
+        : { publicUrl: publicBase(parsed.data.server.publicUrl) }),
     },
     anchors: anchorChecks(source, parsed.data.probes?.anchors ?? []),
     retention: retentionOf(source, parsed.data.storage?.retention),

@@ -8,6 +8,7 @@ import { componentSchema, durationSchema, idSchema } from "../model/component-sc
 import type { Env } from "../model/env-refs.js";
 import { notificationsSchema } from "../notify/channel-schema.js";
 import { checkInputSchema, probesSchema } from "../probe/check-schema.js";
+import { publicUrlProblem } from "../server/host-policy.js";
 import { usersSchema } from "../server/user-schema.js";
 
 /** A component in epicenter.yaml: the shared syntax plus how it is checked (scenarios have no checks). */
@@ -55,6 +56,14 @@ export function configSchema(env: Env) {
         anonymousRead: z.boolean().optional(),
         /** Dashboard logins by name and password (scrypt hashes only; src/server/user-schema.ts). */
         users: usersSchema.optional(),
+        /** Where users reach the hub; other Host headers are refused (src/server/host-policy.ts). */
+        publicUrl: z
+          .string()
+          .superRefine((text, ctx) => {
+            const problem = publicUrlProblem(text);
+            if (problem) ctx.addIssue({ code: "custom", message: problem });
+          })
+          .optional(),
       })
       .optional(),
   });

@@ -17,6 +17,8 @@ export interface RouteOptions {
   streamHeartbeatMs: number;
   /** How often an open event stream checks its token again, ms (default 2 s). */
   streamRecheckMs?: number;
+  /** The config's server.publicUrl: the base of the absolute URLs the status JSON writes. */
+  publicUrl?: string;
   /** Discovery for POST /api/v1/discover (default: the system's resolver, guarded certificate reads). */
   discovery?: DiscoveryService;
 }
@@ -64,7 +66,7 @@ export function apiRoutes(options: RouteOptions): Route[] {
     ...loginRoutes(),
     ...summaryRoutes,
     ...suspectedRoutes,
-    ...statusRoutes,
+    ...statusRoutes(options.publicUrl),
     ...discoverRoutes(() => {
       discovery ??= discoveryService();
       return discovery;

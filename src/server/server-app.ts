@@ -14,6 +14,7 @@ import { HubBusyError } from "../hub/hub-busy-error.js";
 import { ApiError } from "./api-errors.js";
 import { apiRoutes } from "./api-routes.js";
 import { DEFAULT_STREAM_HEARTBEAT_MS } from "./event-stream.js";
+import { hostRefusal } from "./host-policy.js";
 import { type AuthOptions, authorize } from "./request-auth.js";
 import { DEFAULT_BODY_LIMIT, parseBody, parseQuery } from "./request-input.js";
 import { honoPath, pathPattern, type Route } from "./route-table.js";
@@ -32,6 +33,11 @@ export interface AppOptions {
   discovery?: DiscoveryService;
   /** Told of unexpected errors (answered 500 without details); default console.error. */
   onUnexpectedError?: (error: unknown) => void;
+  /**
+   * The config's server.publicUrl: absolute URLs use it, and a request naming another Host gets 421 (except
+   * loopback names on a loopback connection, and /healthz); absent, every Host is answered.
+   */
+  publicUrl?: string;
   /** The dashboard's build folder (default: the package's dist/web); null serves no dashboard. */
   webRoot?: string | null;
 }
@@ -51,6 +57,7 @@ export function createApp(options: AppOptions): Hono {
     streamHeartbeatMs: options.streamHeartbeatMs ?? DEFAULT_STREAM_HEARTBEAT_MS,
     ...(options.streamRecheckMs === undefined ? {} : { streamRecheckMs: options.streamRecheckMs }),
     ...(options.discovery ? { discovery: options.discovery } : {}),
+    ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
   });
   const app = new Hono();
 
@@ -61,6 +68,19 @@ export function createApp(options: AppOptions): Hono {
     c.res.headers.set("Referrer-Policy", "no-referrer");
     if (!c.res.headers.has("Cache-Control")) c.res.headers.set("Cache-Control", "no-store");
   });
+
+  const publicUrl = options.publicUrl;
+  if (publicUrl !== undefined)
+    app.use("*", async (c, next) => {
+      // A load balancer's health probe names the replica's own address, and the answer tells nothing.
+      if (c.req.path === "/healthz") return next();
+      const env = c.env as { incoming?: { socket?: { localAddress?: string } } } | undefined;
+      const refusal = hostRefusal(c.req.header("host"), publicUrl, {
+        address: env?.incoming?.socket?.localAddress,
+      });
+      if (refusal === undefined) return next();
+      return errorResponse(c, new ApiError(421, "misdirected_request", refusal));
+    });
 
   for (const route of routes)
     app.on(route.method, honoPath(route), async (c) => {

@@ -9,6 +9,7 @@ import type { Hub } from "../hub/hub-api.js";
 import type { ComponentSpec } from "../model/model-types.js";
 import type { StoredIncident } from "../store/store.js";
 import { iso } from "./api-render.js";
+import { listenerOrigin, publicBase } from "./host-policy.js";
 import { modelIndex } from "./model-routes.js";
 import { defineRoute, type Route } from "./route-table.js";
 import { displayName, type ServiceStatus, serviceStatus, servicesHit } from "./service-status.js";
@@ -24,11 +25,22 @@ const COMPONENT_STATUS: Record<ServiceStatus, string> = {
 
 const PAGE_ID = "epicenter";
 
-function page(c: Context, updatedAt: number) {
+/**
+ * The status page's address: under `publicUrl` when the config sets it, else at the address the connection
+ * reached, never from the Host header (anyone can send one; a rebound name would otherwise be echoed back).
+ */
+function pageUrl(c: Context, publicUrl: string | undefined): string {
+  if (publicUrl !== undefined) return `${publicBase(publicUrl)}/status`;
+  const env = c.env as { incoming?: { socket?: { localAddress?: string; localPort?: number } } } | undefined;
+  const socket = env?.incoming?.socket;
+  return `${listenerOrigin({ address: socket?.localAddress, port: socket?.localPort })}/status`;
+}
+
+function page(c: Context, updatedAt: number, publicUrl: string | undefined) {
   return {
     id: PAGE_ID,
     name: "Epicenter",
-    url: `${new URL(c.req.url).origin}/status`,
+    url: pageUrl(c, publicUrl),
     time_zone: "Etc/UTC",
     updated_at: iso(updatedAt),
   };
@@ -143,75 +155,80 @@ export function indicator(statuses: ServiceStatus[]): { indicator: string; descr
   return { indicator: "none", description: "All Systems Operational" };
 }
 
-export const statusRoutes: Route[] = [
-  defineRoute({
-    method: "GET",
-    path: "/status/api/v2/summary.json",
-    access: "public",
-    tag: "status page",
-    summary:
-      "Public, no token: the monitored services' states, open incidents and the overall indicator, in Atlassian Statuspage v2 summary format",
-    responses: { 200: "`{page, components, incidents, scheduled_maintenances, status}`" },
-    handler: async ({ c, hub, now }) => {
-      const at = now();
-      const { byId } = modelIndex(hub);
-      const list = services(hub);
-      const stamp = iso(at);
-      const groups = new Map<string, string[]>();
-      for (const s of list) {
-        const g = groupOf(s.spec.id);
-        groups.set(g, [...(groups.get(g) ?? []), s.spec.id]);
-      }
-      const impaired = new Set(
-        list.filter((s) => s.status === "down" || s.status === "partial").map((s) => s.spec.id),
-      );
-      const open = await hub.store.listIncidents({ open: true, limit: 50 });
-      return c.json({
-        page: page(c, at),
-        components: [
-          ...[...groups].map(([g, ids], i) => ({
-            id: `group:${g}`,
-            name: g,
-            status: COMPONENT_STATUS[worst(list.filter((s) => groupOf(s.spec.id) === g))],
-            created_at: stamp,
-            updated_at: stamp,
-            position: i + 1,
-            description: null,
-            showcase: false,
-            start_date: null,
-            group_id: null,
-            page_id: PAGE_ID,
-            group: true,
-            only_show_if_degraded: false,
-            components: ids,
-          })),
-          ...list.map((s, i) => componentJson(s, stamp, i + 1)),
-        ],
-        incidents: open.map((i) => incidentJson(i, byId, impaired)),
-        scheduled_maintenances: [],
-        status: indicator(list.map((s) => s.status)),
-      });
-    },
-  }),
-  defineRoute({
-    method: "GET",
-    path: "/status/api/v2/incidents.json",
-    access: "public",
-    tag: "status page",
-    summary: "Public, no token: the 50 most recent incidents, open and resolved, in Statuspage v2 format",
-    responses: { 200: "`{page, incidents}`" },
-    handler: async ({ c, hub, now }) => {
-      const { byId } = modelIndex(hub);
-      const impaired = new Set(
-        services(hub)
-          .filter((s) => s.status === "down" || s.status === "partial")
-          .map((s) => s.spec.id),
-      );
-      const recent = await hub.store.listIncidents({ limit: 50 });
-      return c.json({ page: page(c, now()), incidents: recent.map((i) => incidentJson(i, byId, impaired)) });
-    },
-  }),
-];
+export function statusRoutes(publicUrl?: string): Route[] {
+  return [
+    defineRoute({
+      method: "GET",
+      path: "/status/api/v2/summary.json",
+      access: "public",
+      tag: "status page",
+      summary:
+        "Public, no token: the monitored services' states, open incidents and the overall indicator, in Atlassian Statuspage v2 summary format",
+      responses: { 200: "`{page, components, incidents, scheduled_maintenances, status}`" },
+      handler: async ({ c, hub, now }) => {
+        const at = now();
+        const { byId } = modelIndex(hub);
+        const list = services(hub);
+        const stamp = iso(at);
+        const groups = new Map<string, string[]>();
+        for (const s of list) {
+          const g = groupOf(s.spec.id);
+          groups.set(g, [...(groups.get(g) ?? []), s.spec.id]);
+        }
+        const impaired = new Set(
+          list.filter((s) => s.status === "down" || s.status === "partial").map((s) => s.spec.id),
+        );
+        const open = await hub.store.listIncidents({ open: true, limit: 50 });
+        return c.json({
+          page: page(c, at, publicUrl),
+          components: [
+            ...[...groups].map(([g, ids], i) => ({
+              id: `group:${g}`,
+              name: g,
+              status: COMPONENT_STATUS[worst(list.filter((s) => groupOf(s.spec.id) === g))],
+              created_at: stamp,
+              updated_at: stamp,
+              position: i + 1,
+              description: null,
+              showcase: false,
+              start_date: null,
+              group_id: null,
+              page_id: PAGE_ID,
+              group: true,
+              only_show_if_degraded: false,
+              components: ids,
+            })),
+            ...list.map((s, i) => componentJson(s, stamp, i + 1)),
+          ],
+          incidents: open.map((i) => incidentJson(i, byId, impaired)),
+          scheduled_maintenances: [],
+          status: indicator(list.map((s) => s.status)),
+        });
+      },
+    }),
+    defineRoute({
+      method: "GET",
+      path: "/status/api/v2/incidents.json",
+      access: "public",
+      tag: "status page",
+      summary: "Public, no token: the 50 most recent incidents, open and resolved, in Statuspage v2 format",
+      responses: { 200: "`{page, incidents}`" },
+      handler: async ({ c, hub, now }) => {
+        const { byId } = modelIndex(hub);
+        const impaired = new Set(
+          services(hub)
+            .filter((s) => s.status === "down" || s.status === "partial")
+            .map((s) => s.spec.id),
+        );
+        const recent = await hub.store.listIncidents({ limit: 50 });
+        return c.json({
+          page: page(c, now(), publicUrl),
+          incidents: recent.map((i) => incidentJson(i, byId, impaired)),
+        });
+      },
+    }),
+  ];
+}
 
 function worst(list: Service[]): ServiceStatus {
   const order: ServiceStatus[] = ["down", "partial", "degraded", "up", "unknown"];
