@@ -83,6 +83,14 @@ describe("recorded observations, read as a stream", () => {
     );
   });
 
+  it("lists the first 50 bad lines, then says how many more there are and where they start", () => {
+    const lines = Array.from({ length: 80 }, (_, i) => (i % 10 === 9 ? line(0, "p/a", "s1", "up") : "x"));
+    const out = read(lines.join("\n"), 7);
+    expect(out.errors).toHaveLength(51);
+    expect(out.errors[49]).toBe("55 : not valid JSON");
+    expect(out.errors[50]).toBe("56 : and 22 more bad lines from here on (the first 50 are listed)");
+  });
+
   test.prop([
     fc.array(
       fc.oneof(

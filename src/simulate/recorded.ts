@@ -16,8 +16,39 @@ export interface RecordedReadOptions {
   maxLineLength?: number;
 }
 
-/** At most this many errors are reported: enough to fix a file, not enough to flood a terminal. */
+/** At most this many errors are listed: enough to fix a file, not enough to flood a terminal. */
 const MAX_ISSUES = 50;
+
+/** The first MAX_ISSUES issues, and a count of the rest, so that a file with thousands of bad lines says so. */
+class IssueList {
+  readonly listed: SourceIssue[] = [];
+  #more = 0;
+  #firstMore = 0;
+
+  add(issue: SourceIssue): void {
+    if (this.listed.length < MAX_ISSUES) this.listed.push(issue);
+    else if (this.#more++ === 0) this.#firstMore = issue.line;
+  }
+
+  get empty(): boolean {
+    return this.listed.length === 0;
+  }
+
+  error(file: string): SourceError {
+    const more =
+      this.#more === 0
+        ? []
+        : [
+            {
+              file,
+              line: this.#firstMore,
+              path: "",
+              message: `and ${this.#more} more bad lines from here on (the first ${MAX_ISSUES} are listed)`,
+            },
+          ];
+    return new SourceError([...this.listed, ...more]);
+  }
+}
 
 /** Validates the whole file first (all errors at once), then feeds it; returns the number of observations. */
 export function readRecorded(
@@ -28,14 +59,13 @@ export function readRecorded(
 ): number {
   const vantages = new Map(scenario.vantages.map((v, i) => [v, i]));
   const components = new Map(scenario.model.components.map((c, i) => [c.id, i]));
-  const issues: SourceIssue[] = [];
+  const issues = new IssueList();
   let last = Number.NEGATIVE_INFINITY;
   let count = 0;
   forEachLine(file, options, issues, (line, number) => {
     const row = parseLine(line, last, vantages, components);
     if ("message" in row) {
-      if (issues.length < MAX_ISSUES)
-        issues.push({ file, line: number, path: row.path, message: row.message });
+      issues.add({ file, line: number, path: row.path, message: row.message });
       // A line wrong elsewhere still sets the clock, so the next line's order is judged against it.
       if (row.t !== undefined && row.t > last) last = row.t;
     } else {
@@ -43,14 +73,14 @@ export function readRecorded(
       count++;
     }
   });
-  if (issues.length > 0) throw new SourceError(issues.slice(0, MAX_ISSUES));
+  if (!issues.empty) throw issues.error(file);
   last = Number.NEGATIVE_INFINITY;
   forEachLine(file, options, issues, (line) => {
     const row = parseLine(line, last, vantages, components) as Row;
     last = row[0];
     sink(row[0], row[1], row[2], row[3]);
   });
-  if (issues.length > 0) throw new SourceError(issues.slice(0, MAX_ISSUES));
+  if (!issues.empty) throw issues.error(file);
   return count;
 }
 
@@ -62,7 +92,7 @@ export function readRecorded(
 function forEachLine(
   file: string,
   options: RecordedReadOptions,
-  issues: SourceIssue[],
+  issues: IssueList,
   onLine: (line: string, number: number) => void,
 ): void {
   const chunkSize = options.chunkSize ?? 1 << 20;
@@ -93,8 +123,7 @@ function forEachLine(
     if (line !== "") onLine(line, number);
   };
   const tooLong = () => {
-    if (issues.length < MAX_ISSUES)
-      issues.push({ file, line: number + 1, path: "", message: `line longer than ${maxLine} characters` });
+    issues.add({ file, line: number + 1, path: "", message: `line longer than ${maxLine} characters` });
     skipping = true;
     pending = "";
   };
