@@ -308,7 +308,10 @@ describe("tokens", () => {
   it("shows check secrets to admins only", async () => {
     const app = createApp({ hub, auth: { anonymousRead: true } });
     const anonymous = await (await app.request("/api/v1/checks")).text();
-    for (const secret of ["hunter2", "s3cret", HEARTBEAT_TOKEN]) expect(anonymous).not.toContain(secret);
+    for (const secret of ["hunter2", "s3cret", HEARTBEAT_TOKEN, "q-k3y-1", "q-t0k-2"])
+      expect(anonymous).not.toContain(secret);
+    // The query's other values stay, so the check can still be told apart.
+    expect(anonymous).toContain("api_key=redacted&region=eu&Auth_Token=redacted");
     const editor = await (
       await app.request("/api/v1/checks", { headers: { authorization: `Bearer ${secrets.editor}` } })
     ).text();

@@ -32,7 +32,7 @@ const CHECKS: Check[] = [
     id: "acme/api#1",
     component: "acme/api",
     type: "http",
-    url: "https://ops:hunter2@api.acme.example/health",
+    url: "https://ops:hunter2@api.acme.example/health?api_key=q-k3y-1&region=eu&Auth_Token=q-t0k-2",
     method: "GET",
     headers: { authorization: "Bearer s3cret" },
     expectStatus: [[200, 399]],

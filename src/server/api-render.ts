@@ -111,12 +111,23 @@ export function redactCheck(check: Check): Check {
   }
 }
 
+/**
+ * Query parameters whose name says they hold a credential (`api_key`, `token`, `key`, `secret`, `password`,
+ * `auth`, `sig`, and names containing them such as `x-api-key` or `access_token`); over-matching only hides
+ * a harmless value, under-matching leaks a secret.
+ */
+const SECRET_PARAM = /key|token|secret|passw|pwd|auth|sig|credential/i;
+
 function redactUrl(url: string): string {
   try {
     const u = new URL(url);
-    if (!u.username && !u.password) return url;
-    u.username = "redacted";
-    u.password = "";
+    const secretParams = [...u.searchParams.keys()].filter((k) => SECRET_PARAM.test(k));
+    if (!u.username && !u.password && secretParams.length === 0) return url;
+    if (u.username || u.password) {
+      u.username = "redacted";
+      u.password = "";
+    }
+    for (const k of secretParams) u.searchParams.set(k, "redacted");
     return u.toString();
   } catch {
     return url;
