@@ -91,6 +91,27 @@ describe("recorded observations, read as a stream", () => {
     expect(out.errors[50]).toBe("56 : and 22 more bad lines from here on (the first 50 are listed)");
   });
 
+  it("stops, naming the line, when the file changes between validating and feeding", () => {
+    const first = line(0, "p/a", "s1", "up");
+    const path = file(`${first}\n${line(30, "p/a", "s1", "up")}\n`);
+    const scenario = parseScenario("s.yaml", SCENARIO);
+    const fed: unknown[][] = [];
+    const feed = () =>
+      readRecorded(
+        scenario,
+        path,
+        (...observation) => {
+          // The second pass has read only its first chunk: the rest of the file is rewritten under it.
+          if (fed.push(observation) === 1) writeFileSync(path, `${first}\n${line(30, "p/a", "s9", "up")}\n`);
+        },
+        { chunkSize: Buffer.byteLength(first) + 1 },
+      );
+    expect(feed).toThrow(
+      'obs.jsonl:2 component: unknown component "s9" (the file changed while it was read)',
+    );
+    expect(fed).toEqual([[0, 0, 0, 0]]);
+  });
+
   test.prop([
     fc.array(
       fc.oneof(
