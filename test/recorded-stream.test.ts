@@ -18,14 +18,14 @@ components:
   - { id: s2, observed: true }
 `;
 
-function file(text: string): string {
+function file(text: string | Uint8Array): string {
   const dir = mkdtempSync(join(tmpdir(), "epicenter-recorded-stream-"));
   const path = join(dir, "obs.jsonl");
   writeFileSync(path, text);
   return path;
 }
 
-function read(text: string, chunkSize?: number, maxLineLength?: number) {
+function read(text: string | Uint8Array, chunkSize?: number, maxLineLength?: number) {
   const scenario = parseScenario("s.yaml", SCENARIO);
   const rows: number[][] = [];
   try {
@@ -137,5 +137,23 @@ describe("recorded observations, read as a stream", () => {
       })
       .join(eol);
     expect(read(text, chunk)).toEqual(read(text));
+  });
+
+  const encoder = new TextEncoder();
+  // Hostile lines: 4-byte characters in and out of strings, any UTF-16 (lone surrogates included), bytes that
+  // are not UTF-8 at all, lines just under and over the bound. Bad bytes must decode alike however cut.
+  const hostileLine = fc.oneof(
+    fc.constantFrom("", " ", "\r", "\u3000", "{", '{"t": 1e400}', '{"x": 1}').map((s) => encoder.encode(s)),
+    fc.string({ unit: "binary", maxLength: 30 }).map((s) => encoder.encode(JSON.stringify(s))),
+    fc.uint8Array({ maxLength: 12 }).map((b) => b.map((x) => (x === 10 ? 0xc3 : x))),
+    fc.integer({ min: 35, max: 45 }).map((n) => encoder.encode(`"${"𝄞".repeat(n)}"`)),
+    fc.nat(3).map((i) => encoder.encode(line(i * 30, "p/a", i % 2 ? "s1" : "s€", "up"))),
+  );
+  test.prop([
+    fc.array(fc.tuple(hostileLine, fc.constantFrom("\n", "\r\n")), { maxLength: 25 }),
+    fc.integer({ min: 1, max: 40 }),
+  ])("reads hostile bytes alike whatever the chunk size", (lines, chunk) => {
+    const bytes = Buffer.concat(lines.flatMap(([l, end]) => [l, encoder.encode(end)]));
+    expect(read(bytes, chunk, 80)).toEqual(read(bytes, undefined, 80));
   });
 });
