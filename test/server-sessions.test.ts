@@ -12,6 +12,7 @@ import { EmbeddedHub } from "../src/hub/embedded-hub.js";
 import type { HubUser } from "../src/hub/hub-api.js";
 import { hashPassword } from "../src/server/password-hash.js";
 import { createApp } from "../src/server/server-app.js";
+import { revokeRemovedSessions } from "../src/server/session-users.js";
 import { openStore } from "../src/store/open-store.js";
 import type { Store } from "../src/store/store.js";
 import { suspectedModel } from "./suspected-fixture.js";
@@ -85,6 +86,20 @@ describe("sessions after a config reload", () => {
     expect((await app.request("/api/v1/states", as(a))).status).toBe(401);
     const fresh = await session(app, "alice", "alice-pass-1");
     expect((await app.request("/api/v1/tokens", makeAdminToken(fresh))).status).toBe(201);
+  });
+
+  it("ends an unused session of a removed user on reload, so listing the name again does not revive it", async () => {
+    const app = createApp({ hub, auth: { anonymousRead: false }, now: () => T0, webRoot: null });
+    const a = await session(app, "alice", "alice-pass-1");
+    const b = await session(app, "bob", "bob-pass-22");
+    await hub.reload({ ...suspectedModel, users: [bob] });
+    // What serve does after each reload.
+    expect(await revokeRemovedSessions(store, hub.users(), T0)).toBe(1);
+    await hub.reload({ ...suspectedModel, users: [alice, bob] });
+    const back = await app.request("/api/v1/states", as(a));
+    expect(back.status).toBe(401);
+    expect(await back.text()).toContain("token revoked");
+    expect((await app.request("/api/v1/states", as(b))).status).toBe(200);
   });
 
   it("keeps the session: names to logins", async () => {

@@ -26,6 +26,7 @@ import { DEFAULT_PROBE_POLICY, type ProbePolicy } from "../probe/target-guard.js
 import { createToken } from "../server/auth-tokens.js";
 import { listen } from "../server/serve-http.js";
 import { createApp } from "../server/server-app.js";
+import { revokeRemovedSessions } from "../server/session-users.js";
 import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
 import { type ConfigWatch, watchConfig } from "./config-watch.js";
@@ -248,6 +249,11 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
         policy = next.probes;
         const nextModel = hubModel(next);
         void hub.reload(nextModel).then(async () => {
+          const ended = await revokeRemovedSessions(store, nextModel.users ?? [], Date.now()).catch((e) => {
+            warn(`${clock()}  sessions of removed users not revoked: ${(e as Error).message}`);
+            return 0;
+          });
+          if (ended > 0) log(`${clock()}  ${ended} session(s) of users no longer in server.users revoked`);
           for (const a of agents) a.setChecks(nextModel.checks);
           await assign(opened.assignments, nextModel, next.probes);
           log(`${clock()}  config reloaded (${why}): ${describe(nextModel)}`);

@@ -5,7 +5,7 @@
  * on every replica, whenever each one reloads.
  */
 import type { HubUser } from "../hub/hub-api.js";
-import type { Role } from "../store/store.js";
+import type { Role, StoredToken } from "../store/store.js";
 
 export const SESSION_PREFIX = "session:";
 
@@ -27,4 +27,29 @@ export function sessionStanding(tokenName: string, users: readonly HubUser[]): S
   const name = tokenName.slice(SESSION_PREFIX.length);
   const user = users.find((u) => u.name === name);
   return user ? { kind: "user", user: name, role: user.role } : { kind: "removed", user: name };
+}
+
+/** The store's side of sessions: what a reload calls so that unused sessions of removed users end too. */
+export interface SessionStore {
+  listTokens(): Promise<StoredToken[]>;
+  revokeToken(id: string, at: number): Promise<boolean>;
+}
+
+/**
+ * Revokes every live session whose user `users` no longer lists; answers how many. Requests already refuse
+ * them (sessionStanding); this keeps one that was not used meanwhile from working again if the name is
+ * listed again later.
+ */
+export async function revokeRemovedSessions(
+  store: SessionStore,
+  users: readonly HubUser[],
+  now: number,
+): Promise<number> {
+  let revoked = 0;
+  for (const token of await store.listTokens()) {
+    if (token.revokedAt !== null && token.revokedAt <= now) continue;
+    if (sessionStanding(token.name, users).kind !== "removed") continue;
+    if (await store.revokeToken(token.id, now)) revoked++;
+  }
+  return revoked;
 }
