@@ -45,6 +45,8 @@ const routes: Record<string, (req: http.IncomingMessage, res: http.ServerRespons
   },
   "/hang": () => {},
   "/loop": (_q, res) => res.writeHead(302, { location: "/loop" }).end(),
+  "/signed-loop": (_q, res) =>
+    res.writeHead(302, { location: "/signed-loop?X-Amz-Signature=zq-sig-1&part=2&token=zq-tok-2" }).end(),
   "/to-ok": (_q, res) => res.writeHead(301, { location: "/ok" }).end(),
   "/to-metadata": (_q, res) =>
     res.writeHead(302, { location: "http://169.254.169.254/latest/meta-data/" }).end(),
@@ -133,6 +135,10 @@ describe("http checks", () => {
       status: "down",
       errorClass: "protocol",
     });
+    // A redirect's Location goes into the stored message with its credentials hidden.
+    const signed = await runCheck(httpCheck(`${base}/signed-loop`), ctx());
+    expect(signed.message).toContain("X-Amz-Signature=redacted&part=2&token=redacted");
+    expect(signed.message).not.toMatch(/zq-(sig|tok)/);
     const noFollow = httpCheck(`${base}/to-ok`, { followRedirects: false, expectStatus: [[200, 299]] });
     expect(await runCheck(noFollow, ctx())).toMatchObject({ status: "down", errorClass: "assertion" });
   });

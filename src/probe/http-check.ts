@@ -8,6 +8,7 @@ import { type RequestTrace, sharedHttpAgents } from "./http-agent.js";
 import type { ProbeContext } from "./probe-context.js";
 import { classifyError, ProbeError } from "./probe-errors.js";
 import { startTimer } from "./result-timer.js";
+import { redactUrl } from "./url-redaction.js";
 
 /** Bodies are read for assertions up to this size; the rest is not downloaded. */
 export const BODY_LIMIT = 1024 * 1024;
@@ -112,7 +113,7 @@ export async function guardedFetch(
       if (hop >= check.maxRedirects)
         throw new ProbeError(
           "protocol",
-          `more than ${check.maxRedirects} redirects (last to ${shortUrl(location)})`,
+          `more than ${check.maxRedirects} redirects (last to ${shortUrl(redactUrl(location, target.href))})`,
         );
       const next = new URL(location, target.href);
       if (next.origin !== target.origin) headers = withoutCredentials(headers);
@@ -138,7 +139,10 @@ export async function guardedFetch(
   }
 }
 
-/** A URL from a response (a Location of any length) as a message shows it: at most 200 characters. */
+/**
+ * A URL from a response (a Location of any length) as a message shows it: at most 200 characters, its
+ * credentials already hidden (messages are stored and shown to every reader).
+ */
 function shortUrl(url: string): string {
   return url.length <= 200 ? url : `${url.slice(0, 199)}…`;
 }

@@ -5,6 +5,7 @@
 import type { ComponentState } from "../hub/hub-api.js";
 import type { Observation } from "../model/observation.js";
 import type { Check } from "../probe/check-types.js";
+import { redactUrl } from "../probe/url-redaction.js";
 import type { Rollup, StoredIncident, StoredToken } from "../store/store.js";
 
 export function iso(ms: number): string;
@@ -108,28 +109,5 @@ export function redactCheck(check: Check): Check {
       return { ...check, url: redactUrl(check.url) };
     default:
       return check;
-  }
-}
-
-/**
- * Query parameters whose name says they hold a credential (`api_key`, `token`, `key`, `secret`, `password`,
- * `auth`, `sig`, and names containing them such as `x-api-key` or `access_token`); over-matching only hides
- * a harmless value, under-matching leaks a secret.
- */
-const SECRET_PARAM = /key|token|secret|passw|pwd|auth|sig|credential/i;
-
-function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    const secretParams = [...u.searchParams.keys()].filter((k) => SECRET_PARAM.test(k));
-    if (!u.username && !u.password && secretParams.length === 0) return url;
-    if (u.username || u.password) {
-      u.username = "redacted";
-      u.password = "";
-    }
-    for (const k of secretParams) u.searchParams.set(k, "redacted");
-    return u.toString();
-  } catch {
-    return url;
   }
 }
