@@ -6,11 +6,12 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { Bus, LeaderLock, Subscription } from "../bus/bus.js";
-import { type SuspectedDependency, SuspectedDependencies } from "../localize/suspected-dependencies.js";
+import { SuspectedDependencies, type SuspectedDependency } from "../localize/suspected-dependencies.js";
 import { pairsFromEvidence } from "../localize/suspected-evidence.js";
 import { compileGraph, type Graph } from "../model/graph.js";
 import type { ComponentSpec } from "../model/model-types.js";
 import type { Observation } from "../model/observation.js";
+import { redactCheck } from "../probe/check-redaction.js";
 import type { Check, HeartbeatCheck } from "../probe/check-types.js";
 import type { Store, StoredIncident } from "../store/store.js";
 import { summarizeImpact, WhatIf } from "../whatif/what-if.js";
@@ -640,7 +641,8 @@ export class EmbeddedHub implements Hub {
         id: c.id,
         component: c.component,
         type: c.type,
-        spec: c,
+        // Secrets stay in the config: the table is read by people and tools, never to run a check.
+        spec: redactCheck(c),
         updatedAt: now,
       })),
     );

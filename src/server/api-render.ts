@@ -4,9 +4,10 @@
  */
 import type { ComponentState } from "../hub/hub-api.js";
 import type { Observation } from "../model/observation.js";
-import type { Check } from "../probe/check-types.js";
-import { redactUrl } from "../probe/url-redaction.js";
 import type { Rollup, StoredIncident, StoredToken } from "../store/store.js";
+
+/** Checks as non-admins see them (the rules live with the checks, shared with the store). */
+export { redactCheck } from "../probe/check-redaction.js";
 
 export function iso(ms: number): string;
 export function iso(ms: number | null): string | null;
@@ -87,27 +88,4 @@ export function renderToken(token: StoredToken) {
     revokedAt: time("revokedAt"),
     ...(invalid.length > 0 ? { invalid } : {}),
   };
-}
-
-const REDACTED = "[redacted]";
-
-/**
- * A check as a non-admin may see it: a heartbeat's token is the credential of its URL, and request headers and
- * URL user info often carry credentials, so they are masked.
- */
-export function redactCheck(check: Check): Check {
-  switch (check.type) {
-    case "heartbeat":
-      return { ...check, token: REDACTED };
-    case "http":
-      return {
-        ...check,
-        url: redactUrl(check.url),
-        headers: Object.fromEntries(Object.keys(check.headers).map((k) => [k, REDACTED])),
-      };
-    case "statuspage":
-      return { ...check, url: redactUrl(check.url) };
-    default:
-      return check;
-  }
 }
