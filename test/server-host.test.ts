@@ -3,10 +3,12 @@
  * names on a loopback connection, and /healthz), others get 421 with the reason; the status JSON's URL comes
  * from publicUrl or the address the connection reached, never from the Host header.
  */
+import http from "node:http";
 import { fc, test } from "@fast-check/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config/config-load.js";
 import { formatIssue, SourceError } from "../src/model/model-errors.js";
+import { listen } from "../src/server/serve-http.js";
 import { createApp } from "../src/server/server-app.js";
 import { FixtureHub } from "./server-hub-fixture.js";
 
@@ -95,6 +97,44 @@ describe("Host with server.publicUrl", () => {
       expect(res.status).toBe(ok ? 200 : 421);
     },
   );
+});
+
+/** A GET with a Host of our choosing (fetch may not set Host), answered by a real socket. */
+function rawGet(url: string, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { headers: { host } }, (res) => {
+      let body = "";
+      res.on("data", (chunk) => (body += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("error", reject);
+  });
+}
+
+describe("Host on a real socket", () => {
+  it("reads the connection's own address for the URL and the loopback exemption", async () => {
+    const open = await listen(createApp({ hub, auth: { anonymousRead: false }, webRoot: null }), {
+      port: 0,
+      host: "127.0.0.1",
+    });
+    const guarded = await listen(
+      createApp({ hub, auth: { anonymousRead: false }, webRoot: null, publicUrl: PUBLIC }),
+      { port: 0, host: "127.0.0.1" },
+    );
+    try {
+      const echoed = await rawGet(`${open.url}${SUMMARY}`, "rebound.attacker.example");
+      expect(JSON.parse(echoed.body).page.url).toBe(`${open.url}/status`);
+      const port = new URL(guarded.url).port;
+      expect((await rawGet(`${guarded.url}${SUMMARY}`, `localhost:${port}`)).status).toBe(200);
+      expect((await rawGet(`${guarded.url}${SUMMARY}`, "status.acme.example")).status).toBe(200);
+      const refused = await rawGet(`${guarded.url}${SUMMARY}`, "rebound.attacker.example");
+      expect(refused.status).toBe(421);
+      expect(refused.body).toContain("server.publicUrl");
+    } finally {
+      await open.close();
+      await guarded.close();
+    }
+  });
 });
 
 describe("server.publicUrl in epicenter.yaml", () => {
