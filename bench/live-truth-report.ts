@@ -91,6 +91,12 @@ export function renderSummary(record: LiveTruthRecord, judged: LiveTruthJudged):
   const resolved = verdict.chaos.flatMap((c) => (c.resolvedAfterMs === null ? [] : [c.resolvedAfterMs]));
   const byRule = new Map<string, number>();
   for (const v of wrong) for (const r of v.rules) byRule.set(r, (byRule.get(r) ?? 0) + 1);
+  // Rounds from the round holding a fault's restore line to the round its incident resolved in.
+  const roundOf = (t: number) => Math.floor(t / record.roundMs);
+  const resolveRounds = verdict.lines.flatMap((v) => {
+    const end = v.cause === null ? null : record.chaos[v.cause]!.end;
+    return v.line.type === "resolved" && end !== null ? [roundOf(v.line.round) - roundOf(end)] : [];
+  });
   const falseNotes = notifications.filter((v) => !v.right).length;
   const components = record.chaos.filter((s) => s.kind !== "vantage").length;
   const pq = (xs: number[]) =>
@@ -101,9 +107,11 @@ export function renderSummary(record: LiveTruthRecord, judged: LiveTruthJudged):
     `chaos faults            ${record.chaos.length} (${[...kinds].map(([k, n]) => `${n} ${k}`).join(", ")}) over ${seconds(record.endedAt - record.startedAt)}, rounds of ${seconds(record.roundMs)}`,
     `incidents opened        ${opened.filter((v) => !v.reopen).length} (+ ${opened.filter((v) => v.reopen).length} reopened)`,
     `incident lines          ${verdict.lines.length}: ${verdict.lines.length - wrong.length} right, ${wrong.length} wrong${byRule.size > 0 ? ` (${[...byRule].map(([r, n]) => `${n} ${r}`).join(", ")})` : ""}; ${verdict.lingering.length} incidents still open past their deadline`,
+    `faults with 2+ incidents ${verdict.chaos.filter((c) => c.incidents.length > 1).length}`,
     `faults named            ${detected.length} of ${record.chaos.length}`,
     `detection delay         ${pq(detected)} (from the chaos line to the first right line naming it)`,
     `resolution delay        ${pq(resolved)} (from the restore line to the last resolve of its incidents)`,
+    `rounds end → resolve    ${resolveRounds.length === 0 ? "n/a" : `p50 ${quantile(resolveRounds, 0.5)}, max ${Math.max(...resolveRounds)}`} (from the round holding the restore line; allowed: 3 after the last round a check started during the fault can report in)`,
     `notifications           ${notifications.length} (openings and renames), ${falseNotes} false`,
     `baseline: naive notifier, one alert per failing service (any vantage fails it; clears when all see it up)`,
     `  alerts                ${naive.alerts} (${(naive.alerts / Math.max(1, record.chaos.length)).toFixed(1)} per fault), ${naive.duringBlindVantage} during a blind vantage (the services were fine), ${naive.unexplained} for services no component fault impaired`,
