@@ -25,7 +25,7 @@ describe("co-onset weighing", () => {
       gain: () => GAIN,
     });
     expect(out.faults.map((f) => f.component)).toEqual([100]);
-    expect(out.cohorts).toEqual([{ members: [40, 41, 42], host: 0 }]);
+    expect(out.cohorts).toEqual([{ members: [40, 41, 42], merged: [], host: 0 }]);
   });
 
   it("keeps a shared fault whose symptoms began at another time", () => {
@@ -67,7 +67,7 @@ describe("co-onset weighing", () => {
       gain: () => GAIN,
     });
     expect(out.faults).toEqual([]);
-    expect(out.cohorts).toEqual([{ members: [...range(50, 58), 60, 61], host: -1 }]);
+    expect(out.cohorts).toEqual([{ members: [...range(50, 58), 60, 61], merged: [], host: -1 }]);
   });
 
   it("leaves a new hostless cohort alone until its members have failed for a while (noise makes short ones)", () => {
@@ -96,7 +96,7 @@ describe("co-onset weighing", () => {
       established: first.established,
     });
     expect(later.faults).toEqual([]);
-    expect(later.cohorts).toEqual([{ members: [50, 51, 52], host: -1 }]);
+    expect(later.cohorts).toEqual([{ members: [50, 51, 52], merged: [], host: -1 }]);
   });
 
   test.prop([
@@ -159,7 +159,7 @@ describe("co-onset weighing: carried members", () => {
       established: first.established,
       carried,
     });
-    expect(later.cohorts).toEqual([{ members: range(50, 56), host: -1 }]);
+    expect(later.cohorts).toEqual([{ members: range(50, 56), merged: [], host: -1 }]);
   });
 });
 
@@ -186,5 +186,24 @@ describe("co-onset weighing: a cohort whose host is gone", () => {
     });
     expect(later.faults).toEqual(lone);
     expect(later.cohorts).toEqual([]);
+  });
+});
+
+describe("co-onset weighing: a fault inside the host's own blast radius", () => {
+  it("is merged into the host (not suspected): the host struck that part of itself too", () => {
+    // The region (100) began failing with ten sites; a service inside it (150) began with six more in the
+    // same evaluations: live, the first round saw part of the checks, so the region looked to spare it.
+    const region = fault(100, range(10, 20), 5 - 10 * GAIN);
+    const service = fault(150, range(20, 26), 5 - 6 * GAIN);
+    const out = weighCoOnset({
+      faults: [region, service],
+      impaired: range(10, 26),
+      onset: (c) => (c < 20 ? 5 : 6),
+      now: 7,
+      gain: () => GAIN,
+      dependsOn: (c, cause) => c === 150 && cause === 100,
+    });
+    expect(out.faults.map((f) => f.component)).toEqual([100]);
+    expect(out.cohorts).toEqual([{ members: [], merged: range(20, 26), host: 0 }]);
   });
 });

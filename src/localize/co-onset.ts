@@ -62,11 +62,18 @@ export interface CoOnsetInput {
   carried?: ReadonlySet<number>;
   /** What explaining component x as impaired gains over leaving it up, in nats (≥ 0). */
   gain: (component: number) => number;
+  /** Whether `component` depends on `cause` in the known model (lies in its blast radius). */
+  dependsOn?: (component: number, cause: number) => boolean;
 }
 
 export interface Cohort {
   /** Co-onset failures set aside from their small faults, explained through a dependency the model lacks. */
   members: number[];
+  /**
+   * Co-onset failures of a fault inside the host's own blast radius, set aside for the host: the host
+   * struck that part of itself too (live, a round that saw only some checks made it look spared).
+   */
+  merged: number[];
   /** Index into `faults` of the cause they belong to, or -1: a common cause outside the model. */
   host: number;
 }
@@ -90,7 +97,7 @@ export interface CoOnsetResult {
 export function weighCoOnset(input: CoOnsetInput, options: Partial<CoOnsetOptions> = {}): CoOnsetResult {
   const o = { ...DEFAULT_CO_ONSET, ...options };
   const dropped = new Set<number>();
-  const cohorts: { members: number[]; host: ExplainedFault | null }[] = [];
+  const cohorts: { members: number[]; merged: number[]; host: ExplainedFault | null }[] = [];
   const found: EstablishedCohort[] = [];
   let waiting = false;
   const established = input.established ?? [];
@@ -126,10 +133,17 @@ export function weighCoOnset(input: CoOnsetInput, options: Partial<CoOnsetOption
       .filter((i) => share[i] === input.faults[i]!.explains.length)
       .sort((a, b) => share[a]! - share[b]! || a - b);
     const members: number[] = [];
+    const merged: number[] = [];
+    const host = hostAt >= 0 ? input.faults[hostAt]! : null;
     if (known && known.host < 0 && hostAt < 0 && input.carried)
       for (const c of cluster) if (input.carried.has(c)) members.push(c);
     for (const i of order) {
       const f = input.faults[i]!;
+      if (host && input.dependsOn?.(f.component, host.component)) {
+        dropped.add(i);
+        merged.push(...f.explains);
+        continue;
+      }
       let alternative = 0;
       for (const x of f.explains) alternative += o.hiddenCost - input.gain(x);
       if (alternative < f.cost + o.coincidenceCost) {
@@ -137,7 +151,7 @@ export function weighCoOnset(input: CoOnsetInput, options: Partial<CoOnsetOption
         members.push(...f.explains);
       }
     }
-    if (members.length > 0) cohorts.push({ members, host: hostAt >= 0 ? input.faults[hostAt]! : null });
+    if (members.length > 0 || merged.length > 0) cohorts.push({ members, merged, host });
   }
   const faults = input.faults.filter((_, i) => !dropped.has(i));
   return {
@@ -146,6 +160,7 @@ export function weighCoOnset(input: CoOnsetInput, options: Partial<CoOnsetOption
     waiting,
     cohorts: cohorts.map((c) => ({
       members: [...new Set(c.members)].sort((a, b) => a - b),
+      merged: [...new Set(c.merged)].sort((a, b) => a - b),
       host: c.host ? faults.indexOf(c.host) : -1,
     })),
   };

@@ -228,6 +228,7 @@ export class Localizer {
           now: this.#round,
           established: this.#cohortOnsets,
           carried: this.#carried,
+          dependsOn: (c, cause) => dependsOn(this.#g, c, cause),
           gain: (c) => {
             const o = observedAt[c]!;
             const cost = this.#costs;
@@ -241,16 +242,20 @@ export class Localizer {
       this.#waiting = weighed.waiting;
       this.#carried = new Set(weighed.cohorts.filter((c) => c.host < 0).flatMap((c) => c.members));
       const suspected = weighed.faults.map(() => [] as number[]);
+      const merged = weighed.faults.map(() => [] as number[]);
       const causes: Cause[] = [];
       for (const cohort of weighed.cohorts)
-        if (cohort.host >= 0) suspected[cohort.host]!.push(...cohort.members);
-        else causes.push(unexplainedCause(cohort.members.map((c) => ids[c]!)));
+        if (cohort.host >= 0) {
+          suspected[cohort.host]!.push(...cohort.members);
+          merged[cohort.host]!.push(...cohort.merged);
+        } else if (cohort.members.length > 0)
+          causes.push(unexplainedCause(cohort.members.map((c) => ids[c]!)));
       this.#causes = [
         ...weighed.faults.map((f, i) => ({
           ranked: canonical(
             f.ranked.map((r) => ({ component: ids[r.component]!, confidence: round(r.confidence) })),
           ),
-          affected: [...f.explains, ...suspected[i]!].map((c) => ids[c]!).sort(),
+          affected: [...new Set([...f.explains, ...merged[i]!, ...suspected[i]!])].map((c) => ids[c]!).sort(),
           vantage: false,
           ...(suspected[i]!.length > 0 ? { suspected: suspected[i]!.map((c) => ids[c]!).sort() } : {}),
         })),
@@ -273,6 +278,24 @@ export class Localizer {
     });
     for (const event of this.#tracker.observe(at, causes)) this.#onEvent?.(event);
   }
+}
+
+/** Whether component a depends on component b in graph g, through any kind of requirement. */
+function dependsOn(g: Graph, a: number, b: number): boolean {
+  const seen = new Set<number>([a]);
+  const stack = [a];
+  while (stack.length > 0) {
+    const c = stack.pop()!;
+    for (let s = g.memberStart[g.itemStart[c]!]!; s < g.memberStart[g.itemStart[c + 1]!]!; s++) {
+      const m = g.members[s]!;
+      if (m === b) return true;
+      if (!seen.has(m)) {
+        seen.add(m);
+        stack.push(m);
+      }
+    }
+  }
+  return false;
 }
 
 /** Evaluations within which a component failing again continues its last failure (for its onset). */
