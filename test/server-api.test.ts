@@ -3,29 +3,34 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createToken } from "../src/server/auth-tokens.js";
 import { apiRoutes, createApp } from "../src/server/server-app.js";
-import { FixtureHub, HEARTBEAT_TOKEN, incident, observation } from "./server-hub-fixture.js";
+import { HEARTBEAT_TOKEN, incident, observation, openServerHub, type ServerHub } from "./server-hub.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: responses are JSON, inspected loosely; the assertions are the check.
 type Loose = any;
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const T0 = Date.parse("2021-12-07T15:00:00Z");
-let hub: FixtureHub;
+let served: ServerHub;
+let hub: ServerHub["hub"];
 let app: ReturnType<typeof createApp>;
 let editor: string;
 
 beforeAll(async () => {
-  hub = await FixtureHub.open();
+  served = await openServerHub({
+    // Saved out of order: the API must list newest first.
+    incidents: [
+      incident("inc-b", T0 + 2 * 60_000, T0 + 30 * 60_000, "fastly/cdn"),
+      incident("inc-c", T0 + 5 * 60_000, null, "aws/us-east-1"),
+      incident("inc-a", T0, null, "cloudflare/dns"),
+    ],
+  });
+  hub = served.hub;
   app = createApp({ hub, auth: { anonymousRead: true } });
-  editor = (await createToken(hub.store, { name: "agent", role: "editor", now: Date.now() })).secret;
-  // Saved out of order: the API must list newest first.
-  await hub.store.saveIncident(incident("inc-b", T0 + 2 * 60_000, T0 + 30 * 60_000, "fastly/cdn"));
-  await hub.store.saveIncident(incident("inc-c", T0 + 5 * 60_000, null, "aws/us-east-1"));
-  await hub.store.saveIncident(incident("inc-a", T0, null, "cloudflare/dns"));
+  editor = (await createToken(served.store, { name: "agent", role: "editor", now: Date.now() })).secret;
 });
 
 afterAll(async () => {
-  await hub?.close();
+  await served?.close();
 });
 
 async function get(path: string) {
@@ -140,7 +145,7 @@ describe("observations", () => {
   });
 
   it("rolls them up by minute", async () => {
-    await hub.store.rollup(T0, T0 + 60_000);
+    await served.store.rollup(T0, T0 + 60_000);
     const { body } = await get("/api/v1/rollups?resolution=1m&component=acme/api");
     expect(body.rollups).toEqual([
       expect.objectContaining({ at: "2021-12-07T15:00:00.000Z", vantage: "probe/us-east", down: 5, up: 0 }),
@@ -278,22 +283,23 @@ describe("model", () => {
   });
 
   it("gets a component whose id has slashes, with dependencies, dependents and state", async () => {
-    hub.states_ = [
-      {
-        component: "acme/api",
-        observed: [{ vantage: "probe/us-east", status: "down", at: T0, errorClass: "http-5xx" }],
-        belief: "affected",
-        incidentId: "inc-c",
-      },
-    ];
+    // The state is the hub's own: the latest observation from each vantage, and the open incidents (inc-c,
+    // the newest, names acme/api among those it affects; inc-a too).
+    await served.ingest([observation("st-1", T0, { vantage: "probe/eu-west" })]);
     const { body } = await get("/api/v1/components/acme/api");
     expect(body.component.id).toBe("acme/api");
     expect(body.dependencies).toContain("aws/us-east-1/dynamodb");
     expect(body.dependents).toEqual(["acme/checkout"]);
+    expect(body.state).toMatchObject({ belief: "affected", incidentId: "inc-c" });
+    expect(body.state.observed[0]).toMatchObject({ vantage: "probe/eu-west", status: "down" });
     expect(body.state.observed[0].at).toBe("2021-12-07T15:00:00.000Z");
     const states = (await get("/api/v1/states?belief=affected")).body.states;
-    expect(states.map((s: Loose) => s.component)).toEqual(["acme/api"]);
-    expect((await get("/api/v1/states?belief=failing")).body.states).toEqual([]);
+    expect(states.map((s: Loose) => s.component).sort()).toEqual(["acme/api", "acme/checkout"]);
+    const failing = (await get("/api/v1/states?belief=failing")).body.states;
+    expect(failing.map((s: Loose) => s.component).sort()).toEqual(["aws/us-east-1", "cloudflare/dns"]);
+    expect((await get("/api/v1/states?belief=up")).body.states.map((s: Loose) => s.belief)).not.toContain(
+      "affected",
+    );
     const missing = await get("/api/v1/components/aws/us-east-7");
     expect(missing.status).toBe(404);
     expect(missing.body.error.message).toContain('did you mean "aws/us-east-1"?');
@@ -387,7 +393,7 @@ describe("system routes", () => {
     expect(await metrics.text()).toMatch(/^epicenter_observations_ingested_total \d+$/m);
     const beat = await app.request(`/api/v1/heartbeats/${HEARTBEAT_TOKEN}`, { method: "POST" });
     expect(beat.status).toBe(200);
-    expect((await hub.store.lastHeartbeats()).get("acme/reports#1")).toBeGreaterThan(0);
+    expect((await served.store.lastHeartbeats()).get("acme/reports#1")).toBeGreaterThan(0);
     expect((await app.request("/api/v1/heartbeats/not-a-token")).status).toBe(404);
     expect((await app.request("/api/v1/heartbeats/%00%2F..")).status).toBe(404);
   });

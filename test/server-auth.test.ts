@@ -8,11 +8,12 @@ import { createToken, hashSecret } from "../src/server/auth-tokens.js";
 import { hashPassword } from "../src/server/password-hash.js";
 import { apiRoutes, createApp } from "../src/server/server-app.js";
 import type { Role } from "../src/store/store.js";
-import { FixtureHub, HEARTBEAT_TOKEN, incident, observation } from "./server-hub-fixture.js";
+import { HEARTBEAT_TOKEN, incident, observation, openServerHub, type ServerHub } from "./server-hub.js";
 import { tableDns } from "./table-dns.js";
 
 const DAY = 86_400_000;
-let hub: FixtureHub;
+let served: ServerHub;
+let hub: ServerHub["hub"];
 const secrets: Record<"viewer" | "editor" | "admin" | "expired" | "revoked", string> = {
   viewer: "",
   editor: "",
@@ -22,28 +23,30 @@ const secrets: Record<"viewer" | "editor" | "admin" | "expired" | "revoked", str
 };
 
 beforeAll(async () => {
-  hub = await FixtureHub.open();
   const now = Date.now();
+  served = await openServerHub({
+    incidents: [incident("inc-1", now - 60_000, null)],
+    users: [
+      {
+        name: "dora",
+        role: "viewer",
+        passwordHash: await hashPassword("dora-pass-1", { N: 2 ** 14, r: 8, p: 1 }),
+      },
+    ],
+  });
+  hub = served.hub;
   for (const role of ["viewer", "editor", "admin"] as const)
-    secrets[role] = (await createToken(hub.store, { name: `${role}-token`, role, now })).secret;
+    secrets[role] = (await createToken(served.store, { name: `${role}-token`, role, now })).secret;
   secrets.expired = (
-    await createToken(hub.store, { name: "old", role: "admin", now: now - 2 * DAY, expiresInMs: DAY })
+    await createToken(served.store, { name: "old", role: "admin", now: now - 2 * DAY, expiresInMs: DAY })
   ).secret;
-  const revoked = await createToken(hub.store, { name: "gone", role: "admin", now });
-  await hub.store.revokeToken(revoked.token.id, now - 1000);
+  const revoked = await createToken(served.store, { name: "gone", role: "admin", now });
+  await served.store.revokeToken(revoked.token.id, now - 1000);
   secrets.revoked = revoked.secret;
-  await hub.store.saveIncident(incident("inc-1", now - 60_000, null));
-  hub.users_ = [
-    {
-      name: "dora",
-      role: "viewer",
-      passwordHash: await hashPassword("dora-pass-1", { N: 2 ** 14, r: 8, p: 1 }),
-    },
-  ];
 });
 
 afterAll(async () => {
-  await hub?.close();
+  await served?.close();
 });
 
 interface Case {
@@ -140,7 +143,7 @@ const CASES: Record<string, Case> = {
   "DELETE /api/v1/tokens/{id}": {
     ok: 204,
     request: async () => {
-      const victim = await createToken(hub.store, { name: "victim", role: "viewer", now: Date.now() });
+      const victim = await createToken(served.store, { name: "victim", role: "viewer", now: Date.now() });
       return { path: `/api/v1/tokens/${victim.token.id}`, init: { method: "DELETE" } };
     },
   },
@@ -187,7 +190,7 @@ describe("authorization on every route", () => {
     if (caller in secrets) {
       const fresh = c.spendsToken && caller in RANK;
       const secret = fresh
-        ? (await createToken(hub.store, { name: "spent", role: caller as Role, now: Date.now() })).secret
+        ? (await createToken(served.store, { name: "spent", role: caller as Role, now: Date.now() })).secret
         : secrets[caller as keyof typeof secrets];
       headers.set("authorization", `Bearer ${secret}`);
     }
@@ -211,11 +214,11 @@ describe("authorization on every route", () => {
 
 describe("tokens", () => {
   it("stores only the SHA-256 of the secret, never the secret", async () => {
-    const { token, secret } = await createToken(hub.store, { name: "x", role: "viewer", now: Date.now() });
+    const { token, secret } = await createToken(served.store, { name: "x", role: "viewer", now: Date.now() });
     expect(secret).toMatch(/^ept_[A-Za-z0-9_-]{43}$/);
-    const stored = await hub.store.findTokenByHash(hashSecret(secret));
+    const stored = await served.store.findTokenByHash(hashSecret(secret));
     expect(stored?.id).toBe(token.id);
-    expect(JSON.stringify(await hub.store.listTokens())).not.toContain(secret);
+    expect(JSON.stringify(await served.store.listTokens())).not.toContain(secret);
   });
 
   it("an admin creates a token over the API whose secret then works, and revoking it shuts it out", async () => {
@@ -277,8 +280,13 @@ describe("tokens", () => {
     });
     expect((await create("3650d")).status).toBe(201);
     // A row stored before the bound (or by another tool): the list shows it, with its expiry invalid.
-    const { token } = await createToken(hub.store, { name: "legacy", role: "viewer", now: Date.now() });
-    await hub.store.createToken({ ...token, id: `${token.id}x`, hash: `${token.hash}x`, expiresAt: 8.64e18 });
+    const { token } = await createToken(served.store, { name: "legacy", role: "viewer", now: Date.now() });
+    await served.store.createToken({
+      ...token,
+      id: `${token.id}x`,
+      hash: `${token.hash}x`,
+      expiresAt: 8.64e18,
+    });
     const listed = await app.request("/api/v1/tokens", { headers: admin });
     expect(listed.status).toBe(200);
     const rows = ((await listed.json()) as { tokens: Record<string, unknown>[] }).tokens;

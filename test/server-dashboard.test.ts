@@ -6,40 +6,53 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ComponentState } from "../src/hub/hub-api.js";
 import type { StatuspageCheck } from "../src/probe/check-types.js";
 import { fromSummary } from "../src/probe/statuspage-check.js";
 import { createApp } from "../src/server/server-app.js";
-import { FixtureHub, incident } from "./server-hub-fixture.js";
+import { incident, observation, openServerHub, type ServerHub } from "./server-hub.js";
 import { statuspageSummary } from "./statuspage-schema.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: responses are JSON, inspected loosely; the assertions are the check.
 type Loose = any;
 
 const T0 = Date.parse("2021-12-07T15:00:00Z");
-let hub: FixtureHub;
+let served: ServerHub;
 let closed: ReturnType<typeof createApp>;
 let web: string;
 let app: ReturnType<typeof createApp>;
 
-const state = (
-  component: string,
-  statuses: ("up" | "down" | "degraded")[],
-  belief = "up",
-): ComponentState => ({
-  component,
-  observed: statuses.map((status, i) => ({
-    vantage: `probe/v${i}`,
-    status,
-    at: T0,
-    errorClass: status === "down" ? "http-5xx" : null,
-  })),
-  belief: belief as ComponentState["belief"],
-  incidentId: belief === "up" ? null : "inc-open",
-});
+/** What each vantage (probe/v0, probe/v1, …) last saw of a service, as the hub's observations. */
+const seen = (component: string, statuses: ("up" | "down" | "degraded")[]) =>
+  statuses.map((status, i) =>
+    observation(`${component}-${i}`, T0, {
+      component,
+      check: `${component}#1`,
+      vantage: `probe/v${i}`,
+      status,
+      errorClass: status === "down" ? "http-5xx" : null,
+    }),
+  );
 
 beforeAll(async () => {
-  hub = await FixtureHub.open();
+  // The open incident affects acme/api and acme/checkout: the hub names them affected by it.
+  served = await openServerHub({
+    vantages: ["probe/v0", "probe/v1", "probe/v2"],
+    incidents: [
+      {
+        ...incident("inc-open", T0, null, "aws/us-east-1"),
+        epicenter: [
+          { component: "aws/us-east-1", confidence: 0.8 },
+          { component: "aws/us-east-1/ec2", confidence: 0.15 },
+        ],
+        history: [
+          { at: T0, epicenter: [{ component: "aws/us-east-1/ec2", confidence: 0.5 }] },
+          { at: T0 + 60_000, epicenter: [{ component: "aws/us-east-1", confidence: 0.8 }] },
+        ],
+      },
+      incident("inc-old", T0 - 86_400_000, T0 - 80_000_000, "fastly/cdn"),
+    ],
+  });
+  const hub = served.hub;
   web = mkdtempSync(join(tmpdir(), "epicenter-web-"));
   mkdirSync(join(web, "assets"));
   writeFileSync(
@@ -49,28 +62,16 @@ beforeAll(async () => {
   writeFileSync(join(web, "assets", "app-abc123.js"), "console.log(1)");
   app = createApp({ hub, auth: { anonymousRead: true }, webRoot: web });
   closed = createApp({ hub, auth: { anonymousRead: false }, webRoot: join(web, "missing") });
-  await hub.store.saveIncident({
-    ...incident("inc-open", T0, null, "aws/us-east-1"),
-    epicenter: [
-      { component: "aws/us-east-1", confidence: 0.8 },
-      { component: "aws/us-east-1/ec2", confidence: 0.15 },
-    ],
-    history: [
-      { at: T0, epicenter: [{ component: "aws/us-east-1/ec2", confidence: 0.5 }] },
-      { at: T0 + 60_000, epicenter: [{ component: "aws/us-east-1", confidence: 0.8 }] },
-    ],
-  });
-  await hub.store.saveIncident(incident("inc-old", T0 - 86_400_000, T0 - 80_000_000, "fastly/cdn"));
-  hub.states_ = [
-    state("acme/api", ["down", "down", "up"], "affected"),
-    state("acme/checkout", ["down", "up", "up"], "affected"),
-    state("acme/web", ["degraded", "up"]),
-    state("acme/search", ["up", "up"]),
-  ];
+  await served.ingest([
+    ...seen("acme/api", ["down", "down", "up"]),
+    ...seen("acme/checkout", ["down", "up", "up"]),
+    ...seen("acme/web", ["degraded", "up"]),
+    ...seen("acme/search", ["up", "up"]),
+  ]);
 });
 
 afterAll(async () => {
-  await hub?.close();
+  await served?.close();
   rmSync(web, { recursive: true, force: true });
 });
 

@@ -5,21 +5,23 @@ import { DEFAULT_PROBE_POLICY } from "../src/probe/target-guard.js";
 import { createToken } from "../src/server/auth-tokens.js";
 import { createApp } from "../src/server/server-app.js";
 import type { Store } from "../src/store/store.js";
-import { FixtureHub } from "./server-hub-fixture.js";
+import { openServerHub, type ServerHub } from "./server-hub.js";
 import { tableDns } from "./table-dns.js";
 
-let hub: FixtureHub;
+let served: ServerHub;
+let hub: ServerHub["hub"];
 let store: Store;
 let editor: string;
 let viewer: string;
 beforeAll(async () => {
-  hub = await FixtureHub.open();
-  store = hub.store;
+  served = await openServerHub();
+  hub = served.hub;
+  store = served.store;
   editor = (await createToken(store, { name: "e", role: "editor", now: Date.now() })).secret;
   viewer = (await createToken(store, { name: "v", role: "viewer", now: Date.now() })).secret;
 });
 afterAll(async () => {
-  await hub.close();
+  await served.close();
 });
 
 const dns = tableDns({

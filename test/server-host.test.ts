@@ -10,14 +10,16 @@ import { parseConfig } from "../src/config/config-load.js";
 import { formatIssue, SourceError } from "../src/model/model-errors.js";
 import { listen } from "../src/server/serve-http.js";
 import { createApp } from "../src/server/server-app.js";
-import { FixtureHub } from "./server-hub-fixture.js";
+import { openServerHub, type ServerHub } from "./server-hub.js";
 
-let hub: FixtureHub;
+let served: ServerHub;
+let hub: ServerHub["hub"];
 beforeAll(async () => {
-  hub = await FixtureHub.open();
+  served = await openServerHub();
+  hub = served.hub;
 });
 afterAll(async () => {
-  await hub?.close();
+  await served?.close();
 });
 
 const SUMMARY = "/status/api/v2/summary.json";

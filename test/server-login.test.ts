@@ -13,24 +13,27 @@ import { SESSION_MS } from "../src/server/login-routes.js";
 import { hashPassword, passwordHashProblem, verifyPassword } from "../src/server/password-hash.js";
 import { createApp } from "../src/server/server-app.js";
 import { captureIo } from "./capture-io.js";
-import { FixtureHub } from "./server-hub-fixture.js";
+import { openServerHub, type ServerHub } from "./server-hub.js";
 
 /** The cheapest cost the config accepts: these tests hash and verify many times. */
 const CHEAP = { N: 2 ** 14, r: 8, p: 1 };
-let hub: FixtureHub;
+let served: ServerHub;
+let hub: ServerHub["hub"];
 let clock = Date.parse("2026-01-10T09:00:00Z");
 const now = () => clock;
 
 beforeAll(async () => {
-  hub = await FixtureHub.open();
-  hub.users_ = [
-    { name: "alice", role: "viewer", passwordHash: await hashPassword("alice-pass-1", CHEAP) },
-    { name: "bob", role: "editor", passwordHash: await hashPassword("bob-pass-22", CHEAP) },
-  ];
+  served = await openServerHub({
+    users: [
+      { name: "alice", role: "viewer", passwordHash: await hashPassword("alice-pass-1", CHEAP) },
+      { name: "bob", role: "editor", passwordHash: await hashPassword("bob-pass-22", CHEAP) },
+    ],
+  });
+  hub = served.hub;
 });
 
 afterAll(async () => {
-  await hub?.close();
+  await served?.close();
 });
 
 const closedApp = () => createApp({ hub, auth: { anonymousRead: false }, now });
@@ -81,7 +84,7 @@ describe("POST /api/v1/login", () => {
     const unknown = await login(app, "mallory", "alice-pass-1");
     expect([wrong.status, unknown.status]).toEqual([401, 401]);
     expect(await wrong.json()).toEqual(await unknown.json());
-    expect(((await hub.store.listTokens()) as { name: string }[]).map((t) => t.name)).not.toContain(
+    expect(((await served.store.listTokens()) as { name: string }[]).map((t) => t.name)).not.toContain(
       "session:mallory",
     );
   });
@@ -165,14 +168,14 @@ describe("epicenter password-hash", () => {
       `server:\n  users:\n    - { name: carol, role: admin, passwordHash: "${hashes[1]}" }\n`,
     );
     expect(config.server.users).toEqual([{ name: "carol", role: "admin", passwordHash: hashes[1] }]);
-    const saved = hub.users_;
-    hub.users_ = config.server.users;
+    const saved = hub.users();
+    await served.setUsers(config.server.users);
     try {
       const res = await login(closedApp(), "carol", "correct horse battery");
       expect(res.status).toBe(200);
       expect(((await res.json()) as { token: { role: string } }).token.role).toBe("admin");
     } finally {
-      hub.users_ = saved;
+      await served.setUsers(saved);
     }
   });
 

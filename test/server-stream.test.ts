@@ -6,22 +6,26 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createToken } from "../src/server/auth-tokens.js";
 import { type Listening, listen } from "../src/server/serve-http.js";
 import { createApp } from "../src/server/server-app.js";
-import { FixtureHub, incident } from "./server-hub-fixture.js";
+import { incident, observation, openServerHub, type ServerHub } from "./server-hub.js";
 
-let hub: FixtureHub;
+let served: ServerHub;
+let hub: ServerHub["hub"];
 let server: Listening;
 let viewer: string;
 
 beforeAll(async () => {
-  hub = await FixtureHub.open();
-  viewer = (await createToken(hub.store, { name: "dashboard", role: "viewer", now: Date.now() })).secret;
+  served = await openServerHub({
+    incidents: [incident("inc-live", Date.parse("2021-12-07T15:31:00Z"), null)],
+  });
+  hub = served.hub;
+  viewer = (await createToken(served.store, { name: "dashboard", role: "viewer", now: Date.now() })).secret;
   const app = createApp({ hub, auth: { anonymousRead: false }, streamHeartbeatMs: 50 });
   server = await listen(app, { port: 0, host: "127.0.0.1" });
 });
 
 afterAll(async () => {
   await server?.close();
-  await hub?.close();
+  await served?.close();
 });
 
 /** Reads SSE frames (blank-line separated) from a streaming response body. */
@@ -69,25 +73,36 @@ describe("the live stream over a real socket", () => {
     expect(await frames.next((f) => f.includes(": subscribed"))).toContain("retry: 5000");
     expect(hub.subscribers).toBe(1);
 
-    const opened = incident("inc-live", Date.parse("2021-12-07T15:31:00Z"), null);
-    hub.emit({ type: "incident", action: "opened", incident: opened });
-    hub.emit({
-      type: "state",
-      states: [{ component: "acme/api", observed: [], belief: "affected", incidentId: "inc-live" }],
-    });
+    // Real events of the hub: an acknowledgement of its open incident, and the states a closed round changed.
+    await hub.acknowledge("inc-live", "dora");
+    await served.ingest([observation("live-1", served.now - 1000)]);
+    served.now += hub.roundMs + 5_000;
+    await hub.tick();
     const incidentFrame = await frames.next((f) => f.startsWith("event: incident"));
     expect(dataOf(incidentFrame!)).toMatchObject({
-      action: "opened",
+      action: "acknowledged",
       incident: {
         id: "inc-live",
         openedAt: "2021-12-07T15:31:00.000Z",
         epicenter: [{ component: "aws/us-east-1", confidence: 0.9 }],
         history: [{ at: "2021-12-07T15:31:00.000Z" }],
+        acknowledgedBy: "dora",
       },
     });
     const stateFrame = await frames.next((f) => f.startsWith("event: state"));
-    expect(dataOf(stateFrame!)).toEqual({
-      states: [{ component: "acme/api", observed: [], belief: "affected", incidentId: "inc-live" }],
+    const { states } = dataOf(stateFrame!) as { states: { component: string }[] };
+    expect(states.find((x) => x.component === "acme/api")).toEqual({
+      component: "acme/api",
+      observed: [
+        {
+          vantage: "probe/us-east",
+          status: "down",
+          at: new Date(served.now - hub.roundMs - 6_000).toISOString(),
+          errorClass: "http-5xx",
+        },
+      ],
+      belief: "affected",
+      incidentId: "inc-live",
     });
     expect(await frames.next((f) => f === ": keep-alive")).toBe(": keep-alive");
 
@@ -106,11 +121,7 @@ describe("the live stream over a real socket", () => {
     expect(res.status).toBe(200);
     const frames = new FrameReader(res.body!);
     await frames.next((f) => f.includes(": subscribed"));
-    hub.emit({
-      type: "config",
-      action: "rejected",
-      message: "epicenter.yaml:3 components[0].id: invalid id",
-    });
+    hub.rejectConfig("epicenter.yaml:3 components[0].id: invalid id");
     const frame = await frames.next((f) => f.startsWith("event: config"));
     expect(dataOf(frame!)).toEqual({
       action: "rejected",
@@ -161,7 +172,7 @@ describe("the live stream ends when its token stops being valid", () => {
     return frames;
   }
   const mint = (role: "viewer" | "admin", expiresInMs?: number) =>
-    createToken(hub.store, {
+    createToken(served.store, {
       name: `stream-${role}`,
       role,
       now: clock,
@@ -208,7 +219,7 @@ describe("the live stream ends when its token stops being valid", () => {
     // Keep-alives come every 50 ms on the first app only; here, count recheck rounds through events instead.
     for (let round = 0; round < 10; round++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
-      hub.emit({ type: "config", action: "reloaded", message: `round ${round}` });
+      hub.rejectConfig(`round ${round}`);
       for (const frames of [live, anonymous])
         expect(await frames.next((f) => f.startsWith("event:"))).toContain(`round ${round}`);
     }

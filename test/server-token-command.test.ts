@@ -7,7 +7,7 @@ import { run } from "../src/cli/run.js";
 import { createApp } from "../src/server/server-app.js";
 import { openStore } from "../src/store/open-store.js";
 import { captureIo } from "./capture-io.js";
-import { FixtureHub } from "./server-hub-fixture.js";
+import { openServerHub } from "./server-hub.js";
 
 let dir: string;
 
@@ -50,7 +50,8 @@ describe("epicenter token", () => {
     expect(listed.out).toContain("agent-1");
     expect(listed.out).not.toContain(secret);
 
-    const hub = await FixtureHub.open(join(dir, "data"));
+    const served = await openServerHub({ dir: join(dir, "data") });
+    const { hub } = served;
     try {
       const app = createApp({ hub, auth: { anonymousRead: false } });
       const ack = () =>
@@ -65,7 +66,7 @@ describe("epicenter token", () => {
       expect((await token("revoke", id, "--data", "data")).status).toBe(0);
       expect((await ack()).status).toBe(401);
     } finally {
-      await hub.close();
+      await served.close();
     }
     const json = JSON.parse((await token("list", "--json", "--data", "data")).out) as {
       tokens: { id: string; revokedAt: string | null; expiresAt: string }[];

@@ -384,6 +384,11 @@ export class EmbeddedHub implements Hub {
     return () => this.#listeners.delete(listener);
   }
 
+  /** How many live-stream subscriptions are held now. */
+  get subscribers(): number {
+    return this.#listeners.size;
+  }
+
   async metrics(): Promise<string> {
     this.metricsRegistry.incidentsOpen.set(this.openIncidents.length);
     return this.metricsRegistry.registry.metrics();
