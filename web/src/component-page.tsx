@@ -5,9 +5,10 @@
 import { useEffect, useRef } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import { api, type ComponentState, type SuspectedDependency, statusOf } from "./api.js";
+import { api, type ComponentState, type SuspectedDependency } from "./api.js";
+import { type Blast, loadOpenBlast, shownState } from "./beliefs.js";
 import { componentPath, incidentPath } from "./router.js";
-import { Badge, clock, Link, Problem, useLoad } from "./ui.js";
+import { Badge, clock, Link, Problem, StateBadge, useLoad } from "./ui.js";
 
 interface Rollup {
   vantage: string;
@@ -56,6 +57,8 @@ interface Detail {
   rollups: Rollup[];
   observations: Observation[];
   states: Map<string, ComponentState>;
+  /** The open incidents' blast radius: what the localizer believes of components nobody checks. */
+  blast: Blast;
   /** Causes it failed with through a dependency the model lacks, and components that failed with it so. */
   suspected: SuspectedDependency[];
   suspectedDependents: SuspectedDependency[];
@@ -64,8 +67,8 @@ interface Detail {
 async function loadComponent(id: string): Promise<Detail> {
   const path = id.split("/").map(encodeURIComponent).join("/");
   const enc = encodeURIComponent(id);
-  const [detail, rollups, observations, states, suspected, suspectedDependents] = await Promise.all([
-    api<Omit<Detail, "rollups" | "observations" | "states" | "suspected" | "suspectedDependents">>(
+  const [detail, rollups, observations, states, suspected, suspectedDependents, blast] = await Promise.all([
+    api<Omit<Detail, "rollups" | "observations" | "states" | "blast" | "suspected" | "suspectedDependents">>(
       `/api/v1/components/${path}`,
     ),
     api<{ rollups: Rollup[] }>(`/api/v1/rollups?resolution=1m&component=${enc}&limit=3000`),
@@ -73,6 +76,7 @@ async function loadComponent(id: string): Promise<Detail> {
     api<{ states: ComponentState[] }>("/api/v1/states"),
     api<{ suspected: SuspectedDependency[] }>(`/api/v1/suspected-dependencies?component=${enc}`),
     api<{ suspected: SuspectedDependency[] }>(`/api/v1/suspected-dependencies?cause=${enc}`),
+    loadOpenBlast(),
   ]);
   return {
     ...detail,
@@ -81,6 +85,7 @@ async function loadComponent(id: string): Promise<Detail> {
     rollups: rollups.rollups,
     observations: observations.observations,
     states: new Map(states.states.map((s) => [s.component, s])),
+    blast,
   };
 }
 
@@ -202,14 +207,25 @@ const availability = (r: Rollup) => {
 };
 const latency = (r: Rollup) => r.latencyMeanMs;
 
+/**
+ * Whether a listed component is monitored, from its state alone: GET /api/v1/states lists every observed
+ * component (with results, or believed up before any came back) and an unobserved one only when the localizer
+ * blames it, so a state without results and with a belief other than up is taken as unobserved.
+ */
+function monitored(state: ComponentState | undefined): boolean {
+  return state !== undefined && (state.observed.length > 0 || state.belief === "up");
+}
+
 function Related({
   title,
   ids,
   states,
+  blast,
 }: {
   title: string;
   ids: string[];
   states: Map<string, ComponentState>;
+  blast: Blast;
 }) {
   return (
     <div>
@@ -224,7 +240,7 @@ function Related({
             const s = states.get(id);
             return (
               <li key={id}>
-                <Badge status={s ? (s.observed.length > 0 ? statusOf(s) : s.belief) : "up"} />{" "}
+                <StateBadge shown={shownState(id, monitored(s), s, blast)} />{" "}
                 <Link href={componentPath(id)}>{id}</Link>
               </li>
             );
@@ -316,16 +332,7 @@ export function ComponentPage({ id }: { id: string }) {
           <p>
             {d.component.kind} ·{" "}
             {d.component.observed ? "monitored" : "not checked directly (inferred from its dependents)"} ·{" "}
-            state:{" "}
-            <Badge
-              status={d.state ? (d.state.observed.length > 0 ? statusOf(d.state) : d.state.belief) : "up"}
-            />
-            {d.state?.belief && d.state.belief !== "up" ? (
-              <>
-                {" "}
-                localizer: <Badge status={d.state.belief} />
-              </>
-            ) : null}{" "}
+            state: <StateBadge shown={shownState(id, d.component.observed, d.state ?? undefined, d.blast)} />{" "}
             · <Link href={`/map?focus=${encodeURIComponent(id)}`}>on the map</Link> ·{" "}
             <Link href={`/whatif?failed=${encodeURIComponent(id)}`}>what if it fails?</Link>
           </p>
@@ -385,8 +392,8 @@ export function ComponentPage({ id }: { id: string }) {
             </div>
           ) : null}
           <div className="two">
-            <Related title="It requires" ids={d.dependencies} states={d.states} />
-            <Related title="Required by" ids={d.dependents} states={d.states} />
+            <Related title="It requires" ids={d.dependencies} states={d.states} blast={d.blast} />
+            <Related title="Required by" ids={d.dependents} states={d.states} blast={d.blast} />
           </div>
           {d.suspected.length > 0 ? (
             <Suspected

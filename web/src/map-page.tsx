@@ -7,8 +7,9 @@
 import cytoscape, { type Core, type ElementDefinition } from "cytoscape";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { api, type ComponentState, type GraphData, statusOf, type WhatIfAnswer } from "./api.js";
+import { NO_BLAST, shownState } from "./beliefs.js";
 import { componentPath, navigate, useLocation } from "./router.js";
-import { Badge, Link, Problem, useLoad } from "./ui.js";
+import { Link, Problem, StateBadge, useLoad } from "./ui.js";
 
 const LAYERS: [string, (kind: string) => boolean][] = [
   ["providers", (k) => k === "provider"],
@@ -264,7 +265,20 @@ export function MapPage() {
       {node ? (
         <aside className="card node-panel" aria-live="polite">
           <strong>{node.name ?? node.id}</strong> <code>{node.id}</code> · {node.kind} ·{" "}
-          <Badge status={node.observed ? statusOf(state) : node.belief} />{" "}
+          <StateBadge
+            shown={shownState(
+              node.id,
+              node.observed,
+              state,
+              data?.blast
+                ? {
+                    causes: new Set(epicenters.map((n) => n.id)),
+                    down: new Set(data.blast.down),
+                    degraded: new Set(data.blast.degraded),
+                  }
+                : NO_BLAST,
+            )}
+          />{" "}
           <Link href={componentPath(node.id)}>Open component →</Link>
         </aside>
       ) : null}

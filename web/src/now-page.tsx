@@ -5,8 +5,9 @@
  */
 import { useEffect, useRef, useState } from "react";
 import { api, type Incident, openStream, type Summary } from "./api.js";
+import { loadBlast, NO_BLAST, namedCauses, shownState } from "./beliefs.js";
 import { componentPath, incidentPath } from "./router.js";
-import { Badge, duration, Link, Problem, percent, useLoad, useTick } from "./ui.js";
+import { Badge, duration, Link, Problem, percent, StateBadge, useLoad, useTick } from "./ui.js";
 
 const PAGE = 100;
 
@@ -82,6 +83,10 @@ export function NowPage() {
   }, [reload]);
 
   const data = summary.data;
+  // What the localizer believes of each service beside what its vantages saw: the named causes' blast radius.
+  const causes = data ? namedCauses(data.incidents) : [];
+  const blastLoad = useLoad(`blast:${causes.join(" ")}`, () => loadBlast(causes));
+  const blast = blastLoad.data ?? NO_BLAST;
   const impaired = data ? data.counts.down + data.counts.partial + data.counts.degraded : 0;
   return (
     <section aria-labelledby="now-title">
@@ -148,7 +153,14 @@ export function NowPage() {
           <ul className="services" data-testid="services">
             {data.services.items.map((s) => (
               <li key={s.id} className={`service s-${s.status}`}>
-                <Badge status={s.status} />
+                <StateBadge
+                  shown={shownState(
+                    s.id,
+                    true,
+                    { component: s.id, observed: s.observed, belief: s.belief, incidentId: s.incidentId },
+                    blast,
+                  )}
+                />
                 <Link href={componentPath(s.id)} className="service-name">
                   {s.name ? `${s.name} ` : ""}
                   <code>{s.id}</code>

@@ -1,6 +1,7 @@
 /** Small shared pieces: links, state badges, a data-loading hook, and plain formatting of times and confidences. */
 import { type ReactNode, useCallback, useEffect, useRef, useState } from "react";
 import { ApiFailure } from "./api.js";
+import type { ShownState, StateWord } from "./beliefs.js";
 import { navigate, onLinkClick } from "./router.js";
 
 export function Link(props: { href: string; children: ReactNode; className?: string }) {
@@ -23,6 +24,30 @@ const STATUS_WORDS: Record<string, string> = {
 
 export function Badge({ status, label }: { status: string; label?: string }) {
   return <span className={`badge s-${status}`}>{label ?? STATUS_WORDS[status] ?? status}</span>;
+}
+
+function Word({ word }: { word: StateWord }) {
+  return (
+    <span className={`badge s-${word.status} ${word.source}`} data-source={word.source}>
+      {word.word}
+      <span className="how"> · {word.source}</span>
+    </span>
+  );
+}
+
+/** A component's state in words that say how it is known: "down · observed", "likely down · believed". */
+export function StateBadge({ shown }: { shown: ShownState }) {
+  return (
+    <span className="state" data-testid="state">
+      <Word word={shown.main} />
+      {shown.belief ? (
+        <>
+          {" "}
+          <Word word={shown.belief} />
+        </>
+      ) : null}
+    </span>
+  );
 }
 
 export interface Loaded<T> {
