@@ -1,5 +1,6 @@
 /** The route table: every route the app serves, in one list the app registers and the OpenAPI document describes. */
 import { type DiscoveryService, discoveryService } from "../discover/discovery-service.js";
+import { healthResponse, openApiResponse } from "./api-responses.js";
 import { discoverRoutes } from "./discover-routes.js";
 import { streamRoute } from "./event-stream.js";
 import { historyRoutes } from "./history-routes.js";
@@ -33,6 +34,7 @@ export function apiRoutes(options: RouteOptions): Route[] {
       access: "public",
       tag: "system",
       summary: "Liveness: the process answers",
+      response: healthResponse,
       responses: { 200: '`{"status": "ok"}`' },
       handler: ({ c }) => c.json({ status: "ok" }),
     }),
@@ -53,6 +55,7 @@ export function apiRoutes(options: RouteOptions): Route[] {
       access: "public",
       tag: "system",
       summary: "This API's OpenAPI 3.1 document",
+      response: openApiResponse,
       responses: { 200: "The document" },
       handler: ({ c }) => {
         document ??= openApiDocument(routes);

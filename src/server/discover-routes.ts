@@ -1,6 +1,7 @@
 /** POST /api/v1/discover: what domains depend on, as `epicenter discover --json` prints it (editor role). */
 import * as z from "zod";
 import type { DiscoveryService } from "../discover/discovery-service.js";
+import { discoverResponse } from "./api-responses.js";
 import { defineRoute, type Route } from "./route-table.js";
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/;
@@ -31,6 +32,7 @@ export function discoverRoutes(service: () => DiscoveryService): Route[] {
       summary:
         "Discover what domains depend on (DNS providers, CDNs, hosting, CA, mail), each edge with its evidence",
       body: discoverBody,
+      response: discoverResponse,
       responses: { 200: '`{"domains": [{"domain", "requires", "evidence"}], "components": [...]}`' },
       handler: async ({ c, body }) => c.json(await service().discover(body)),
     }),

@@ -3,6 +3,14 @@ import { refuseObservations, throwIfRefused } from "../hub/observation-admission
 import { MAX_AHEAD_MS } from "../model/observation.js";
 import { ApiError } from "./api-errors.js";
 import { iso, renderIncident, renderObservation, renderRollup } from "./api-render.js";
+import {
+  heartbeatResponse,
+  incidentResponse,
+  incidentsResponse,
+  ingestResponse,
+  observationsResponse,
+  rollupsResponse,
+} from "./api-responses.js";
 import { incidentsQuery, ingestBody, observationsQuery, rollupsQuery } from "./api-schemas.js";
 import { modelIndex } from "./model-routes.js";
 import { defineRoute, type Route } from "./route-table.js";
@@ -23,6 +31,7 @@ function heartbeatRoute(method: "GET" | "POST"): Route {
     tag: "ingest",
     summary: `A heartbeat from a job (${method}); the secret token in the URL is the credential`,
     params: { token: { description: "The heartbeat check's secret token" } },
+    response: heartbeatResponse,
     responses: { 200: "`{ok: true, at}`", 404: "No heartbeat check has this token" },
     handler: async ({ c, hub, params, now }) => {
       const token = params.token!;
@@ -42,6 +51,7 @@ export const historyRoutes: Route[] = [
     tag: "history",
     summary: "Raw observations by component, vantage and time range [from, to), newest first",
     query: observationsQuery,
+    response: observationsResponse,
     responses: {
       200: "`{observations: [{id, at, vantage, component, check, status, latencyMs, errorClass}]}`",
     },
@@ -62,6 +72,7 @@ export const historyRoutes: Route[] = [
     summary: "The agents' ingest: a batch of observations, accepted once committed to the store",
     body: ingestBody,
     bodyLimit: INGEST_BODY_LIMIT,
+    response: ingestResponse,
     responses: {
       202: "`{accepted: n}`: committed (ids already stored are skipped)",
       422: "A component or vantage the model does not know (named, with a suggestion), or a time more than 5 minutes ahead of the hub's clock; `refusals` lists each refused observation (nothing of the batch was taken)",
@@ -88,6 +99,7 @@ export const historyRoutes: Route[] = [
     tag: "history",
     summary: "Per-minute or per-hour counts and latencies by component, vantage and time range, newest first",
     query: rollupsQuery,
+    response: rollupsResponse,
     responses: {
       200: "`{rollups: [{component, vantage, resolution, at, up, degraded, down, latencyMeanMs, latencyMaxMs}]}`",
     },
@@ -104,6 +116,7 @@ export const historyRoutes: Route[] = [
     summary:
       "Incidents, newest first; ?open=true for the open ones; page with ?before=<openedAt of the last>",
     query: incidentsQuery,
+    response: incidentsResponse,
     responses: {
       200: "`{incidents: [{id, openedAt, resolvedAt, epicenter: [{component, confidence}], affected, …}]}`",
     },
@@ -119,6 +132,7 @@ export const historyRoutes: Route[] = [
     tag: "incidents",
     summary: "One incident with its history (each change of the ranked epicenters) and affected components",
     params: incidentParam,
+    response: incidentResponse,
     responses: { 200: "`{incident: {…, history: [{at, epicenter}]}}`", 404: "No such incident" },
     handler: async ({ c, hub, params }) => {
       const incident = await hub.store.getIncident(params.id!);
@@ -133,6 +147,7 @@ export const historyRoutes: Route[] = [
     tag: "incidents",
     summary: "Acknowledge an incident (recorded with the token's name); no body",
     params: incidentParam,
+    response: incidentResponse,
     responses: { 200: "`{incident}` as acknowledged", 404: "No such incident" },
     handler: async ({ c, hub, params, caller }) => {
       const incident = await hub.acknowledge(params.id!, caller!.name);

@@ -11,6 +11,7 @@ import { randomBytes } from "node:crypto";
 import type { Context } from "hono";
 import { ApiError } from "./api-errors.js";
 import { renderToken } from "./api-render.js";
+import { tokenCreatedResponse } from "./api-responses.js";
 import { loginBody } from "./api-schemas.js";
 import { createToken } from "./auth-tokens.js";
 import { LoginThrottle } from "./login-throttle.js";
@@ -41,6 +42,7 @@ export function loginRoutes(throttle = new LoginThrottle()): Route[] {
       summary: "Log in with a name and password of the config's server.users; answers a 12 h session token",
       body: loginBody,
       bodyLimit: 4096,
+      response: tokenCreatedResponse,
       responses: {
         200: '`{token: {id, name: "session:<name>", role, expiresAt, …}, secret}`: send the secret as `Authorization: Bearer <secret>`',
         401: "Unknown name or wrong password (the same answer for both)",

@@ -4,6 +4,14 @@ import { closestId } from "../model/ids.js";
 import { type ComponentSpec, itemMembers } from "../model/model-types.js";
 import { ApiError } from "./api-errors.js";
 import { redactCheck, renderFailure, renderState } from "./api-render.js";
+import {
+  checksResponse,
+  componentResponse,
+  componentsResponse,
+  graphResponse,
+  statesResponse,
+  whatIfResponse,
+} from "./api-responses.js";
 import { componentsQuery, statesQuery, whatIfBody } from "./api-schemas.js";
 import { roleAtLeast } from "./auth-tokens.js";
 import { defineRoute, type Route } from "./route-table.js";
@@ -49,6 +57,7 @@ export const modelRoutes: Route[] = [
     tag: "model",
     summary: "Components of the model the hub runs (the user's and the catalog's)",
     query: componentsQuery,
+    response: componentsResponse,
     responses: { 200: "`{components: [{id, kind, name?, observed, requires}]}`" },
     handler: ({ c, hub, query }) => {
       const components = hub
@@ -68,6 +77,7 @@ export const modelRoutes: Route[] = [
     tag: "model",
     summary: "One component: its spec, direct dependencies and dependents, and its current state",
     params: { id: { description: "Component id; slashes are part of it (aws/us-east-1/s3)", slashes: true } },
+    response: componentResponse,
     responses: {
       200: "`{component, dependencies, dependents, state, lastFailures: [{vantage, at, check, status, errorClass, message?, phases?}]}`: lastFailures is each vantage's last down or degraded check since the hub started, newest first, with its phases (dns, connect, tls, firstByte, total ms)",
       404: "No such component",
@@ -94,6 +104,7 @@ export const modelRoutes: Route[] = [
     access: "viewer",
     tag: "model",
     summary: "The model as nodes and edges for drawing; an edge goes from a dependent to a dependency",
+    response: graphResponse,
     responses: {
       200: "`{nodes: [{id, kind, name, observed, belief, incidentId}], edges: [{from, to, type, group, k?}]}`",
     },
@@ -129,6 +140,7 @@ export const modelRoutes: Route[] = [
     tag: "model",
     summary:
       "Configured checks; secrets in them (heartbeat tokens, headers, URL credentials) are shown to admins only",
+    response: checksResponse,
     responses: { 200: "`{checks: [...]}`" },
     handler: ({ c, hub, caller }) => {
       const admin = caller !== null && roleAtLeast(caller.role, "admin");
@@ -142,6 +154,7 @@ export const modelRoutes: Route[] = [
     tag: "model",
     summary: "Current state of each component: latest status per vantage and the localizer's belief",
     query: statesQuery,
+    response: statesResponse,
     responses: {
       200: "`{states: [{component, observed: [{vantage, status, at, errorClass}], belief, incidentId}]}`",
     },
@@ -157,6 +170,7 @@ export const modelRoutes: Route[] = [
     tag: "model",
     summary: "What goes down or degrades if these components fail (reads only: viewers may ask)",
     body: whatIfBody,
+    response: whatIfResponse,
     responses: { 200: "`{failed, down, degraded, observedHit}`, ids sorted" },
     handler: ({ c, hub, body }) => {
       const index = modelIndex(hub);

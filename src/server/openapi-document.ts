@@ -1,31 +1,20 @@
 /**
  * The OpenAPI 3.1 document, assembled from the route table (paths, roles, parameters, bodies as
- * `z.toJSONSchema` of the very schemas that validate them), so document and server cannot drift.
+ * `z.toJSONSchema` of the very schemas that validate them, answers as that of the route's response schema,
+ * which test/api-contract.test.ts holds to the real answers), so document and server cannot drift.
  */
 import * as z from "zod";
+import { errorResponse as errorBody } from "./api-responses.js";
 import type { Route } from "./route-table.js";
 
 type Json = Record<string, unknown>;
 
-const ERROR_SCHEMA = {
-  type: "object",
-  required: ["error"],
-  properties: {
-    error: {
-      type: "object",
-      required: ["code", "message"],
-      properties: {
-        code: { type: "string" },
-        message: { type: "string" },
-        path: { type: "string", description: "The bad field, like observations[3].status" },
-      },
-    },
-  },
-};
-
-/** Input-side JSON Schema (what a client sends, before transforms), without the `$schema` key. */
-function inputSchema(schema: z.ZodType): Json {
-  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Json;
+/**
+ * JSON Schema without the `$schema` key: input side for what a client sends (before transforms), output side
+ * for what the server answers.
+ */
+function jsonSchema(schema: z.ZodType, io: "input" | "output"): Json {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Json;
   return rest;
 }
 
@@ -42,7 +31,7 @@ function operation(route: Route): Json {
     schema: { type: "string" },
   }));
   if (route.query) {
-    const q = inputSchema(route.query) as { properties?: Record<string, Json>; required?: string[] };
+    const q = jsonSchema(route.query, "input") as { properties?: Record<string, Json>; required?: string[] };
     for (const [name, schema] of Object.entries(q.properties ?? {})) {
       const { description, ...rest } = schema;
       parameters.push({
@@ -60,7 +49,14 @@ function operation(route: Route): Json {
     responses[status] = ok
       ? status === "204"
         ? { description }
-        : { description, content: { [route.produces ?? "application/json"]: {} } }
+        : {
+            description,
+            content: {
+              [route.produces ?? "application/json"]: route.response
+                ? { schema: jsonSchema(route.response, "output") }
+                : {},
+            },
+          }
       : errorResponse(description);
   }
   if (route.query || route.body)
@@ -87,7 +83,7 @@ function operation(route: Route): Json {
       ? {
           requestBody: {
             required: true,
-            content: { "application/json": { schema: inputSchema(route.body) } },
+            content: { "application/json": { schema: jsonSchema(route.body, "input") } },
           },
         }
       : {}),
@@ -123,7 +119,7 @@ export function openApiDocument(routes: readonly Route[]): Json {
           description: "An API token (ept_…), made with `epicenter token create --role viewer|editor|admin`",
         },
       },
-      schemas: { Error: ERROR_SCHEMA },
+      schemas: { Error: jsonSchema(errorBody, "output") },
     },
     paths,
   };

@@ -50,6 +50,12 @@ export interface Route {
   queryToken?: boolean;
   /** Status → description, for the document; errors of auth and validation are added from `access` and inputs. */
   responses: Record<number, string>;
+  /**
+   * The schema of the success answer's JSON (api-responses.ts): the document's response schema and the
+   * dashboard's type; test/api-contract.test.ts parses each route's real answer with it. Absent for 204 and
+   * non-JSON answers.
+   */
+  response?: z.ZodType;
   /** The content type of the 200 response, when not JSON. */
   produces?: string;
   handler: (input: RouteInput<unknown, unknown>) => Response | Promise<Response>;

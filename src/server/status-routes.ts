@@ -13,6 +13,7 @@ import { listenerOrigin, publicBase } from "./host-policy.js";
 import { modelIndex } from "./model-routes.js";
 import { defineRoute, type Route } from "./route-table.js";
 import { displayName, type ServiceStatus, serviceStatus, servicesHit } from "./service-status.js";
+import { statusIncidentsResponse, statusSummaryResponse } from "./status-responses.js";
 
 /** Statuspage's component statuses; a service no check has reached yet is shown operational, as Statuspage has no "unknown". */
 const COMPONENT_STATUS: Record<ServiceStatus, string> = {
@@ -164,6 +165,7 @@ export function statusRoutes(publicUrl?: string): Route[] {
       tag: "status page",
       summary:
         "Public, no token: the monitored services' states, open incidents and the overall indicator, in Atlassian Statuspage v2 summary format",
+      response: statusSummaryResponse,
       responses: { 200: "`{page, components, incidents, scheduled_maintenances, status}`" },
       handler: async ({ c, hub, now }) => {
         const at = now();
@@ -212,6 +214,7 @@ export function statusRoutes(publicUrl?: string): Route[] {
       access: "public",
       tag: "status page",
       summary: "Public, no token: the 50 most recent incidents, open and resolved, in Statuspage v2 format",
+      response: statusIncidentsResponse,
       responses: { 200: "`{page, incidents}`" },
       handler: async ({ c, hub, now }) => {
         const { byId } = modelIndex(hub);

@@ -9,6 +9,7 @@ import { compileGraph } from "../model/graph.js";
 import type { ComponentSpec } from "../model/model-types.js";
 import { type ConcentrationReport, concentration } from "../whatif/concentration.js";
 import { iso, renderIncident } from "./api-render.js";
+import { concentrationResponse, summaryResponse } from "./api-responses.js";
 import { modelIndex } from "./model-routes.js";
 import { defineRoute, type Route } from "./route-table.js";
 import { type ServiceStatus, STATUS_ORDER, serviceStatus, servicesHit } from "./service-status.js";
@@ -58,6 +59,7 @@ export const summaryRoutes: Route[] = [
     summary:
       "The Now page in one call: counts by state, open incidents (with how many services each hits), and a page of services worst first with their state per vantage",
     query: summaryQuery,
+    response: summaryResponse,
     responses: {
       200: "`{at, counts, vantages, incidents: [{…, servicesHit}], services: {total, offset, limit, items: [{id, name, status, belief, incidentId, observed}]}}`",
     },
@@ -116,6 +118,7 @@ export const summaryRoutes: Route[] = [
     summary:
       "Which shared components (providers, regions, cloud services, CDNs, DNS) most monitored services hang on, and hosting concentration among providers",
     query: concentrationQuery,
+    response: concentrationResponse,
     responses: {
       200: "`{observed, candidateCount, spofCount, candidates: [{id, kind, down, degraded}], hosting: {hhi, hosted, unhosted, providers: [{id, share, observed}]}}`",
     },

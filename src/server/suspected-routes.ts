@@ -6,6 +6,7 @@ import * as z from "zod";
 import type { SuspectedDependency } from "../localize/suspected-dependencies.js";
 import { idSchema } from "../model/component-schema.js";
 import { iso } from "./api-render.js";
+import { suspectedResponse } from "./api-responses.js";
 import { defineRoute, type Route } from "./route-table.js";
 
 export const suspectedQuery = z.strictObject({
@@ -35,6 +36,7 @@ export const suspectedRoutes: Route[] = [
     summary:
       "Dependencies the model probably lacks: components that failed (and recovered) with a cause they have no known path to, with the incidents and a score; best score first",
     query: suspectedQuery,
+    response: suspectedResponse,
     responses: {
       200: "`{suspected: [{component, cause, incidents, onsets, recoveries, score, firstSeen, lastSeen}]}`",
     },

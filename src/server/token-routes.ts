@@ -2,6 +2,7 @@
 import { parseDuration } from "../model/duration.js";
 import { ApiError } from "./api-errors.js";
 import { renderToken } from "./api-render.js";
+import { tokenCreatedResponse, tokensResponse } from "./api-responses.js";
 import { tokenBody } from "./api-schemas.js";
 import { createToken, lifetimeProblem } from "./auth-tokens.js";
 import { defineRoute, type Route } from "./route-table.js";
@@ -13,6 +14,7 @@ export const tokenRoutes: Route[] = [
     access: "admin",
     tag: "tokens",
     summary: "API tokens, newest first (never their secrets or hashes)",
+    response: tokensResponse,
     responses: {
       200: "`{tokens: [{id, name, role, createdAt, expiresAt, revokedAt, invalid?}]}`; `invalid` names stored times that are no date (shown as null)",
     },
@@ -28,6 +30,7 @@ export const tokenRoutes: Route[] = [
     tag: "tokens",
     summary: "Create a token; the response is the only time its secret is shown",
     body: tokenBody,
+    response: tokenCreatedResponse,
     responses: { 201: "`{token, secret}`: send the secret as `Authorization: Bearer <secret>`" },
     handler: async ({ c, hub, body, now }) => {
       const seconds = body.expiresIn === undefined ? undefined : parseDuration(body.expiresIn)!;

@@ -1,0 +1,83 @@
+/**
+ * The zod schemas of the public status page's JSON (Atlassian Statuspage v2: /status/api/v2/summary.json and
+ * incidents.json), as status-routes.ts writes it: the OpenAPI document's and the status page's one source.
+ * Pure: zod only.
+ */
+import * as z from "zod";
+
+const isoTime = z.iso.datetime();
+
+const page = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  url: z.string().meta({ description: "The status page's address (server.publicUrl, or the one reached)" }),
+  time_zone: z.string(),
+  updated_at: isoTime,
+});
+
+const componentFields = {
+  id: z.string(),
+  name: z.string(),
+  status: z.enum(["operational", "degraded_performance", "partial_outage", "major_outage"]),
+  created_at: isoTime,
+  updated_at: isoTime,
+  position: z.number().int(),
+  description: z.string().nullable(),
+  showcase: z.boolean(),
+  start_date: z.null(),
+  page_id: z.string(),
+  only_show_if_degraded: z.boolean(),
+};
+
+/** A group (the first segment of its services' ids) or a monitored service in it. */
+export const statusComponent = z.union([
+  z.strictObject({
+    ...componentFields,
+    group_id: z.null(),
+    group: z.literal(true),
+    components: z.array(z.string()),
+  }),
+  z.strictObject({ ...componentFields, group_id: z.string(), group: z.literal(false) }),
+]);
+
+const incidentUpdate = z.strictObject({
+  id: z.string(),
+  status: z.enum(["investigating", "identified", "resolved"]),
+  body: z.string(),
+  incident_id: z.string(),
+  created_at: isoTime,
+  updated_at: isoTime,
+  display_at: isoTime,
+});
+
+export const statusIncident = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  status: z.enum(["investigating", "identified", "resolved"]),
+  created_at: isoTime,
+  updated_at: isoTime,
+  monitoring_at: z.null(),
+  resolved_at: isoTime.nullable(),
+  impact: z.enum(["none", "minor", "major"]),
+  shortlink: z.string(),
+  started_at: isoTime,
+  page_id: z.string(),
+  incident_updates: z.array(incidentUpdate).meta({ description: "Newest first" }),
+  components: z.array(z.strictObject({ id: z.string(), name: z.string() })),
+});
+
+export const statusSummaryResponse = z.strictObject({
+  page,
+  components: z.array(statusComponent),
+  incidents: z.array(statusIncident).meta({ description: "The open ones" }),
+  scheduled_maintenances: z.array(z.never()),
+  status: z.strictObject({
+    indicator: z.enum(["none", "minor", "major", "critical"]),
+    description: z.string(),
+  }),
+});
+
+export const statusIncidentsResponse = z.strictObject({
+  page,
+  incidents: z.array(statusIncident).meta({ description: "The 50 most recent, open and resolved" }),
+});
