@@ -593,6 +593,15 @@ export class EmbeddedHub implements Hub {
   async #judgeHeartbeats(now: number): Promise<void> {
     if (now - this.#lastHeartbeatRound < this.#roundMs) return;
     this.#lastHeartbeatRound = now;
+    // Replicas behind one address share the beats: one may arrive at a standby, which stores it.
+    if (this.#options.leaderLock) {
+      try {
+        for (const [check, at] of await this.store.lastHeartbeats())
+          if (at > (this.#beats.get(check) ?? Number.NEGATIVE_INFINITY)) this.#beats.set(check, at);
+      } catch (error) {
+        this.#options.onWarning?.(`could not read heartbeats: ${(error as Error).message}`);
+      }
+    }
     const batch: Observation[] = [];
     for (const check of this.#model.checks) {
       if (check.type !== "heartbeat") continue;
