@@ -55,6 +55,7 @@ function token(id: string, createdAt: number, over: Partial<StoredToken> = {}): 
     id,
     name: `token ${id}`,
     role: "viewer",
+    vantage: null,
     hash: `hash-${id}`,
     createdAt,
     expiresAt: null,
@@ -98,6 +99,27 @@ export function runStoreContract(name: string, newStore: NewStore): void {
         expect(read.map((o) => o.id)).toEqual([observation(3).id, observation(2).id, observation(1).id]);
         // The first write wins: a redelivered copy never rewrites history.
         expect(read[1]!.status).toBe("up");
+      });
+
+      it("tells which observations of a batch are stored already, by (vantage, check, component, at)", async () => {
+        expect(await store.storedObservations([observation(1)])).toEqual([false]);
+        await store.insertObservations([observation(1), observation(2, { check: "acme/web#2" })]);
+        const asked = [
+          observation(1, { id: "another id", status: "down" }),
+          observation(2),
+          observation(2, { check: "acme/web#2" }),
+          observation(1, { vantage: "probe/b" }),
+          observation(1, { component: "acme/api" }),
+          observation(3),
+          observation(1),
+        ];
+        expect(await store.storedObservations(asked)).toEqual([true, false, true, false, false, false, true]);
+        expect(await store.storedObservations([])).toEqual([]);
+        // More times than one statement may carry: each is still answered.
+        const many = Array.from({ length: 40_000 }, (_, i) => observation(i));
+        const answers = await store.storedObservations(many);
+        expect(answers.filter(Boolean)).toHaveLength(1);
+        expect(answers[1]).toBe(true);
       });
 
       it("writes batches larger than one statement's parameter limit, of as many new series", async () => {
@@ -499,6 +521,13 @@ export function runStoreContract(name: string, newStore: NewStore): void {
       expect(await store.revokeToken("t1", T0 + 9000)).toBe(true);
       expect((await store.findTokenByHash(a.hash))?.revokedAt).toBe(T0 + 5000);
       expect(await store.revokeToken("nope", T0)).toBe(false);
+    });
+
+    it("keeps an agent token's vantage", async () => {
+      const agent = token("t4", T0, { role: "agent", vantage: "probe/eu-west" });
+      await store.createToken(agent);
+      expect(await store.findTokenByHash(agent.hash)).toStrictEqual(agent);
+      expect(await store.listTokens()).toStrictEqual([agent]);
     });
 
     it("keeps the latest heartbeat per check", async () => {

@@ -34,7 +34,8 @@ hands every result, as an observation, to the hub. Stop with Ctrl-C: in-flight c
                         refused observations; they go to the dead-letter file and the rest are delivered
   --dead-letter FILE    where refused observations go, one JSON line each with the hub's reason and the time
                         (default ./data/dead-letter/<vantage>.jsonl)
-  --token T             the hub token (role editor; epicenter token create --role editor); the environment
+  --token T             the hub token: an agent token for this vantage (epicenter token create --role agent
+                        --vantage NAME), or an editor's; the environment
                         variable EPICENTER_TOKEN is read when --token is absent (keeps it out of ps)
   --bus URL             a NATS JetStream bus (scale-out): the checks come from the hub's assignments (changes
                         apply within seconds), observations go to the stream; while the bus is away they are

@@ -2,11 +2,12 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DURATION_RULE, parseDuration } from "../model/duration.js";
+import { ID_RULE, isValidId } from "../model/ids.js";
 import { renderToken } from "../server/api-render.js";
-import { createToken, lifetimeProblem, ROLES } from "../server/auth-tokens.js";
+import { createToken, lifetimeProblem, TOKEN_ROLES, vantageProblem } from "../server/auth-tokens.js";
 import { SESSION_PREFIX } from "../server/session-users.js";
 import { openStore } from "../store/open-store.js";
-import type { Role, Store } from "../store/store.js";
+import type { Store, TokenRole } from "../store/store.js";
 import { StoreError } from "../store/store-errors.js";
 import { type CliIo, UsageError } from "./io.js";
 import { formatTable } from "./table-format.js";
@@ -15,13 +16,17 @@ import { formatTable } from "./table-format.js";
 export const DEFAULT_DATA_DIR = "data";
 
 export const tokenHelp = `epicenter token create --role viewer|editor|admin [--name NAME] [--expires 30d] [--data DIR] [--json]
+epicenter token create --role agent --vantage ID [--name NAME] [--expires 30d] [--data DIR] [--json]
 epicenter token list [--data DIR] [--json]
 epicenter token revoke ID [--data DIR]
 
 API tokens for the hub's HTTP API (send as Authorization: Bearer <secret>). Roles: viewer reads, editor also
-acknowledges incidents and ingests observations (agents), admin also manages tokens. Only a hash of each
-secret is stored: create prints the secret once; a lost secret is replaced, not recovered.
-  --role R       viewer, editor or admin (create; required)
+acknowledges incidents and ingests observations of any vantage, admin also manages tokens; agent only posts
+observations of its one --vantage (give each remote agent its own). No token may post as the hub's own
+vantage "hub". Only a hash of each secret is stored: create prints the secret once; a lost secret is
+replaced, not recovered.
+  --role R       viewer, editor, admin or agent (create; required)
+  --vantage ID   the vantage an agent token posts as, like probe/eu-west (create --role agent; required)
   --name NAME    who or what uses it (default: the role)
   --expires D    lifetime, like 12h or 30d (default: never)
   --data DIR     the hub's data directory (default ./${DEFAULT_DATA_DIR}); EPICENTER_DATABASE_URL, when set,
@@ -30,6 +35,7 @@ secret is stored: create prints the secret once; a lost secret is replaced, not 
 
 const OPTIONS = {
   role: { type: "string" },
+  vantage: { type: "string" },
   name: { type: "string" },
   expires: { type: "string" },
   data: { type: "string" },
@@ -77,12 +83,16 @@ export async function tokenCommand(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-function createOptions(values: { role?: string; name?: string; expires?: string }) {
-  const role = values.role as Role | undefined;
-  if (role === undefined || !ROLES.includes(role))
+function createOptions(values: { role?: string; vantage?: string; name?: string; expires?: string }) {
+  const role = values.role as TokenRole | undefined;
+  if (role === undefined || !TOKEN_ROLES.includes(role))
     throw new UsageError(
-      `create needs --role ${ROLES.join("|")}${role === undefined ? "" : `, not "${role}"`}`,
+      `create needs --role ${TOKEN_ROLES.join("|")}${role === undefined ? "" : `, not "${role}"`}`,
     );
+  const vantage = values.vantage?.trim();
+  const mismatch = vantageProblem(role, vantage === "" ? undefined : vantage);
+  if (mismatch !== undefined) throw new UsageError(`--vantage: ${mismatch}`);
+  if (vantage && !isValidId(vantage)) throw new UsageError(`--vantage "${vantage}" is no id: ${ID_RULE}`);
   let expiresInMs: number | undefined;
   if (values.expires !== undefined) {
     const seconds = parseDuration(values.expires);
@@ -97,12 +107,17 @@ function createOptions(values: { role?: string; name?: string; expires?: string 
     throw new UsageError(
       `--name "${name}": names starting with "${SESSION_PREFIX}" are kept for password logins`,
     );
-  return { role, name, ...(expiresInMs === undefined ? {} : { expiresInMs }) };
+  return {
+    role,
+    name,
+    ...(vantage ? { vantage } : {}),
+    ...(expiresInMs === undefined ? {} : { expiresInMs }),
+  };
 }
 
 async function printCreated(
   store: Store,
-  options: { role: Role; name: string; expiresInMs?: number },
+  options: { role: TokenRole; name: string; vantage?: string; expiresInMs?: number },
   json: boolean,
   io: CliIo,
 ): Promise<number> {
@@ -112,8 +127,9 @@ async function printCreated(
     io.out(JSON.stringify({ token: shown, secret }));
     return 0;
   }
+  const bound = shown.vantage === null ? "" : ` for vantage ${shown.vantage}`;
   io.out(
-    `Created ${shown.role} token ${shown.id} "${shown.name}", ${shown.expiresAt ? `expires ${shown.expiresAt}` : "never expires"}.`,
+    `Created ${shown.role} token ${shown.id} "${shown.name}"${bound}, ${shown.expiresAt ? `expires ${shown.expiresAt}` : "never expires"}.`,
   );
   io.out("Secret (shown only this once; store it now):");
   io.out(secret);
@@ -141,8 +157,15 @@ async function printList(store: Store, json: boolean, io: CliIo): Promise<number
     io.out("No tokens yet: epicenter token create --role admin");
     return 0;
   }
-  const rows = tokens.map((t) => [t.id, t.name, t.role, t.createdAt ?? "(invalid time)", tokenStatus(t)]);
-  for (const line of formatTable([["id", "name", "role", "created", "status"], ...rows], [], ""))
+  const rows = tokens.map((t) => [
+    t.id,
+    t.name,
+    t.role,
+    t.vantage ?? "",
+    t.createdAt ?? "(invalid time)",
+    tokenStatus(t),
+  ]);
+  for (const line of formatTable([["id", "name", "role", "vantage", "created", "status"], ...rows], [], ""))
     io.out(line);
   return 0;
 }

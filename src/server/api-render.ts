@@ -83,6 +83,8 @@ export function renderToken(token: StoredToken) {
     id: token.id,
     name: token.name,
     role: token.role,
+    /** The vantage an agent token posts as; null for the other roles. */
+    vantage: token.vantage,
     createdAt: time("createdAt"),
     expiresAt: time("expiresAt"),
     revokedAt: time("revokedAt"),

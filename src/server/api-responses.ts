@@ -5,7 +5,7 @@
  */
 import * as z from "zod";
 import { ERROR_CLASSES } from "../model/observation.js";
-import type { Role } from "../store/store.js";
+import type { TokenRole } from "../store/store.js";
 
 /** Responses write times as ISO 8601 in UTC (`2021-12-07T15:30:00.000Z`). */
 const isoTime = z.iso.datetime().meta({ description: "ISO 8601, UTC" });
@@ -15,8 +15,13 @@ const belief = z.enum(["up", "failing", "affected"]).meta({
   description: "The localizer's view: up, failing as an epicenter, or affected by one",
 });
 const ids = z.array(z.string());
-/** Every role, and only roles (the object must name each Role once). */
-const role = z.enum({ viewer: "viewer", editor: "editor", admin: "admin" } satisfies { [R in Role]: R });
+/** Every role a token may have, and only those (the object must name each TokenRole once). */
+const role = z.enum({
+  viewer: "viewer",
+  editor: "editor",
+  admin: "admin",
+  agent: "agent",
+} satisfies { [R in TokenRole]: R });
 
 /** The app's one error shape; `refusals` lists each refused observation of an ingest (422). */
 export const errorResponse = z.strictObject({
@@ -317,6 +322,10 @@ export const token = z.strictObject({
   id: z.string(),
   name: z.string(),
   role,
+  vantage: z
+    .string()
+    .nullable()
+    .meta({ description: "The one vantage an agent token posts observations as; null for other roles" }),
   createdAt: isoTime.nullable(),
   expiresAt: isoTime.nullable(),
   revokedAt: isoTime.nullable(),

@@ -5,7 +5,7 @@
 import * as z from "zod";
 import { durationSchema, idSchema } from "../model/component-schema.js";
 import { ERROR_CLASSES, MAX_MESSAGE_LENGTH } from "../model/observation.js";
-import { ROLES } from "./auth-tokens.js";
+import { TOKEN_ROLES } from "./auth-tokens.js";
 import { SESSION_PREFIX } from "./session-users.js";
 
 const EPOCH_MS = /^\d{1,15}$/;
@@ -149,7 +149,10 @@ export const tokenBody = z.strictObject({
       error: `names starting with "${SESSION_PREFIX}" are kept for password logins`,
     })
     .meta({ description: "Who or what uses it (an agent, a person)" }),
-  role: z.enum(ROLES),
+  role: z.enum(TOKEN_ROLES),
+  vantage: idSchema
+    .optional()
+    .meta({ description: "The one vantage an agent token may post observations as (agent tokens only)" }),
   expiresIn: durationSchema
     .optional()
     .meta({ description: "Lifetime, like 30d or 12h; never expires when absent" }),

@@ -12,6 +12,7 @@ import {
   rollupsResponse,
 } from "./api-responses.js";
 import { incidentsQuery, ingestBody, observationsQuery, rollupsQuery } from "./api-schemas.js";
+import { newObservations, throwIfForbidden, vantageRefusals } from "./ingest-rights.js";
 import { modelIndex } from "./model-routes.js";
 import { defineRoute, type Route } from "./route-table.js";
 
@@ -60,7 +61,7 @@ export const historyRoutes: Route[] = [
       // they are not news, and a time past year 275760 has no ISO form. Retention deletes them.
       const horizon = now() + MAX_AHEAD_MS + 1;
       const to = query.to === undefined ? horizon : Math.min(query.to, horizon);
-      const observations = await hub.store.queryObservations({ ...query, to });
+      const observations = await hub.observations({ ...query, to });
       return c.json({ observations: observations.map(renderObservation) });
     },
   }),
@@ -69,16 +70,19 @@ export const historyRoutes: Route[] = [
     path: "/api/v1/observations",
     access: "editor",
     tag: "ingest",
-    summary: "The agents' ingest: a batch of observations, accepted once committed to the store",
+    summary:
+      "The agents' ingest: a batch of observations, accepted once committed to the store; an agent token posts observations of its own vantage only",
     body: ingestBody,
     bodyLimit: INGEST_BODY_LIMIT,
     response: ingestResponse,
     responses: {
-      202: "`{accepted: n}`: committed (ids already stored are skipped)",
+      202: "`{accepted: n}`: committed; observations already stored (same vantage, check, component and time), or repeated in the batch, are acknowledged but taken once",
+      403: "An observation of another vantage than an agent token's own, or of the hub's own vantage `hub` (from any token); `refusals` lists each (nothing of the batch was taken)",
       422: "A component or vantage the model does not know (named, with a suggestion), or a time more than 5 minutes ahead of the hub's clock; `refusals` lists each refused observation (nothing of the batch was taken)",
       503: "Back-pressure: the hub is taking in too much at once; nothing was taken, retry after Retry-After",
     },
-    handler: async ({ c, hub, body, now }) => {
+    handler: async ({ c, hub, body, caller, now }) => {
+      throwIfForbidden(vantageRefusals(body.observations, caller!));
       // The hub's own rules, checked here too so that any Hub behind the API answers the same 422.
       const { byId } = modelIndex(hub);
       throwIfRefused(
@@ -88,7 +92,9 @@ export const historyRoutes: Route[] = [
           now: now(),
         }),
       );
-      await hub.ingest(body.observations);
+      // A batch the agent sends again (its answer was lost) is news to nobody: only what is new goes on.
+      const fresh = newObservations(body.observations, await hub.store.storedObservations(body.observations));
+      if (fresh.length > 0) await hub.ingest(fresh);
       return c.json({ accepted: body.observations.length }, 202);
     },
   }),
@@ -104,7 +110,7 @@ export const historyRoutes: Route[] = [
       200: "`{rollups: [{component, vantage, resolution, at, up, degraded, down, latencyMeanMs, latencyMaxMs}]}`",
     },
     handler: async ({ c, hub, query }) => {
-      const rollups = await hub.store.queryRollups(query);
+      const rollups = await hub.rollups(query);
       return c.json({ rollups: rollups.map(renderRollup) });
     },
   }),
@@ -121,7 +127,7 @@ export const historyRoutes: Route[] = [
       200: "`{incidents: [{id, openedAt, resolvedAt, epicenter: [{component, confidence}], affected, …}]}`",
     },
     handler: async ({ c, hub, query }) => {
-      const incidents = await hub.store.listIncidents(query);
+      const incidents = await hub.incidents(query);
       return c.json({ incidents: incidents.map((i) => renderIncident(i, false)) });
     },
   }),
@@ -135,7 +141,7 @@ export const historyRoutes: Route[] = [
     response: incidentResponse,
     responses: { 200: "`{incident: {…, history: [{at, epicenter}]}}`", 404: "No such incident" },
     handler: async ({ c, hub, params }) => {
-      const incident = await hub.store.getIncident(params.id!);
+      const incident = await hub.incident(params.id!);
       if (!incident) throw new ApiError(404, "not_found", `no incident "${params.id}"`);
       return c.json({ incident: renderIncident(incident, true) });
     },

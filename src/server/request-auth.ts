@@ -1,18 +1,19 @@
 /**
  * Who is calling and whether they may: `Authorization: Bearer <token>` (or, on the event stream only,
  * `?access_token=`, because a browser's EventSource cannot set headers; query strings end up in logs, so no
- * other route takes it). 401 when a token is needed and missing or bad, 403 when its role is too low.
+ * other route takes it). 401 when a token is needed and missing or bad, 403 when its role is too low. An agent
+ * token reaches only the ingest (AGENT_ROUTE), whose handler refuses observations of any other vantage.
  */
 import type { Context } from "hono";
 import type { Hub } from "../hub/hub-api.js";
-import type { Role, StoredToken } from "../store/store.js";
+import type { StoredToken, TokenRole } from "../store/store.js";
 import { ApiError } from "./api-errors.js";
-import { roleAtLeast, verifyHash, verifySecret } from "./auth-tokens.js";
+import { AGENT_ROUTE, roleAtLeast, verifyHash, verifySecret } from "./auth-tokens.js";
 import type { Caller, Route } from "./route-table.js";
 import { sessionStanding } from "./session-users.js";
 
 /** What authorization reads from the hub: the tokens and the running config's users (sessions follow them). */
-export type AuthSource = Pick<Hub, "store" | "users">;
+export type AuthSource = Pick<Hub, "tokens" | "users">;
 
 export interface AuthOptions {
   /** Let callers without a token use viewer routes (reads). Writes and admin routes always need a token. */
@@ -33,11 +34,15 @@ const REASONS = {
  * The role `token` acts with now, or "removed" for a session whose user the config no longer lists. Such a
  * session is also revoked in the store, so listing the name again later does not bring it back.
  */
-async function currentRole(source: AuthSource, token: StoredToken, now: number): Promise<Role | "removed"> {
+async function currentRole(
+  source: AuthSource,
+  token: StoredToken,
+  now: number,
+): Promise<TokenRole | "removed"> {
   const standing = sessionStanding(token.name, source.users());
   if (standing.kind === "token") return token.role;
   if (standing.kind === "user") return standing.role;
-  await source.store.revokeToken(token.id, now);
+  await source.tokens.revokeToken(token.id, now);
   return "removed";
 }
 
@@ -79,19 +84,45 @@ export async function authorize(
         `(make one with \`epicenter token create --role ${route.access}\`)`,
     );
   }
-  const verified = await verifySecret(source.store, secret, now);
+  const verified = await verifySecret(source.tokens, secret, now);
   if (!verified.ok) throw unauthorized(REASONS[verified.reason], "invalid_token");
   const { token } = verified;
   const role = await currentRole(source, token, now);
   if (role === "removed") throw unauthorized(REASONS.removed, "invalid_token");
+  if (role === "agent") return agentCaller(token, route);
   if (!roleAtLeast(role, route.access))
     throw new ApiError(
       403,
       "forbidden",
       `this needs the ${route.access} role; token "${token.name}" has ${role}`,
-      { headers: { "WWW-Authenticate": 'Bearer realm="epicenter", error="insufficient_scope"' } },
+      { headers: INSUFFICIENT },
     );
   return { role, name: token.name, tokenId: token.id, tokenHash: token.hash };
+}
+
+const INSUFFICIENT = { "WWW-Authenticate": 'Bearer realm="epicenter", error="insufficient_scope"' };
+
+/** An agent token on the one route it may call; 403 with what it may do on any other. */
+function agentCaller(token: StoredToken, route: Route): Caller {
+  const vantage = token.vantage;
+  if (vantage === null)
+    throw new ApiError(
+      403,
+      "forbidden",
+      `agent token "${token.name}" has no vantage; revoke it and make another`,
+      {
+        headers: INSUFFICIENT,
+      },
+    );
+  if (route.method !== AGENT_ROUTE.method || route.path !== AGENT_ROUTE.path)
+    throw new ApiError(
+      403,
+      "forbidden",
+      `agent token "${token.name}" may only post observations of vantage "${vantage}" ` +
+        `(${AGENT_ROUTE.method} ${AGENT_ROUTE.path}); this needs the ${route.access} role`,
+      { headers: INSUFFICIENT },
+    );
+  return { role: "agent", vantage, name: token.name, tokenId: token.id, tokenHash: token.hash };
 }
 
 /**
@@ -106,7 +137,7 @@ export async function callerRevoked(
   now: number,
 ): Promise<string | null> {
   if (caller?.tokenHash == null) return null;
-  const verified = await verifyHash(source.store, caller.tokenHash, now);
+  const verified = await verifyHash(source.tokens, caller.tokenHash, now);
   if (!verified.ok) return REASONS[verified.reason];
   return (await currentRole(source, verified.token, now)) === "removed" ? REASONS.removed : null;
 }

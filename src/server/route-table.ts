@@ -5,7 +5,7 @@
 import type { Context } from "hono";
 import type * as z from "zod";
 import type { Hub } from "../hub/hub-api.js";
-import type { Role } from "../store/store.js";
+import type { Role, TokenRole } from "../store/store.js";
 
 /**
  * Who may call a route. `public`: anyone (health, the API's description, heartbeat URLs whose secret path is
@@ -16,7 +16,9 @@ export type Access = "public" | Role;
 
 /** Who is calling: a token's holder, or an anonymous reader (role viewer, no token). */
 export interface Caller {
-  role: Role;
+  role: TokenRole;
+  /** An agent token's vantage: the only one it may post observations as. */
+  vantage?: string;
   name: string;
   tokenId: string | null;
   /** The stored hash of the caller's token, to check it again during a long response (the live stream). */

@@ -4,7 +4,7 @@ import { ApiError } from "./api-errors.js";
 import { renderToken } from "./api-render.js";
 import { tokenCreatedResponse, tokensResponse } from "./api-responses.js";
 import { tokenBody } from "./api-schemas.js";
-import { createToken, lifetimeProblem } from "./auth-tokens.js";
+import { createToken, lifetimeProblem, vantageProblem } from "./auth-tokens.js";
 import { defineRoute, type Route } from "./route-table.js";
 
 export const tokenRoutes: Route[] = [
@@ -16,10 +16,10 @@ export const tokenRoutes: Route[] = [
     summary: "API tokens, newest first (never their secrets or hashes)",
     response: tokensResponse,
     responses: {
-      200: "`{tokens: [{id, name, role, createdAt, expiresAt, revokedAt, invalid?}]}`; `invalid` names stored times that are no date (shown as null)",
+      200: "`{tokens: [{id, name, role, vantage, createdAt, expiresAt, revokedAt, invalid?}]}`; `vantage` is an agent token's (null for other roles); `invalid` names stored times that are no date (shown as null)",
     },
     handler: async ({ c, hub }) => {
-      const tokens = await hub.store.listTokens();
+      const tokens = await hub.tokens.listTokens();
       return c.json({ tokens: tokens.map(renderToken) });
     },
   }),
@@ -28,7 +28,8 @@ export const tokenRoutes: Route[] = [
     path: "/api/v1/tokens",
     access: "admin",
     tag: "tokens",
-    summary: "Create a token; the response is the only time its secret is shown",
+    summary:
+      "Create a token; the response is the only time its secret is shown. An agent token (`role: agent`) needs `vantage`, the only one it may post observations as",
     body: tokenBody,
     response: tokenCreatedResponse,
     responses: { 201: "`{token, secret}`: send the secret as `Authorization: Bearer <secret>`" },
@@ -38,9 +39,13 @@ export const tokenRoutes: Route[] = [
       const problem = expiresInMs === undefined ? undefined : lifetimeProblem(expiresInMs);
       if (problem !== undefined)
         throw new ApiError(400, "invalid_request", `expiresIn ${problem}`, { path: "expiresIn" });
-      const { token, secret } = await createToken(hub.store, {
+      const mismatch = vantageProblem(body.role, body.vantage);
+      if (mismatch !== undefined)
+        throw new ApiError(400, "invalid_request", `vantage: ${mismatch}`, { path: "vantage" });
+      const { token, secret } = await createToken(hub.tokens, {
         name: body.name,
         role: body.role,
+        ...(body.vantage === undefined ? {} : { vantage: body.vantage }),
         now: now(),
         ...(expiresInMs === undefined ? {} : { expiresInMs }),
       });
@@ -56,7 +61,7 @@ export const tokenRoutes: Route[] = [
     params: { id: { description: "Token id (tok_…)" } },
     responses: { 204: "Revoked", 404: "No such token" },
     handler: async ({ c, hub, params, now }) => {
-      if (!(await hub.store.revokeToken(params.id!, now())))
+      if (!(await hub.tokens.revokeToken(params.id!, now())))
         throw new ApiError(404, "not_found", `no token "${params.id}"`);
       return c.body(null, 204);
     },

@@ -27,7 +27,7 @@ import { StoreError } from "./store-errors.js";
 import { checkRetention, deleteExpired } from "./store-retention.js";
 import { HOUR, MINUTE, rollupHours, rollupMinutes } from "./store-rollups.js";
 import * as rows from "./store-rows.js";
-import { loadSeries, SeriesCache } from "./store-series.js";
+import { findSeries, loadSeries, SeriesCache } from "./store-series.js";
 import { ROLLUP_TABLES, type StoreDatabase } from "./store-tables.js";
 
 /** Default page sizes: observations and rollups as store.ts says, the rest small enough for one screen. */
@@ -70,6 +70,27 @@ export class KyselyStore implements Store {
   /** One transaction; (series, at) already stored are skipped, so a redelivered batch is harmless. */
   async insertObservations(batch: Observation[]): Promise<void> {
     await this.#writer.write(batch);
+  }
+
+  /**
+   * Looks up the batch's series by name, then its rows by their times: `at` leads the key, so each time is
+   * one short range of the index, however long raw history is kept.
+   */
+  async storedObservations(batch: readonly Observation[]): Promise<boolean[]> {
+    if (batch.length === 0) return [];
+    await findSeries(this.#db, this.#series, batch, this.#dialect.maxParameters);
+    const series = batch.map((o) => this.#series.get(o)?.id);
+    const times = [...new Set(batch.filter((_, i) => series[i] !== undefined).map((o) => o.at))];
+    const stored = new Set<string>();
+    for (const part of chunks(times, 1, this.#dialect.maxParameters)) {
+      const found = await this.#db
+        .selectFrom("observations")
+        .select(["at", "series"])
+        .where("at", "in", part)
+        .execute();
+      for (const r of found) stored.add(`${Number(r.at)},${r.series}`);
+    }
+    return batch.map((o, i) => series[i] !== undefined && stored.has(`${o.at},${series[i]}`));
   }
 
   /** Newest first (ties by series, descending), at most `limit` (default 1,000). */

@@ -162,6 +162,13 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
         await db.schema.alterTable("incidents").addColumn("suspected", "text").execute();
       },
     },
+    // Agent tokens (auth-tokens.ts): each is bound to the one vantage it may post observations as; null for
+    // the other roles, and so for every token stored before.
+    "0003-token-vantage": {
+      async up(db: AnyDb) {
+        await db.schema.alterTable("tokens").addColumn("vantage", id).execute();
+      },
+    },
   };
 }
 

@@ -6,11 +6,11 @@ import type {
   AlertState,
   DeliveryRecord,
   Resolution,
-  Role,
   Rollup,
   StoredCheck,
   StoredIncident,
   StoredToken,
+  TokenRole,
 } from "./store.js";
 import { errorClassFrom, errorCode, statusCode, statusFrom } from "./store-codes.js";
 import { canonicalId, type SeriesEntry } from "./store-series.js";
@@ -193,6 +193,7 @@ export function tokenRow(t: StoredToken): TokensTable {
     created_at: t.createdAt,
     expires_at: t.expiresAt,
     revoked_at: t.revokedAt,
+    vantage: t.vantage,
   };
 }
 
@@ -200,10 +201,11 @@ export function tokenFrom(r: Selectable<TokensTable>): StoredToken {
   return {
     id: r.id,
     name: r.name,
-    role: r.role as Role,
+    role: r.role as TokenRole,
     hash: r.hash,
     createdAt: r.created_at,
     expiresAt: r.expires_at,
     revokedAt: r.revoked_at,
+    vantage: r.vantage ?? null,
   };
 }

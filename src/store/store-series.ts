@@ -90,7 +90,7 @@ export class SeriesCache {
   }
 
   /** The series of `batch` not cached yet, each once, in the form of its first observation's id. */
-  unknown(batch: Observation[]): NewSeries[] {
+  unknown(batch: readonly Observation[]): NewSeries[] {
     const found = new Map<string, NewSeries>();
     for (const o of batch) {
       const key = seriesKey(o);
@@ -155,6 +155,35 @@ export async function loadSeries(
       .selectFrom("series")
       .selectAll()
       .where("id", "in", missing.slice(i, i + maxParameters))
+      .execute();
+    cache.add(found.map(seriesEntry));
+  }
+}
+
+/**
+ * Makes sure the cache holds the stored series of `batch`'s names (another process, or this one before a
+ * restart, may have made them); names not stored stay unknown. Reads only.
+ */
+export async function findSeries(
+  db: Kysely<StoreDatabase>,
+  cache: SeriesCache,
+  batch: readonly Observation[],
+  maxParameters: number,
+): Promise<void> {
+  const missing = cache.unknown(batch);
+  const size = Math.max(1, Math.min(SERIES_PER_STATEMENT, Math.floor(maxParameters / 4)));
+  for (let i = 0; i < missing.length; i += size) {
+    const part = missing.slice(i, i + size);
+    const found = await db
+      .selectFrom("series")
+      .selectAll()
+      .where((eb) =>
+        eb(
+          eb.refTuple("component", "vantage", "check_id"),
+          "in",
+          part.map((s) => eb.tuple(s.component, s.vantage, s.check_id)),
+        ),
+      )
       .execute();
     cache.add(found.map(seriesEntry));
   }

@@ -107,6 +107,8 @@ export interface TokensTable {
   created_at: number;
   expires_at: number | null;
   revoked_at: number | null;
+  /** The vantage of an agent token; null for other roles (and for every token stored before 0003). */
+  vantage: string | null;
 }
 
 /** One incident's evidence that `component` depends on `cause` (see localize/suspected-evidence.ts). */

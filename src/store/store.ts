@@ -142,12 +142,18 @@ export interface AlertState {
   at: number;
 }
 
+/** The roles of users and of the routes' access levels, ranked viewer < editor < admin. */
 export type Role = "viewer" | "editor" | "admin";
+
+/** What a token may be: a ranked role, or `agent` (posts observations of its own vantage, nothing else). */
+export type TokenRole = Role | "agent";
 
 export interface StoredToken {
   id: string;
   name: string;
-  role: Role;
+  role: TokenRole;
+  /** The vantage an agent token posts as (its only one); null for every other role. */
+  vantage: string | null;
   /** SHA-256 hex of the secret; the secret itself is never stored. */
   hash: string;
   createdAt: number;
@@ -176,6 +182,11 @@ export interface Store {
    * names one observation either way.)
    */
   insertObservations(batch: Observation[]): Promise<void>;
+  /**
+   * For each observation of `batch`, whether one of its (vantage, check, component, at) is stored already
+   * (what `insertObservations` would skip); in batch order. A read only: it holds nothing back from a write.
+   */
+  storedObservations(batch: readonly Observation[]): Promise<boolean[]>;
   /** Newest first; observations of the same instant in an order that is the same on every query. */
   queryObservations(query: ObservationQuery): Promise<Observation[]>;
   /** Folds raw observations in [from, to) into minute and hour rollups (idempotent: recomputes buckets). */
