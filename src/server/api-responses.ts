@@ -4,12 +4,14 @@
  * server is bundled) and the contract test that parses every route's real answer. Pure: zod and constants only.
  */
 import * as z from "zod";
+import type { Status } from "../model/model-types.js";
 import { ERROR_CLASSES } from "../model/observation.js";
 import type { TokenRole } from "../store/store.js";
+import type { ServiceStatus } from "./service-status.js";
 
 /** Responses write times as ISO 8601 in UTC (`2021-12-07T15:30:00.000Z`). */
 const isoTime = z.iso.datetime().meta({ description: "ISO 8601, UTC" });
-const status = z.enum(["up", "degraded", "down"]);
+const status = z.enum({ up: "up", degraded: "degraded", down: "down" } satisfies { [S in Status]: S });
 const errorClass = z.enum(ERROR_CLASSES).nullable();
 const belief = z.enum(["up", "failing", "affected"]).meta({
   description: "The localizer's view: up, failing as an epicenter, or affected by one",
@@ -270,7 +272,14 @@ export const suspectedDependency = z.strictObject({
 
 export const suspectedResponse = z.strictObject({ suspected: z.array(suspectedDependency) });
 
-const serviceStatus = z.enum(["up", "degraded", "partial", "down", "unknown"]);
+/** One word for a service's state (service-status.ts decides it). */
+const serviceStatus = z.enum({
+  up: "up",
+  degraded: "degraded",
+  partial: "partial",
+  down: "down",
+  unknown: "unknown",
+} satisfies { [S in ServiceStatus]: S });
 
 export const serviceRow = z.strictObject({
   id: z.string(),

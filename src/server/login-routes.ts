@@ -68,7 +68,7 @@ export function loginRoutes(throttle = new LoginThrottle()): Route[] {
             headers: { "WWW-Authenticate": 'Bearer realm="epicenter"' },
           });
         throttle.succeeded(attempt, at);
-        const { token, secret } = await createToken(hub.store, {
+        const { token, secret } = await createToken(hub.tokens, {
           name: sessionName(user.name),
           role: user.role,
           expiresInMs: SESSION_MS,
@@ -85,7 +85,7 @@ export function loginRoutes(throttle = new LoginThrottle()): Route[] {
       summary: "Revoke the token this request carries (a session's or any other); without one, nothing to do",
       responses: { 204: "Revoked (or no token was sent)" },
       handler: async ({ c, hub, caller, now }) => {
-        if (caller?.tokenId) await hub.store.revokeToken(caller.tokenId, now());
+        if (caller?.tokenId) await hub.tokens.revokeToken(caller.tokenId, now());
         return c.body(null, 204);
       },
     }),

@@ -180,7 +180,7 @@ export function statusRoutes(publicUrl?: string): Route[] {
         const impaired = new Set(
           list.filter((s) => s.status === "down" || s.status === "partial").map((s) => s.spec.id),
         );
-        const open = await hub.store.listIncidents({ open: true, limit: 50 });
+        const open = await hub.incidents({ open: true, limit: 50 });
         return c.json({
           page: page(c, at, publicUrl),
           components: [
@@ -223,7 +223,7 @@ export function statusRoutes(publicUrl?: string): Route[] {
             .filter((s) => s.status === "down" || s.status === "partial")
             .map((s) => s.spec.id),
         );
-        const recent = await hub.store.listIncidents({ limit: 50 });
+        const recent = await hub.incidents({ limit: 50 });
         return c.json({
           page: page(c, now(), publicUrl),
           incidents: recent.map((i) => incidentJson(i, byId, impaired)),

@@ -92,7 +92,7 @@ export const summaryRoutes: Route[] = [
         });
       }
       items.sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || (a.id < b.id ? -1 : 1));
-      const open = await hub.store.listIncidents({ open: true, limit: 100 });
+      const open = await hub.incidents({ open: true, limit: 100 });
       return c.json({
         at: iso(now()),
         counts: { services: Object.values(counts).reduce((a, b) => a + b, 0), ...counts },

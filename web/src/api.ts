@@ -4,6 +4,10 @@
  * The token lives in sessionStorage: it goes when the tab closes.
  */
 
+import type * as z from "zod";
+import type * as contract from "../../src/server/api-responses.js";
+import type * as statusContract from "../../src/server/status-responses.js";
+
 const TOKEN_KEY = "epicenter.token";
 /** Set when the token is a session from a password login, which logout revokes on the hub. */
 const SESSION_KEY = "epicenter.session";
@@ -58,7 +62,7 @@ export async function api<T>(
   if (!res.ok) {
     let message = `${res.status} ${res.statusText}`;
     try {
-      const body = (await res.json()) as { error?: { message?: string } };
+      const body = (await res.json()) as Partial<ErrorAnswer>;
       if (body.error?.message) message = body.error.message;
     } catch {}
     throw new ApiFailure(res.status, message);
@@ -78,97 +82,39 @@ export function openStream(onEvent: (type: string, data: unknown) => void): () =
   return () => source.close();
 }
 
-export type Status = "up" | "degraded" | "partial" | "down" | "unknown";
+/*
+ * The API's answers, inferred from the server's response schemas (src/server/api-responses.ts and
+ * status-responses.ts, the ones the OpenAPI document is made of and test/api-contract.test.ts holds to the real
+ * answers): no hand copies to drift. Type-only imports: nothing of the server is bundled.
+ */
+type Answer<S extends z.ZodType> = z.output<S>;
 
-export interface Ranked {
-  component: string;
-  confidence: number;
-}
-
-export interface Incident {
-  id: string;
-  openedAt: string;
-  resolvedAt: string | null;
-  epicenter: Ranked[];
-  affected: string[];
-  /** Affected components with no path to the cause in the model: probably through a dependency it lacks. */
-  suspected?: string[];
-  vantage: boolean;
-  acknowledgedAt: string | null;
-  acknowledgedBy: string | null;
-  updatedAt: string;
-  history?: { at: string; epicenter: Ranked[] }[];
-  servicesHit?: number;
-}
-
+export type Status = Answer<typeof contract.serviceRow>["status"];
+export type Incident = Answer<typeof contract.incident>;
+/** An incident with its history (GET /api/v1/incidents/{id}). */
+export type IncidentDetail = Answer<typeof contract.incidentDetail>;
+/** An open incident on the Now page, with how many of your services it hits. */
+export type SummaryIncident = Answer<typeof contract.summaryIncident>;
+export type Ranked = Incident["epicenter"][number];
 /** A dependency the model probably lacks (GET /api/v1/suspected-dependencies). */
-export interface SuspectedDependency {
-  component: string;
-  cause: string;
-  incidents: string[];
-  onsets: number;
-  recoveries: number;
-  score: number;
-  firstSeen: string;
-  lastSeen: string;
-}
-
-export interface VantageState {
-  vantage: string;
-  status: "up" | "degraded" | "down";
-  at: string;
-  errorClass: string | null;
-}
-
-export interface ServiceRow {
-  id: string;
-  name: string | null;
-  status: Status;
-  belief: "up" | "failing" | "affected";
-  incidentId: string | null;
-  observed: VantageState[];
-}
-
-export interface Summary {
-  at: string;
-  counts: Record<Status, number> & { services: number };
-  vantages: string[];
-  incidents: Incident[];
-  services: { total: number; offset: number; limit: number; items: ServiceRow[] };
-}
-
-export interface ComponentState {
-  component: string;
-  observed: VantageState[];
-  belief: "up" | "failing" | "affected";
-  incidentId: string | null;
-}
-
-export interface ComponentSpec {
-  id: string;
-  kind: string;
-  name?: string;
-  observed: boolean;
-}
-
-export interface GraphData {
-  nodes: {
-    id: string;
-    kind: string;
-    name: string | null;
-    observed: boolean;
-    belief: string;
-    incidentId: string | null;
-  }[];
-  edges: { from: string; to: string; type: string; group: string }[];
-}
-
-export interface WhatIfAnswer {
-  failed: string[];
-  down: string[];
-  degraded: string[];
-  observedHit: string[];
-}
+export type SuspectedDependency = Answer<typeof contract.suspectedDependency>;
+export type VantageState = Answer<typeof contract.vantageState>;
+export type ServiceRow = Answer<typeof contract.serviceRow>;
+export type Summary = Answer<typeof contract.summaryResponse>;
+export type ComponentState = Answer<typeof contract.componentState>;
+export type ComponentSpec = Answer<typeof contract.componentSpec>;
+/** GET /api/v1/components/{id}. */
+export type ComponentDetail = Answer<typeof contract.componentResponse>;
+export type LastFailure = Answer<typeof contract.lastFailure>;
+export type Observation = Answer<typeof contract.observation>;
+export type Rollup = Answer<typeof contract.rollup>;
+export type GraphData = Answer<typeof contract.graphResponse>;
+export type WhatIfAnswer = Answer<typeof contract.whatIfResponse>;
+export type Concentration = Answer<typeof contract.concentrationResponse>;
+export type TokenCreated = Answer<typeof contract.tokenCreatedResponse>;
+export type ErrorAnswer = Answer<typeof contract.errorResponse>;
+export type StatusSummary = Answer<typeof statusContract.statusSummaryResponse>;
+export type StatusIncidents = Answer<typeof statusContract.statusIncidentsResponse>;
 
 /** The server's rule for one word of state (down, partly down, …), for states read from /api/v1/states. */
 export { serviceStatus as statusOf } from "../../src/server/service-status.js";

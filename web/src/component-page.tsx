@@ -5,55 +5,22 @@
 import { useEffect, useRef } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import { api, type ComponentState, type SuspectedDependency } from "./api.js";
+import {
+  api,
+  type ComponentDetail,
+  type ComponentState,
+  type LastFailure,
+  type Observation,
+  type Rollup,
+  type SuspectedDependency,
+} from "./api.js";
 import { type Blast, loadOpenBlast, shownState } from "./beliefs.js";
 import { componentPath, incidentPath } from "./router.js";
 import { Badge, clock, Link, Problem, StateBadge, useLoad } from "./ui.js";
 
-interface Rollup {
-  vantage: string;
-  at: string;
-  up: number;
-  degraded: number;
-  down: number;
-  latencyMeanMs: number | null;
-}
+type Phases = NonNullable<LastFailure["phases"]>;
 
-interface Observation {
-  at: string;
-  vantage: string;
-  check: string;
-  status: string;
-  latencyMs: number | null;
-  errorClass: string | null;
-  message?: string;
-}
-
-interface Phases {
-  dns?: number;
-  connect?: number;
-  tls?: number;
-  firstByte?: number;
-  total: number;
-}
-
-/** A vantage's last down or degraded check, as the hub keeps it in memory (with phases). */
-interface Failure {
-  vantage: string;
-  at: string;
-  check: string;
-  status: string;
-  errorClass: string | null;
-  message?: string;
-  phases?: Phases;
-}
-
-interface Detail {
-  component: { id: string; kind: string; name?: string; observed: boolean };
-  lastFailures: Failure[];
-  dependencies: string[];
-  dependents: string[];
-  state: ComponentState | null;
+interface Detail extends ComponentDetail {
   rollups: Rollup[];
   observations: Observation[];
   states: Map<string, ComponentState>;
@@ -68,9 +35,7 @@ async function loadComponent(id: string): Promise<Detail> {
   const path = id.split("/").map(encodeURIComponent).join("/");
   const enc = encodeURIComponent(id);
   const [detail, rollups, observations, states, suspected, suspectedDependents, blast] = await Promise.all([
-    api<Omit<Detail, "rollups" | "observations" | "states" | "blast" | "suspected" | "suspectedDependents">>(
-      `/api/v1/components/${path}`,
-    ),
+    api<ComponentDetail>(`/api/v1/components/${path}`),
     api<{ rollups: Rollup[] }>(`/api/v1/rollups?resolution=1m&component=${enc}&limit=3000`),
     api<{ observations: Observation[] }>(`/api/v1/observations?component=${enc}&limit=500`),
     api<{ states: ComponentState[] }>("/api/v1/states"),
@@ -157,7 +122,7 @@ const PHASES: [keyof Phases, string][] = [
  * Each vantage's last failing check with the time per phase, ms (a tenth under 10 ms: loopback is fast); "–"
  * for a phase that did not happen (plain HTTP has no TLS, an IP no DNS, a reused connection no connect).
  */
-function FailurePhases({ failures }: { failures: Failure[] }) {
+function FailurePhases({ failures }: { failures: LastFailure[] }) {
   return (
     <div className="card">
       <h2>Last failing check per vantage</h2>

@@ -4,35 +4,28 @@
  * acknowledgement and the resolution. The URL is the permalink.
  */
 import { useState } from "react";
-import { api, type Incident } from "./api.js";
+import { api, type IncidentDetail, type Observation } from "./api.js";
 import { componentPath } from "./router.js";
 import { clock, duration, Link, Problem, percent, useLoad } from "./ui.js";
-
-interface Observation {
-  at: string;
-  vantage: string;
-  status: string;
-  errorClass: string | null;
-}
 
 type Entry =
   | { at: number; kind: "joined"; component: string; vantage: string; errorClass: string | null }
   | { at: number; kind: "opened" }
   | { at: number; kind: "resolved" }
   | { at: number; kind: "acknowledged"; by: string | null }
-  | { at: number; kind: "ranking"; epicenter: Incident["epicenter"]; first: boolean };
+  | { at: number; kind: "ranking"; epicenter: IncidentDetail["epicenter"]; first: boolean };
 
 /** How far before the opening the first symptoms are looked for. */
 const LOOKBACK_MS = 10 * 60_000;
 /** Affected services whose first failing check is looked up (each one query). */
 const JOIN_LOOKUPS = 30;
 
-async function loadIncident(id: string): Promise<{ incident: Incident; entries: Entry[] }> {
-  const { incident } = await api<{ incident: Incident }>(`/api/v1/incidents/${encodeURIComponent(id)}`);
+async function loadIncident(id: string): Promise<{ incident: IncidentDetail; entries: Entry[] }> {
+  const { incident } = await api<{ incident: IncidentDetail }>(`/api/v1/incidents/${encodeURIComponent(id)}`);
   const opened = Date.parse(incident.openedAt);
   const end = incident.resolvedAt ? Date.parse(incident.resolvedAt) : Date.now();
   const entries: Entry[] = [{ at: opened, kind: "opened" }];
-  for (const [i, h] of (incident.history ?? []).entries())
+  for (const [i, h] of incident.history.entries())
     entries.push({ at: Date.parse(h.at), kind: "ranking", epicenter: h.epicenter, first: i === 0 });
   if (incident.acknowledgedAt)
     entries.push({
@@ -70,7 +63,7 @@ async function loadIncident(id: string): Promise<{ incident: Incident; entries: 
   return { incident, entries };
 }
 
-function Ranking({ epicenter }: { epicenter: Incident["epicenter"] }) {
+function Ranking({ epicenter }: { epicenter: IncidentDetail["epicenter"] }) {
   return (
     <ol className="ranking">
       {epicenter.map((e) => (

@@ -4,7 +4,7 @@
  * against the API. Either is kept in sessionStorage for this tab only.
  */
 import { useState } from "react";
-import { ApiFailure, api, setToken } from "./api.js";
+import { ApiFailure, api, setToken, type TokenCreated } from "./api.js";
 import { navigate, useLocation } from "./router.js";
 
 type Way = "password" | "token";
@@ -29,7 +29,7 @@ export function LoginPage({ onLogin }: { onLogin: () => void }) {
   };
   const withPassword = (e: React.FormEvent) =>
     attempt(e, async () => {
-      const { secret } = await api<{ secret: string }>("/api/v1/login", {
+      const { secret } = await api<TokenCreated>("/api/v1/login", {
         method: "POST",
         body: { name: name.trim(), password },
         token: null,

@@ -4,14 +4,14 @@
  * reads the server's summary (never raw observations) and refreshes on each live event.
  */
 import { useEffect, useRef, useState } from "react";
-import { api, type Incident, openStream, type Summary } from "./api.js";
+import { api, openStream, type Summary, type SummaryIncident } from "./api.js";
 import { loadBlast, NO_BLAST, namedCauses, shownState } from "./beliefs.js";
 import { componentPath, incidentPath } from "./router.js";
 import { Badge, duration, Link, Problem, percent, StateBadge, useLoad, useTick } from "./ui.js";
 
 const PAGE = 100;
 
-export function IncidentCard({ incident, now }: { incident: Incident; now: number }) {
+export function IncidentCard({ incident, now }: { incident: SummaryIncident; now: number }) {
   const [top, ...rest] = incident.epicenter;
   const since = now - Date.parse(incident.openedAt);
   return (

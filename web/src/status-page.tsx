@@ -3,36 +3,12 @@
  * (/status/api/v2/summary.json and incidents.json): the overall state, services by group, recent incidents in
  * plain words.
  */
-import { api } from "./api.js";
+import { api, type StatusIncidents, type StatusSummary } from "./api.js";
 import { Badge, clock, Problem, useLoad, useTick } from "./ui.js";
 
-interface SpComponent {
-  id: string;
-  name: string;
-  status: string;
-  group: boolean;
-  group_id: string | null;
-  components?: string[];
-}
-
-interface SpIncident {
-  id: string;
-  name: string;
-  status: string;
-  impact: string;
-  created_at: string;
-  resolved_at: string | null;
-  incident_updates: { id: string; body: string; display_at: string; status: string }[];
-  components: { id: string; name: string }[];
-}
-
 interface StatusData {
-  summary: {
-    components: SpComponent[];
-    status: { indicator: string; description: string };
-    page: { updated_at: string };
-  };
-  incidents: SpIncident[];
+  summary: StatusSummary;
+  incidents: StatusIncidents["incidents"];
 }
 
 const WORDS: Record<string, [string, string]> = {
@@ -52,8 +28,8 @@ const INDICATOR: Record<string, string> = {
 
 async function loadStatus(): Promise<StatusData> {
   const [summary, { incidents }] = await Promise.all([
-    api<StatusData["summary"]>("/status/api/v2/summary.json", { token: null }),
-    api<{ incidents: SpIncident[] }>("/status/api/v2/incidents.json", { token: null }),
+    api<StatusSummary>("/status/api/v2/summary.json", { token: null }),
+    api<StatusIncidents>("/status/api/v2/incidents.json", { token: null }),
   ]);
   return { summary, incidents };
 }

@@ -3,22 +3,9 @@
  * ranking: which shared components and providers most of your services hang on. The URL keeps the pick.
  */
 import { useState } from "react";
-import { api, type ComponentSpec, type WhatIfAnswer } from "./api.js";
+import { api, type ComponentSpec, type Concentration, type WhatIfAnswer } from "./api.js";
 import { componentPath, navigate, useLocation } from "./router.js";
 import { Link, Problem, useLoad } from "./ui.js";
-
-interface Concentration {
-  observed: number;
-  candidateCount: number;
-  spofCount: number;
-  candidates: { id: string; kind: string; down: number; degraded: number }[];
-  hosting: {
-    hhi: number;
-    hosted: number;
-    unhosted: number;
-    providers: { id: string; share: number; observed: number }[];
-  };
-}
 
 function IdList({ ids, observed }: { ids: string[]; observed: Set<string> }) {
   const mine = ids.filter((id) => observed.has(id));
