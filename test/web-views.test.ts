@@ -1,12 +1,15 @@
 /**
  * The dashboard's views of an outage in a real browser (Debian's Chromium via playwright-core) against
  * `epicenter serve`'s composition while the demo's chaos fails aws/us-east-1: states say whether they were
- * observed or believed (an unobserved component in the blast radius is "likely down", never "up").
+ * observed or believed (an unobserved component in the blast radius is "likely down", never "up"); every
+ * page, in both themes, has no serious or critical axe-core violation, every control is reached with Tab and
+ * shows its focus, and nothing scrolls sideways at 360 px.
  * Screenshots go to $EPICENTER_SCREENSHOTS, by default epicenter-screenshots in the system's temp folder.
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import AxeBuilder from "@axe-core/playwright";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HubProcess, startHubProcess } from "../src/cli/serve-process.js";
@@ -93,5 +96,92 @@ describe.skipIf(browserMissing("web-views"))(
       await expect.poll(() => first.textContent(), { timeout: 15_000 }).toMatch(/ · observed/);
       expect(problems).toEqual([]);
     }, 60_000);
+
+    /** Every page of the dashboard, as a reader reaches it during the outage. */
+    const pages = () => [
+      ["now", "/"],
+      ["incident", `/incidents/${incidentId}`],
+      ["component", "/components/demo/streaming"],
+      ["map", "/map"],
+      ["whatif", "/whatif?failed=aws/us-east-1"],
+      ["status", "/status"],
+      ["login", "/login"],
+    ];
+
+    /** Opens `path` and waits until its data is drawn (no "Loading…" left). */
+    async function open(path: string): Promise<void> {
+      await page.goto(running.url + path);
+      await page.locator("main h1").waitFor();
+      await expect.poll(() => page.locator("[aria-busy=true]").count(), { timeout: 15_000 }).toBe(0);
+      // Charts and the map draw after their data arrives.
+      await page.waitForTimeout(500);
+    }
+
+    it("every page, in both themes, has no serious or critical axe-core violation", async () => {
+      const found: string[] = [];
+      for (const theme of ["light", "dark"]) {
+        await page.goto(running.url);
+        await page.evaluate(`localStorage.setItem("epicenter.theme", "${theme}")`);
+        for (const [name, path] of pages()) {
+          await open(path!);
+          expect(await page.evaluate("document.documentElement.dataset.theme")).toBe(theme);
+          const { violations } = await new AxeBuilder({ page }).analyze();
+          for (const v of violations)
+            if (v.impact === "serious" || v.impact === "critical")
+              found.push(
+                `${theme} ${path}: ${v.id} (${v.impact}) ×${v.nodes.length}: ${v.nodes
+                  .slice(0, 3)
+                  .map((n) => n.target.join(" "))
+                  .join(" | ")}`,
+              );
+          await shot(`${name}-${theme}`);
+        }
+      }
+      expect(found).toEqual([]);
+      expect(problems).toEqual([]);
+    }, 180_000);
+
+    it("every control on every page is reached with Tab and shows a visible focus ring", async () => {
+      const missed: string[] = [];
+      for (const [, path] of pages()) {
+        await open(path!);
+        const controls = (await page.evaluate(`(() => {
+          const all = [...document.querySelectorAll("a[href], button:not(:disabled), input, select, textarea, summary, [tabindex]:not([tabindex='-1'])")];
+          window.__reached = new Map();
+          document.addEventListener("focusin", (e) => {
+            const s = getComputedStyle(e.target);
+            const ring = s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2;
+            window.__reached.set(e.target, ring);
+          });
+          // Shown or shown on focus (the skip link); not inside a closed <details>, which Tab skips by design.
+          window.__controls = all.filter((el) => (el.getClientRects().length > 0 || el.classList.contains("skip")) && !el.closest("details:not([open]) > :not(summary)"));
+          return window.__controls.length;
+        })()`)) as number;
+        for (let i = 0; i < controls + 3; i++) await page.keyboard.press("Tab");
+        const result = (await page.evaluate(`window.__controls.map((el) => {
+          const name = (el.getAttribute("aria-label") || el.textContent || el.tagName).trim().slice(0, 40);
+          return window.__reached.has(el) ? (window.__reached.get(el) ? null : "no ring: " + name) : "not reached: " + name;
+        }).filter(Boolean)`)) as string[];
+        expect(controls, path).toBeGreaterThan(2);
+        for (const r of result) missed.push(`${path}: ${r}`);
+      }
+      expect(missed).toEqual([]);
+    }, 120_000);
+
+    it("no page scrolls sideways at 360 px", async () => {
+      await page.setViewportSize({ width: 360, height: 800 });
+      try {
+        const wide: string[] = [];
+        for (const [name, path] of pages()) {
+          await open(path!);
+          const width = (await page.evaluate("document.documentElement.scrollWidth")) as number;
+          if (width > 360) wide.push(`${path}: ${width}px`);
+          await shot(`${name}-360px`);
+        }
+        expect(wide).toEqual([]);
+      } finally {
+        await page.setViewportSize({ width: 1280, height: 900 });
+      }
+    }, 120_000);
   },
 );

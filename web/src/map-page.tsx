@@ -23,14 +23,15 @@ export function layerOf(kind: string): number {
   return LAYERS.findIndex(([, test]) => test(kind));
 }
 
+/** Okabe and Ito's colour-blind-safe hues (bluish green, amber, vermillion), as the page's state colours. */
 const COLOURS: Record<string, string> = {
-  up: "#2f9e44",
-  degraded: "#e8a317",
-  partial: "#e8590c",
-  down: "#e03131",
+  up: "#009e73",
+  degraded: "#e69f00",
+  partial: "#d55e00",
+  down: "#c0262d",
   unknown: "#868e96",
-  failing: "#e03131",
-  affected: "#e8590c",
+  failing: "#c0262d",
+  affected: "#d55e00",
   model: "#748ffc",
 };
 
