@@ -5,6 +5,7 @@
  * nor forgets a resolve it owes (`resume`). What to send is decided by notify-decision.ts.
  */
 import { randomUUID } from "node:crypto";
+import { type BackoffPolicy, backoffDelay } from "../model/backoff.js";
 import type { Store, StoredIncident } from "../store/store.js";
 import { DeliveryError, type NotifyChannel } from "./channel.js";
 import { errorText } from "./channels/http-post.js";
@@ -17,11 +18,8 @@ export type NotifyLog = Pick<
   "recordDelivery" | "getAlertState" | "setAlertState" | "listUnresolvedAlertStates" | "getIncident"
 >;
 
-export interface Backoff {
-  /** Wait before the second attempt; doubled each time after. */
-  firstMs: number;
-  /** Longest wait between attempts. */
-  maxMs: number;
+/** Retries of a delivery: waits of `backoffDelay` (the wait before the second attempt, doubled after each). */
+export interface Backoff extends Pick<BackoffPolicy, "firstMs" | "maxMs"> {
   /** Attempts per delivery before giving up (the failure stays recorded; an owed resolve stays owed). */
   attempts: number;
   /** One attempt is abandoned after this long. */
@@ -279,10 +277,7 @@ export class Notifier {
           );
         return outcome(event, true, false, attempt, `${why}: ${detail}`);
       }
-      await sleep(
-        Math.min(this.#backoff.maxMs, this.#backoff.firstMs * 2 ** (attempt - 1)),
-        this.#hurry.signal,
-      );
+      await sleep(backoffDelay(attempt, this.#backoff), this.#hurry.signal);
     }
   }
 

@@ -7,7 +7,11 @@
  * handed to `onRefused` (the agent's dead-letter file) and the rest are delivered, so one bad observation
  * never blocks the ones behind it.
  */
+import { backoffDelay } from "../model/backoff.js";
 import type { Observation } from "../model/observation.js";
+
+/** Longest wait between publish retries. */
+const MAX_RETRY_MS = 10_000;
 
 export type PublishFn = (batch: Observation[]) => Promise<void>;
 
@@ -181,7 +185,7 @@ export class ObservationBatcher {
         this.#flight = null;
         if (this.#closed || this.#buffer.length === 0) return;
         if (this.#failures > 0) {
-          const backoff = Math.min(10_000, this.#o.retryMs * 2 ** (this.#failures - 1));
+          const backoff = backoffDelay(this.#failures, { firstMs: this.#o.retryMs, maxMs: MAX_RETRY_MS });
           this.#sendSoon(Math.max(backoff, this.#retryAfterMs ?? 0));
         } else this.#sendSoon(this.#buffer.length >= this.#o.batchMax ? 0 : this.#o.batchMs);
       });
