@@ -139,9 +139,9 @@ export function runHubContract(name: string, newHub: NewHub): void {
       });
       await vi.waitFor(
         async () =>
-          expect(
-            (await h.hub.store.queryObservations({ component: "shop/a" })).map((o) => o.id).sort(),
-          ).toEqual(batch.map((o) => o.id).sort()),
+          expect((await h.hub.observations({ component: "shop/a" })).map((o) => o.id).sort()).toEqual(
+            batch.map((o) => o.id).sort(),
+          ),
         { timeout: 10_000, interval: 20 },
       );
       expect(h.hub.lastFailures("shop/a").map((o) => o.id)).toEqual([batch[0]!.id]);
@@ -173,7 +173,7 @@ export function runHubContract(name: string, newHub: NewHub): void {
       // Nothing of a refused batch is taken.
       await h.hub.ingest([{ ...good, id: "after" }]);
       await vi.waitFor(
-        async () => expect((await h.hub.store.queryObservations({})).map((o) => o.id)).toEqual(["after"]),
+        async () => expect((await h.hub.observations({})).map((o) => o.id)).toEqual(["after"]),
         { timeout: 10_000, interval: 20 },
       );
     });
@@ -243,9 +243,15 @@ export function runHubContract(name: string, newHub: NewHub): void {
       expect(states.get("shop/a")).toMatchObject({ belief: "affected", incidentId: opened.id });
       expect(states.get("shop/d")).toMatchObject({ belief: "up", incidentId: null });
       expect(await h.hub.metrics()).toMatch(/^epicenter_incidents_open 1$/m);
+      // Read through the hub as soon as it announced the incident: listed open, and found by id.
+      expect((await h.hub.incidents({ open: true })).map((i) => i.id)).toEqual([opened.id]);
+      expect(await h.hub.incident(opened.id)).toMatchObject({ id: opened.id, resolvedAt: null });
+      expect(await h.hub.incident("inc-none")).toBeNull();
 
       const acked = await h.hub.acknowledge(opened.id, "dora");
       expect(acked).toMatchObject({ id: opened.id, acknowledgedBy: "dora", acknowledgedAt: now });
+      expect(await h.hub.incident(opened.id)).toMatchObject({ acknowledgedBy: "dora" });
+      expect((await h.hub.incidents({ open: true }))[0]).toMatchObject({ acknowledgedBy: "dora" });
       expect(incidentEvents().at(-1)).toMatchObject({ action: "acknowledged", incident: { id: opened.id } });
       expect(await h.hub.acknowledge("inc-none", "dora")).toBeNull();
 
@@ -255,7 +261,9 @@ export function runHubContract(name: string, newHub: NewHub): void {
           expect(incidentEvents().at(-1)).toMatchObject({ action: "resolved", incident: { id: opened.id } }),
         { timeout: 10_000, interval: 20 },
       );
-      const stored = await h.hub.store.getIncident(opened.id);
+      expect(await h.hub.incidents({ open: true })).toEqual([]);
+      expect((await h.hub.incidents({ open: false })).map((i) => i.id)).toEqual([opened.id]);
+      const stored = await h.hub.incident(opened.id);
       expect(stored?.resolvedAt).not.toBeNull();
       // The acknowledgement is kept through the later saves.
       expect(stored).toMatchObject({ acknowledgedBy: "dora" });

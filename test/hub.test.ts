@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { MemoryBus } from "../src/bus/memory/memory-bus.js";
 import { MemoryLocks, memoryLeaderLock } from "../src/bus/memory/memory-lock.js";
 import { EmbeddedHub, type HubModel } from "../src/hub/embedded-hub.js";
@@ -84,8 +84,8 @@ async function startHub(store: Store, events: LedgerEvent[] = []): Promise<Embed
   return hub;
 }
 
-/** Ten seconds of checks from both vantages, then the clock past the round's grace and a tick. */
-async function round(hub: EmbeddedHub, status: (service: string) => Observation["status"]): Promise<void> {
+/** Ten seconds of checks from both vantages. */
+function checks(status: (service: string) => Observation["status"]): Observation[] {
   const batch: Observation[] = [];
   for (const v of model.vantages)
     for (const s of services)
@@ -99,7 +99,12 @@ async function round(hub: EmbeddedHub, status: (service: string) => Observation[
         latencyMs: 12,
         errorClass: status(s) === "down" ? "http-5xx" : null,
       });
-  await hub.ingest(batch);
+  return batch;
+}
+
+/** Ten seconds of checks from both vantages, then the clock past the round's grace and a tick. */
+async function round(hub: EmbeddedHub, status: (service: string) => Observation["status"]): Promise<void> {
+  await hub.ingest(checks(status));
   await new Promise((r) => setImmediate(r)); // the bus delivers asynchronously
   now += 10_000;
   await hub.heartbeat("beat-secret", now);
@@ -232,6 +237,51 @@ describe("embedded hub", () => {
     await standby.stop();
     await store.close();
     await shared.close();
+  });
+
+  it("reads incidents as the hub holds them: one resolved while its save waits is listed resolved", async () => {
+    const store = await openStore({ dataDir: dir });
+    // The notifier holds the chain of saves on the opening: what the hub does next is not stored yet.
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const events: LedgerEvent[] = [];
+    const hub = new EmbeddedHub({
+      store,
+      bus: new MemoryBus(),
+      model,
+      clock: () => now,
+      tickMs: 3_600_000,
+      onIncident: (e) => {
+        events.push(e);
+        return e.type === "opened" ? held : undefined;
+      },
+    });
+    await hub.start();
+    // As round() does, without waiting for a tick: a tick waits for the saves, held here.
+    const ticks: Promise<void>[] = [];
+    const step = async (status: (service: string) => Observation["status"]) => {
+      await hub.ingest(checks(status));
+      await new Promise((r) => setImmediate(r));
+      now += 10_000;
+      await hub.heartbeat("beat-secret", now);
+      ticks.push(hub.tick());
+    };
+    for (let k = 0; k < 6; k++) await step((s) => (s === "shop/d" ? "up" : "down"));
+    await vi.waitFor(() => expect(events.map((e) => e.type)).toContain("opened"));
+    const id = events[0]!.incident.id;
+    expect((await hub.incidents({ open: true })).map((i) => i.id)).toEqual([id]);
+    for (let k = 0; k < 8; k++) await step(() => "up");
+    await vi.waitFor(async () => expect(await hub.incidents({ open: true })).toEqual([]));
+    expect((await store.listIncidents({ open: true })).map((i) => i.id)).toEqual([id]); // the save waits
+    expect((await hub.incidents({ open: false })).map((i) => i.id)).toEqual([id]);
+    expect((await hub.incident(id))?.resolvedAt).not.toBeNull();
+    release();
+    await Promise.all(ticks);
+    expect((await store.getIncident(id))?.resolvedAt).not.toBeNull();
+    await hub.stop();
+    await store.close();
   });
 
   it("a missed heartbeat is a down observation from the hub's own vantage; what-if answers by id", async () => {

@@ -13,19 +13,28 @@ import type { ComponentSpec } from "../model/model-types.js";
 import type { Observation } from "../model/observation.js";
 import { redactCheck } from "../probe/check-redaction.js";
 import type { Check, HeartbeatCheck } from "../probe/check-types.js";
-import type { Store, StoredIncident } from "../store/store.js";
+import type {
+  IncidentQuery,
+  ObservationQuery,
+  Rollup,
+  RollupQuery,
+  Store,
+  StoredIncident,
+} from "../store/store.js";
 import { summarizeImpact, WhatIf } from "../whatif/what-if.js";
 import {
   type ComponentState,
   type Hub,
   type HubEvent,
   HubInputError,
+  type HubTokens,
   type HubUser,
   type WhatIfAnswer,
 } from "./hub-api.js";
 import { HubBusyError } from "./hub-busy-error.js";
 import { HubMetrics } from "./hub-metrics.js";
 import { IncidentLedger, type LedgerEvent } from "./incident-ledger.js";
+import { mergeIncidents } from "./incident-view.js";
 import { LastFailures } from "./last-failures.js";
 import { LiveRounds } from "./live-rounds.js";
 import { refuseObservations, throwIfRefused } from "./observation-admission.js";
@@ -93,6 +102,7 @@ interface Latest {
 
 export class EmbeddedHub implements Hub {
   readonly store: Store;
+  readonly tokens: HubTokens;
   readonly metricsRegistry = new HubMetrics();
   readonly #bus: Bus;
   readonly #clock: () => number;
@@ -130,9 +140,12 @@ export class EmbeddedHub implements Hub {
   /** Incident saves and announcements run one after another, in event order. */
   #chain: Promise<void> = Promise.resolve();
   #stateSignature = new Map<string, string>();
+  /** Copies queued for the store and not saved yet, by id: what the API reads until the store has them. */
+  readonly #unsaved = new Map<string, StoredIncident>();
 
   constructor(options: EmbeddedHubOptions) {
     this.store = options.store;
+    this.tokens = options.store;
     this.#bus = options.bus;
     this.#clock = options.clock ?? Date.now;
     this.#options = options;
@@ -334,6 +347,9 @@ export class EmbeddedHub implements Hub {
     const live = this.#ledger.acknowledge(incidentId, by, now);
     if (live) await this.store.saveIncident(live);
     const stored = live ?? (await this.store.acknowledgeIncident(incidentId, by, now));
+    // A standby's copy of the leader's incident shows the acknowledgement at once, not at the next read.
+    const mirrored = stored && this.#mirror.findIndex((i) => i.id === stored.id);
+    if (stored && mirrored !== null && mirrored >= 0) this.#mirror[mirrored] = stored;
     if (stored) this.#emit({ type: "incident", action: "acknowledged", incident: stored });
     return stored;
   }
@@ -362,6 +378,35 @@ export class EmbeddedHub implements Hub {
       });
     }
     return out;
+  }
+
+  async incidents(query: IncidentQuery = {}): Promise<StoredIncident[]> {
+    const live = this.#live();
+    const stored = await this.store.listIncidents({ ...query, limit: (query.limit ?? 100) + live.length });
+    return mergeIncidents(stored, live, query);
+  }
+
+  async incident(id: string): Promise<StoredIncident | null> {
+    return this.#live().find((i) => i.id === id) ?? (await this.store.getIncident(id));
+  }
+
+  /** What the hub holds of incidents beyond the store: copies not saved yet, under the open ones as now. */
+  #live(): StoredIncident[] {
+    const live = new Map(this.#unsaved);
+    for (const inc of this.openIncidents) live.set(inc.id, inc);
+    return [...live.values()];
+  }
+
+  observations(query: ObservationQuery): Promise<Observation[]> {
+    return this.store.queryObservations(query);
+  }
+
+  storedObservations(batch: readonly Observation[]): Promise<boolean[]> {
+    return this.store.storedObservations(batch);
+  }
+
+  rollups(query: RollupQuery): Promise<Rollup[]> {
+    return this.store.queryRollups(query);
   }
 
   lastFailures(component: string): Observation[] {
@@ -539,10 +584,12 @@ export class EmbeddedHub implements Hub {
   #record(events: LedgerEvent[]): void {
     for (const e of events) this.metricsRegistry.incidentEvents.inc({ type: e.type });
     const copies = events.map((e) => ({ type: e.type, incident: structuredClone(e.incident) }));
+    for (const e of copies) this.#unsaved.set(e.incident.id, e.incident);
     this.#chain = this.#chain.then(async () => {
       for (const e of copies) {
         try {
           await this.store.saveIncident(e.incident);
+          this.#saved(e.incident);
         } catch (error) {
           this.#options.onWarning?.(`could not store incident ${e.incident.id}: ${(error as Error).message}`);
         }
@@ -570,10 +617,12 @@ export class EmbeddedHub implements Hub {
     this.#suspected.take(run.evidence(), (id) => this.#ledger.storedId(id));
     const rows = this.#suspected.drain();
     if (grown.length === 0 && rows.length === 0) return;
+    for (const incident of grown) this.#unsaved.set(incident.id, incident);
     this.#chain = this.#chain.then(async () => {
       for (const incident of grown) {
         try {
           await this.store.saveIncident(incident);
+          this.#saved(incident);
         } catch (error) {
           this.#options.onWarning?.(`could not store incident ${incident.id}: ${(error as Error).message}`);
         }
@@ -621,6 +670,11 @@ export class EmbeddedHub implements Hub {
     }
     if (batch.length > 0)
       await this.ingest(batch).catch((e: Error) => this.#options.onWarning?.(`heartbeats: ${e.message}`));
+  }
+
+  /** The store has this copy now; one it refused stays the hub's answer until a later copy is saved. */
+  #saved(copy: StoredIncident): void {
+    if (this.#unsaved.get(copy.id) === copy) this.#unsaved.delete(copy.id);
   }
 
   #emit(event: HubEvent): void {

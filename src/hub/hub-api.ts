@@ -6,7 +6,15 @@ import type { SuspectedDependency } from "../localize/suspected-dependencies.js"
 import type { ComponentSpec } from "../model/model-types.js";
 import type { Observation } from "../model/observation.js";
 import type { Check } from "../probe/check-types.js";
-import type { Role, Store, StoredIncident } from "../store/store.js";
+import type {
+  IncidentQuery,
+  ObservationQuery,
+  Role,
+  Rollup,
+  RollupQuery,
+  Store,
+  StoredIncident,
+} from "../store/store.js";
 
 /** A component's state as the hub sees it now: observed by each vantage, and the localizer's belief. */
 export interface ComponentState {
@@ -40,8 +48,11 @@ export interface HubUser {
   passwordHash: string;
 }
 
+/** The API tokens (and password sessions) the hub keeps, shared by every replica: the store's token table. */
+export type HubTokens = Pick<Store, "createToken" | "findTokenByHash" | "listTokens" | "revokeToken">;
+
 export interface Hub {
-  readonly store: Store;
+  readonly tokens: HubTokens;
   /** Who may log in with a password (the config's `server.users`, after reloads); empty: tokens only. */
   users(): HubUser[];
   /** The model the hub runs now (after reloads). */
@@ -54,6 +65,23 @@ export interface Hub {
    * first; held in memory since the hub started, not read from the store.
    */
   lastFailures(component: string): Observation[];
+  /**
+   * Incidents newest first (ties by id, descending), filtered and paged as the store's `listIncidents`: the
+   * open ones as the hub holds them now (one it just opened or changed before its save is done included),
+   * the rest as stored.
+   */
+  incidents(query?: IncidentQuery): Promise<StoredIncident[]>;
+  /** One incident, as `incidents` has it; null when neither the hub nor the store knows the id. */
+  incident(id: string): Promise<StoredIncident | null>;
+  /** Stored observations, newest first (the store's `queryObservations`). */
+  observations(query: ObservationQuery): Promise<Observation[]>;
+  /**
+   * For each observation of the batch, whether the store holds it already (same vantage, check, component
+   * and time: the store's `storedObservations`), so that a batch an agent sends again is not taken twice.
+   */
+  storedObservations(batch: readonly Observation[]): Promise<boolean[]>;
+  /** Stored rollups (the store's `queryRollups`). */
+  rollups(query: RollupQuery): Promise<Rollup[]>;
   /** Dependencies the model probably lacks, learned from the incidents so far (kept across restarts), best score first. */
   suspectedDependencies(): Promise<SuspectedDependency[]>;
   /** Accepts observations from agents; resolves once they are committed to the store (then 202). */

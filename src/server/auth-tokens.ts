@@ -121,13 +121,21 @@ export type Verification =
  * happens in our code: an attacker timing the lookup learns at most about hashes of their own guesses, which
  * says nothing about a real secret (the preimage is 256 random bits), so a timing-safe compare adds nothing.
  */
-export async function verifySecret(store: Pick<Store, "findTokenByHash">, secret: string, now: number): Promise<Verification> {
+export async function verifySecret(
+  store: Pick<Store, "findTokenByHash">,
+  secret: string,
+  now: number,
+): Promise<Verification> {
   if (!SECRET_PATTERN.test(secret)) return { ok: false, reason: "malformed" };
   return verifyHash(store, hashSecret(secret), now);
 }
 
 /** Whether the token stored under `hash` is still live at `now` (a long-lived response checks again with it). */
-export async function verifyHash(store: Pick<Store, "findTokenByHash">, hash: string, now: number): Promise<Verification> {
+export async function verifyHash(
+  store: Pick<Store, "findTokenByHash">,
+  hash: string,
+  now: number,
+): Promise<Verification> {
   const token = await store.findTokenByHash(hash);
   if (!token) return { ok: false, reason: "unknown" };
   if (token.revokedAt !== null && token.revokedAt <= now) return { ok: false, reason: "revoked" };

@@ -93,7 +93,7 @@ export const historyRoutes: Route[] = [
         }),
       );
       // A batch the agent sends again (its answer was lost) is news to nobody: only what is new goes on.
-      const fresh = newObservations(body.observations, await hub.store.storedObservations(body.observations));
+      const fresh = newObservations(body.observations, await hub.storedObservations(body.observations));
       if (fresh.length > 0) await hub.ingest(fresh);
       return c.json({ accepted: body.observations.length }, 202);
     },
