@@ -50,7 +50,8 @@ export interface DeliveryOutcome {
 export interface NotifierOptions {
   channels: readonly NotifyChannel[];
   log: NotifyLog;
-  clock?: { now(): number };
+  /** Wall clock for delivery and alert-state times (default Date.now). */
+  clock?: () => number;
   backoff?: Partial<Backoff>;
   /** The incident's page, for `{{url}}` and links; no link when omitted. */
   incidentUrl?: (incidentId: string) => string;
@@ -78,8 +79,7 @@ export class Notifier {
   constructor(options: NotifierOptions) {
     this.#channels = new Map(options.channels.map((c) => [c.name, c]));
     this.#log = options.log;
-    const clock = options.clock;
-    this.#now = clock ? () => clock.now() : Date.now;
+    this.#now = options.clock ?? Date.now;
     this.#backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.#incidentUrl = options.incidentUrl ?? (() => "");
     this.#onStoreError = options.onStoreError ?? (() => {});

@@ -28,7 +28,7 @@ export interface AgentOptions {
   /** Told of observations the far side refused for good (the CLI writes them to a dead-letter file). */
   onRefused?: (refused: RefusedObservation[]) => void;
   /** Wall clock for observation times (default Date.now). */
-  clock?: { now(): number };
+  clock?: () => number;
   /**
    * Well-known targets (http or tcp checks) that tell whether this vantage can reach the world: all
    * reachable is `up`, some `degraded`, none `down`. Their results are reported on component = vantage.
@@ -129,7 +129,7 @@ export function resultObservations(
 
 export function startAgent(options: AgentOptions): Agent {
   const { vantage } = options;
-  const clock = options.clock ?? { now: () => Date.now() };
+  const clock = options.clock ?? Date.now;
   const monotonic = options.scheduler?.now ?? (() => performance.timeOrigin + performance.now());
   const batcher = new ObservationBatcher({
     publish: options.publish,
@@ -137,7 +137,7 @@ export function startAgent(options: AgentOptions): Agent {
     ...(options.batchMax !== undefined ? { batchMax: options.batchMax } : {}),
     ...(options.bufferMax !== undefined ? { bufferMax: options.bufferMax } : {}),
     ...(options.onRefused ? { onRefused: options.onRefused } : {}),
-    clock: () => clock.now(),
+    clock,
   });
   const lags = new LagWindow();
   const counts = { checksRun: 0, failures: 0 };
@@ -147,7 +147,7 @@ export function startAgent(options: AgentOptions): Agent {
     counts.checksRun++;
     if (r.result.status === "down") counts.failures++;
     lags.add(r.finishedAt, r.lagMs);
-    batcher.add(resultObservations(vantage, r.check, r.result, Math.round(clock.now())));
+    batcher.add(resultObservations(vantage, r.check, r.result, Math.round(clock())));
   };
   const scheduler = new Scheduler({ ...options.scheduler, ...local, runner: options.runner, onResult });
 
@@ -164,7 +164,7 @@ export function startAgent(options: AgentOptions): Agent {
       if (reachable.size < anchors.length) return; // wait for every anchor's first answer
       const up = [...reachable.values()].filter(Boolean).length;
       health = up === anchors.length ? "up" : up === 0 ? "down" : "degraded";
-      const at = Math.round(clock.now());
+      const at = Math.round(clock());
       const message = `${up} of ${anchors.length} anchors reachable (latest: ${check.id} ${result.status})`;
       batcher.add([
         {
