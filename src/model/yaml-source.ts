@@ -33,9 +33,25 @@ export function parseYamlSource(file: string, text: string): YamlSource {
   }
   const lineAt = (offset: number | undefined) =>
     offset === undefined ? 0 : lineCounter.linePos(offset).line;
+  // A list or map as a key has no JavaScript form: the yaml package would stringify it and write a warning
+  // to the process's stderr, so it is refused here with its line.
+  const collectionKeys: SourceIssue[] = [];
+  visit(doc, {
+    Pair(_key, pair, ancestors) {
+      if (isMap(pair.key) || isSeq(pair.key))
+        collectionKeys.push({
+          file,
+          line: lineAt((pair.key as Node).range?.[0]) || 1,
+          path: formatPath(keyPath([...ancestors, pair])),
+          message: "a key must be a plain value (a name or number), not a list or map",
+        });
+    },
+  });
+  if (collectionKeys.length > 0) throw new SourceError(collectionKeys);
   const lineOf = (path: ReadonlyArray<PropertyKey>): number => {
     let node: unknown = doc.contents;
-    let line = lineAt((node as Node | null)?.range?.[0]);
+    // An empty document has no node at all: its problems are on its first line.
+    let line = lineAt((node as Node | null)?.range?.[0]) || 1;
     for (const seg of path) {
       if (isMap(node)) {
         const pair = node.items.find(
@@ -87,6 +103,18 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     lineOf,
     issue: (path, message) => ({ file, line: lineOf(path), path: formatPath(path), message }),
   };
+}
+
+/** The key path of the last of `chain` (a node and its ancestors from the document down), as far as it has one. */
+function keyPath(chain: readonly unknown[]): (string | number)[] {
+  const path: (string | number)[] = [];
+  chain.forEach((node, i) => {
+    const next = chain[i + 1];
+    if (isPair(node) && next !== undefined && next !== node.key && isScalar(node.key))
+      path.push(String(node.key.value));
+    else if (isSeq(node) && next !== undefined) path.push(node.items.indexOf(next as never));
+  });
+  return path;
 }
 
 /**
