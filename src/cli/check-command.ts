@@ -7,7 +7,7 @@ import type { Check, CheckResult } from "../probe/check-types.js";
 import { runCheck } from "../probe/run-check.js";
 import { type CliIo, UsageError } from "./io.js";
 
-export const checkHelp = `epicenter check TARGET [--json] [--timeout 10s]
+const checkHelp = `epicenter check TARGET [--json] [--timeout 10s]
 
 Runs one check now, through the same probes and target guard the agents use, and prints its status, error
 class and the time each phase took. TARGET is one of:
@@ -47,7 +47,7 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
 }
 
 /** The check a TARGET URL describes; a UsageError saying what is wrong otherwise. */
-export function checkForTarget(target: string, timeoutMs: number): Check {
+function checkForTarget(target: string, timeoutMs: number): Check {
   try {
     return targetCheck(target, timeoutMs);
   } catch (error) {
@@ -58,7 +58,7 @@ export function checkForTarget(target: string, timeoutMs: number): Check {
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
-export function checkJson(target: string, r: CheckResult) {
+function checkJson(target: string, r: CheckResult) {
   const phases: Record<string, number> = Object.fromEntries(
     Object.entries(r.phases).map(([k, v]) => [k, round(v)]),
   );
@@ -80,7 +80,7 @@ const PHASE_NAMES: [keyof Phases, string][] = [
   ["total", "total"],
 ];
 
-export function renderCheck(target: string, r: CheckResult): string {
+function renderCheck(target: string, r: CheckResult): string {
   const verdict = r.errorClass && r.status !== "up" ? `${r.status}, ${r.errorClass}` : r.status;
   const phases = PHASE_NAMES.filter(([k]) => r.phases[k] !== undefined)
     .map(([k, name]) => `${name} ${formatMs(r.phases[k]!)}`)

@@ -10,7 +10,7 @@ import {
 } from "../discover/snapshot-file.js";
 import { type CliIo, UsageError } from "./io.js";
 
-export const dataHelp = `epicenter data update [--source-base URL | --source-dir DIR] [--out FILE] [--snapshot FILE]
+const dataHelp = `epicenter data update [--source-base URL | --source-dir DIR] [--out FILE] [--snapshot FILE]
 
 Refreshes the IP ranges discovery matches addresses against, from the providers' official URLs (AWS,
 Google Cloud, Cloudflare, Fastly, Oracle, GitHub; Azure's weekly file through --source-base or

@@ -9,13 +9,13 @@ import type { CliIo } from "./io.js";
 import { replayCommand } from "./replay-command.js";
 import { whatifCommand } from "./whatif-command.js";
 
-export const demoHelp = `epicenter demo
+const demoHelp = `epicenter demo
 
 Shows what Epicenter does on the bundled examples: what fails with aws/us-east-1, then the localizer
 replaying the AWS us-east-1 outage of 2021-12-07 in simulated time.`;
 
 /** The package's examples folder, found from this module whether it runs from src/ or dist/src/. */
-export function examplesDir(): string {
+function examplesDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
     if (existsSync(join(dir, "examples", "epicenter.yaml"))) return join(dir, "examples");

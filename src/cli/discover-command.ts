@@ -23,7 +23,7 @@ import { type CliIo, UsageError } from "./io.js";
 import type { CliModel } from "./model-option.js";
 import { progressBar } from "./progress.js";
 
-export const discoverHelp = `epicenter discover DOMAIN... [options]
+const discoverHelp = `epicenter discover DOMAIN... [options]
 
 Finds what each domain depends on, after Kashaf, Sekar and Agarwal (IMC 2020): its DNS providers (NS,
 private or third party; two providers or more are redundant), CDN and hosting (CNAME chains of the apex,
@@ -154,7 +154,7 @@ function show(item: RequireOut): string {
 }
 
 /** Readable output: per domain, each dependency with the records that showed it. */
-export function renderDiscovery(output: DiscoveryOutput): string {
+function renderDiscovery(output: DiscoveryOutput): string {
   const lines: string[] = [];
   for (const d of output.domains) {
     lines.push(d.via ? `${d.domain} (DNS of ${d.via})` : d.domain);

@@ -2,7 +2,7 @@
 import type { CliIo } from "./io.js";
 import { run } from "./run.js";
 
-export function processIo(): CliIo {
+function processIo(): CliIo {
   return {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),

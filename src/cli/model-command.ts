@@ -22,9 +22,9 @@ import { formatTable } from "./table-format.js";
 import { DEFAULT_DATA_DIR } from "./token-command.js";
 
 /** Pairs scoring under this are listed only when asked for and never written (one aligned incident: 0.75). */
-export const DEFAULT_MIN_SCORE = 0.75;
+const DEFAULT_MIN_SCORE = 0.75;
 
-export const modelHelp = `epicenter model suggest [--config F] [--data DIR] [--json] [--min-score S] [--write F]
+const modelHelp = `epicenter model suggest [--config F] [--data DIR] [--json] [--min-score S] [--write F]
 
 Dependencies your model probably lacks, learned by the hub from outages: a component that failed (and
 recovered) together with a cause it has no known path to probably requires it. Each pair has a score,
@@ -129,7 +129,7 @@ function hasPath(g: Graph, component: string, cause: string): boolean {
   return false;
 }
 
-export function renderSuggestions(
+function renderSuggestions(
   pairs: readonly SuspectedDependency[],
   inModel: (p: SuspectedDependency) => boolean,
   below: number,

@@ -10,7 +10,7 @@ import { type CliIo, UsageError } from "./io.js";
 const MIN_LENGTH = 8;
 const MAX_BYTES = 1024;
 
-export const passwordHelp = `epicenter password-hash
+const passwordHelp = `epicenter password-hash
 
 Reads a password from standard input (typed without echo at a terminal, asked twice; or piped: the first
 line) and prints its scrypt hash, scrypt$N$r$p$salt$hash, for epicenter.yaml:

@@ -9,7 +9,7 @@ import { renderTimeline } from "../replay/timeline.js";
 import { type CliIo, UsageError } from "./io.js";
 import { progressBar } from "./progress.js";
 
-export const replayHelp = `epicenter replay FILE [--json]
+const replayHelp = `epicenter replay FILE [--json]
 
 Simulates a scenario (or replays its recorded observations) through the real localizer in simulated time.
   --json   print the replay output as one JSON object (scenario.md "Replay output")

@@ -6,7 +6,7 @@ import { type CliIo, UsageError } from "./io.js";
 import { loadCliModel, MODEL_COMMAND_OPTIONS } from "./model-option.js";
 import { count, firstOf, formatTable, parseLimit, plural } from "./table-format.js";
 
-export const reportHelp = `epicenter report concentration [--config FILE | --discovery FILE] [--json] [--limit N]
+const reportHelp = `epicenter report concentration [--config FILE | --discovery FILE] [--json] [--limit N]
 
 For each provider, region and shared service: how many observed components go down (or are degraded) if
 it alone fails; the single points of failure; the Herfindahl–Hirschman index of hosting concentration.
@@ -18,7 +18,7 @@ it alone fails; the single points of failure; the Herfindahl–Hirschman index o
   --json         one JSON object
   --limit N      rows shown per table (default 20; 0 shows all)`;
 
-export const DEFINITIONS = [
+const DEFINITIONS = [
   "Shared components: every component whose kind is not 'service'. Counts are observed components, the",
   "component itself not counted, down (degraded) when it alone fails and everything else is healthy.",
   "A single point of failure takes down at least one observed component alone.",
@@ -58,7 +58,7 @@ export function reportCommand(argv: string[], io: CliIo): number {
 }
 
 /** Readable report: three ranked tables, the SPOFs, hosting shares and the HHI, then the definitions. */
-export function renderConcentration(
+function renderConcentration(
   report: ConcentrationReport,
   source: string,
   size: number,

@@ -3,7 +3,7 @@ import { SourceError } from "../model/model-errors.js";
 import { type CommandTable, defaultCommands } from "./commands.js";
 import { type CliIo, UsageError } from "./io.js";
 
-export function usage(commands: CommandTable = defaultCommands()): string {
+function usage(commands: CommandTable = defaultCommands()): string {
   const width = Math.max(...Object.keys(commands).map((k) => k.length));
   return [
     "epicenter: when the internet shakes, say where the quake started.",

@@ -11,9 +11,9 @@ import { describe, type HubProcess, startHubProcess } from "./serve-process.js";
 import { untilStopSignal } from "./stop-signal.js";
 import { DEFAULT_DATA_DIR } from "./token-command.js";
 
-export const DEFAULT_PORT = 7070;
+const DEFAULT_PORT = 7070;
 
-export const serveHelp = `epicenter serve [--config FILE] [--port ${DEFAULT_PORT}] [--host 127.0.0.1] [--data DIR] [--vantage NAME]
+const serveHelp = `epicenter serve [--config FILE] [--port ${DEFAULT_PORT}] [--host 127.0.0.1] [--data DIR] [--vantage NAME]
 
 Runs the hub: probes, the localizer, incidents, notifications, the HTTP API and live stream.
   --config FILE   epicenter.yaml to monitor; without it, the demo: thirty services on loopback

@@ -34,7 +34,7 @@ import { incidentLine } from "./incident-lines.js";
 import { UsageError } from "./io.js";
 
 /** The vantage a hub's own agent speaks for when the config names none. */
-export const LOCAL_VANTAGE = "vantage/local";
+const LOCAL_VANTAGE = "vantage/local";
 
 export interface HubProcessOptions {
   /** epicenter.yaml; the demo world when absent. */
@@ -82,7 +82,7 @@ export interface HubProcess {
 }
 
 /** The model a config describes: the hub runs it, the local agent checks it. */
-export function hubModel(config: Config): HubModel {
+function hubModel(config: Config): HubModel {
   return {
     components: config.model.components,
     vantages: config.vantages.length > 0 ? config.vantages : [LOCAL_VANTAGE],
@@ -280,7 +280,7 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
 }
 
 /** A leader that stops renewing is replaced within this (plus a tick): the issue asks for under 10 s. */
-export const LEADER_TTL_MS = 6000;
+const LEADER_TTL_MS = 6000;
 
 /**
  * EPICENTER_INGEST_BACKLOG: the back-pressure bound (EmbeddedHubOptions.maxIngestBacklog), for a hub whose

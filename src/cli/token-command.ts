@@ -15,7 +15,7 @@ import { formatTable } from "./table-format.js";
 /** Where the hub keeps its SQLite store unless told otherwise (`--data DIR`). */
 export const DEFAULT_DATA_DIR = "data";
 
-export const tokenHelp = `epicenter token create --role viewer|editor|admin [--name NAME] [--expires 30d] [--data DIR] [--json]
+const tokenHelp = `epicenter token create --role viewer|editor|admin [--name NAME] [--expires 30d] [--data DIR] [--json]
 epicenter token create --role agent --vantage ID [--name NAME] [--expires 30d] [--data DIR] [--json]
 epicenter token list [--data DIR] [--json]
 epicenter token revoke ID [--data DIR]

@@ -10,7 +10,7 @@ import { parseYamlSource } from "../model/yaml-source.js";
 import { parseScenario } from "../simulate/scenario-load.js";
 import { type CliIo, UsageError } from "./io.js";
 
-export const validateHelp = `epicenter validate FILE...
+const validateHelp = `epicenter validate FILE...
 
 Checks config files (epicenter.yaml) and scenario files; reports every error with file, line and key path.
 A file with a top-level "seed" is read as a scenario, otherwise as a config.`;

@@ -5,7 +5,7 @@ import { type CliIo, UsageError } from "./io.js";
 import { loadCliModel, MODEL_COMMAND_OPTIONS, resolveIds } from "./model-option.js";
 import { count, firstOf, formatTable, kindOrder, parseLimit, plural } from "./table-format.js";
 
-export const whatifHelp = `epicenter whatif ID... [--config FILE] [--json] [--limit N]
+const whatifHelp = `epicenter whatif ID... [--config FILE] [--json] [--limit N]
 
 Fails the given components (down, full impact) and shows every component that goes down or is degraded,
 grouped by kind, with the chain of dependencies that explains each: disneyplus → api-gateway → network.
@@ -40,7 +40,7 @@ export function whatifCommand(argv: string[], io: CliIo): number {
 }
 
 /** The `--json` object: the lists scenario tools need, then the explaining chains. */
-export function whatifJson(summary: ImpactSummary, source: string, size: number) {
+function whatifJson(summary: ImpactSummary, source: string, size: number) {
   const observed = summary.entries.filter((e) => e.observed);
   return {
     failed: summary.failed,
@@ -57,7 +57,7 @@ export function whatifJson(summary: ImpactSummary, source: string, size: number)
 }
 
 /** Readable what-if: a section per state, a group per kind, one row per component with its chain. */
-export function renderWhatIf(summary: ImpactSummary, source: string, size: number, limit: number): string {
+function renderWhatIf(summary: ImpactSummary, source: string, size: number, limit: number): string {
   const lines = [
     `What if ${summary.failed.join(" and ")} ${summary.failed.length === 1 ? "fails" : "fail"}?`,
   ];

@@ -12,7 +12,7 @@ import { publicUrlProblem } from "../server/host-policy.js";
 import { usersSchema } from "../server/user-schema.js";
 
 /** A component in epicenter.yaml: the shared syntax plus how it is checked (scenarios have no checks). */
-export function configComponentSchema(env: Env) {
+function configComponentSchema(env: Env) {
   return componentSchema.extend({
     checks: z.array(checkInputSchema(env)).optional(),
   });

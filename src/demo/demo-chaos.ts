@@ -35,7 +35,7 @@ export interface ChaosPlanOptions {
   cycle: readonly ChaosKind[];
 }
 
-export const DEFAULT_CHAOS_PLAN: ChaosPlanOptions = {
+const DEFAULT_CHAOS_PLAN: ChaosPlanOptions = {
   seed: 20211207,
   firstAfterMs: 60_000,
   first: "aws/us-east-1",

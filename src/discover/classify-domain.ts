@@ -58,7 +58,7 @@ function sameSoa(a: SoaFacts | undefined, b: SoaFacts | undefined): boolean {
 }
 
 /** An address's range tag as a component: the most specific catalog id the tag supports. */
-export function rangeComponent(tag: RangeTag, catalog: ReadonlySet<string>): ProviderRef {
+function rangeComponent(tag: RangeTag, catalog: ReadonlySet<string>): ProviderRef {
   const { provider, region, service } = tag;
   const first = (...ids: string[]) => ids.find((id) => catalog.has(id)) ?? ids[ids.length - 1]!;
   if (provider === "aws") {
@@ -264,7 +264,7 @@ function classifyMail(domain: string, facts: DomainFacts, out: ResultBuilder): v
 }
 
 /** The declarations a ref needs when the catalog lacks it: itself, and its parent provider. */
-export function declare(ref: ProviderRef, catalog: ReadonlySet<string>): DiscoveredComponent[] {
+function declare(ref: ProviderRef, catalog: ReadonlySet<string>): DiscoveredComponent[] {
   if (catalog.has(ref.id)) return [];
   const slash = ref.id.lastIndexOf("/");
   if (slash < 0) return [{ id: ref.id, kind: ref.kind, name: ref.name, requires: [] }];

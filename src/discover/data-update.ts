@@ -35,7 +35,7 @@ interface SourceSpec {
   parse: (texts: string[], asOf: string) => SourceRanges;
 }
 
-export const OFFICIAL_SOURCES: SourceSpec[] = [
+const OFFICIAL_SOURCES: SourceSpec[] = [
   {
     id: "aws",
     files: ["aws-ip-ranges.json"],
@@ -90,7 +90,7 @@ export interface UpdateReport {
 export type Fetcher = (url: string) => Promise<string>;
 
 /** Plain GET with a deadline; a non-2xx status is an error. */
-export async function httpGet(url: string, timeoutMs = 30_000): Promise<string> {
+async function httpGet(url: string, timeoutMs = 30_000): Promise<string> {
   const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: "follow" });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   return response.text();

@@ -69,7 +69,7 @@ async function nameServerFacts(
 }
 
 /** Everything discovery looks at for one domain. */
-export async function gatherFacts(domain: string, options: DiscoverOptions): Promise<DomainFacts> {
+async function gatherFacts(domain: string, options: DiscoverOptions): Promise<DomainFacts> {
   const { dns } = options;
   const names = [
     domain,
@@ -102,7 +102,7 @@ export async function gatherFacts(domain: string, options: DiscoverOptions): Pro
 }
 
 /** Discovers one domain and the DNS of its providers; `seen` (provider domains done) spans a batch. */
-export async function discoverDomain(
+async function discoverDomain(
   domain: string,
   options: DiscoverOptions,
   seen: Set<string> = new Set(),

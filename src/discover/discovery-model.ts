@@ -10,7 +10,7 @@ function members(item: RequireOut): string[] {
   return typeof item === "string" ? [item] : "anyOf" in item ? item.anyOf : [item.id];
 }
 
-export function requireItem(item: RequireOut): RequireItem {
+function requireItem(item: RequireOut): RequireItem {
   if (typeof item === "string") return { type: "hard", id: item, hidden: false };
   if ("anyOf" in item) return { type: "anyOf", of: [...item.anyOf], hidden: false };
   return { type: "soft", id: item.id, hidden: false };

@@ -1,6 +1,5 @@
 /** Public name-pattern lists (cdncheck, Kashaf et al.'s release) parsed into the snapshot's patterns (pure). */
 
-import type { SnapshotPatterns } from "./range-snapshot.js";
 import { SourceFormatError } from "./range-sources.js";
 
 /** cdncheck's `{common: {provider: [suffix]}}`. */
@@ -35,8 +34,4 @@ export function kashafNsGroups(text: string): Record<string, string> {
     for (const d of members) out[d.toLowerCase()] ??= group.trim();
   }
   return out;
-}
-
-export function emptyPatterns(): SnapshotPatterns {
-  return { cnameSuffixes: {}, nsGroups: {} };
 }

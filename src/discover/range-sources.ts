@@ -190,7 +190,7 @@ const CLOUD_ASNS = new Set(["AS14618", "AS16509", "AS15169", "AS396982", "AS8075
 /** Flat lists' provider names where they differ from the ids the official sources use. */
 const FLAT_ALIASES: Record<string, string> = { "oracle-cloud": "oracle", "softlayer-ibm": "ibm-softlayer" };
 
-export function slug(text: string): string {
+function slug(text: string): string {
   return text
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { type DiscoverySnapshot, validateSnapshot } from "./range-snapshot.js";
 
-export const SNAPSHOT_FILE = "discovery-snapshot.json.gz";
+const SNAPSHOT_FILE = "discovery-snapshot.json.gz";
 
 /** The snapshot the package ships (src/discover/data/), found from this module under src/ or dist/src/. */
 export function bundledSnapshotPath(): string {

@@ -16,7 +16,7 @@ export const durationSchema = z
 
 const hidden = z.boolean().optional();
 
-export const requireItemSchema = z.union([
+const requireItemSchema = z.union([
   idSchema,
   z.strictObject({ id: idSchema, soft: z.boolean().optional(), hidden }),
   z.strictObject({ anyOf: z.array(idSchema).min(1), hidden }),
@@ -33,7 +33,7 @@ export const componentSchema = z.strictObject({
 
 export type ComponentInput = z.infer<typeof componentSchema>;
 
-export function normaliseItem(item: z.infer<typeof requireItemSchema>): RequireItem {
+function normaliseItem(item: z.infer<typeof requireItemSchema>): RequireItem {
   if (typeof item === "string") return { type: "hard", id: item, hidden: false };
   if ("anyOf" in item) return { type: "anyOf", of: item.anyOf, hidden: item.hidden ?? false };
   if ("atLeast" in item)

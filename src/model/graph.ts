@@ -146,14 +146,6 @@ export function compileGraph(model: Model, options: CompileOptions): Graph {
   };
 }
 
-/** Components that directly depend on c (each once). */
-export function dependentsOf(g: Graph, c: number): number[] {
-  const out = new Set<number>();
-  for (let d = g.depStart[c]!; d < g.depStart[c + 1]!; d++)
-    out.add(g.itemOwner[g.slotItem[g.depSlots[d]!]!]!);
-  return [...out];
-}
-
 /** Components c directly requires (each once). */
 export function dependenciesOf(g: Graph, c: number): number[] {
   const out = new Set<number>();

@@ -9,7 +9,7 @@ export function isValidId(id: string): boolean {
 export const ID_RULE = "one or more '/'-separated segments of [a-z0-9._-]+, e.g. aws/us-east-1/ec2";
 
 /** Levenshtein distance, for "did you mean" hints on unknown ids. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   if (a === b) return 0;
   const prev = new Array<number>(b.length + 1);
   for (let j = 0; j <= b.length; j++) prev[j] = j;

@@ -21,7 +21,7 @@ export interface FaultSet {
 }
 
 /** The state of component c from its dependencies' current states (rules 1 to 4). */
-export function evaluate(g: Graph, c: number, status: Uint8Array, faults: FaultSet): number {
+function evaluate(g: Graph, c: number, status: Uint8Array, faults: FaultSet): number {
   const own = faults.state[c]!;
   if (own !== 0) return own;
   const spared = faults.spared;

@@ -74,7 +74,7 @@ const common = {
 };
 
 /** One entry of `notifications:`, its `${ENV_VAR}` references resolved from `env`. */
-export function channelSchema(env: Env) {
+function channelSchema(env: Env) {
   const secretString = secretStringIn(env);
   const httpUrl = secretString.refine(isHttpUrl, {
     error: "must be an http:// or https:// URL",

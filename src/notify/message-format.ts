@@ -88,7 +88,7 @@ export function formatDuration(ms: number): string {
 }
 
 /** The wording used when a channel has no template of its own: one per event, same placeholders. */
-export function defaultTemplate(facts: MessageFacts): Required<MessageTemplate> {
+function defaultTemplate(facts: MessageFacts): Required<MessageTemplate> {
   const lines: string[] = [];
   if (facts.event === "resolved") {
     lines.push("{{epicenter}} recovered after {{duration}} (opened {{openedAt}}, resolved {{resolvedAt}}).");
@@ -147,13 +147,13 @@ export function composeMessage(
 }
 
 /** Plain text needs no escaping; control characters other than newline and tab are dropped. */
-export function plainText(text: string): string {
+function plainText(text: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "");
 }
 
 /** A title must stay on one line (mail subjects, HTTP headers). */
-export function oneLine(text: string): string {
+function oneLine(text: string): string {
   return text.replace(/\s*[\r\n]+\s*/g, " ").trim();
 }
 

@@ -75,7 +75,7 @@ export function decide(
 }
 
 /** The highest top confidence the incident ever had. */
-export function peakConfidence(incident: StoredIncident): number {
+function peakConfidence(incident: StoredIncident): number {
   let peak = incident.epicenter[0]?.confidence ?? 0;
   for (const entry of incident.history) peak = Math.max(peak, entry.epicenter[0]?.confidence ?? 0);
   return peak;

@@ -6,7 +6,7 @@
 import type { Check } from "./check-types.js";
 import { redactUrl } from "./url-redaction.js";
 
-export const REDACTED = "[redacted]";
+const REDACTED = "[redacted]";
 
 export function redactCheck(check: Check): Check {
   switch (check.type) {

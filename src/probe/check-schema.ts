@@ -28,7 +28,7 @@ import { closestId } from "../model/ids.js";
 import type { Check, CheckType, DnsCheck, HttpCheck } from "./check-types.js";
 import { DENIABLE_RANGES, parseCidr } from "./target-guard.js";
 
-export const CHECK_TYPES = ["http", "tcp", "dns", "tls", "heartbeat", "statuspage"] as const;
+const CHECK_TYPES = ["http", "tcp", "dns", "tls", "heartbeat", "statuspage"] as const;
 export const RECORD_TYPES = ["A", "AAAA", "CNAME", "MX", "NS", "TXT", "SOA"] as const;
 // An unset timeout is 10 s or the interval, whichever is shorter.
 const DEFAULTS = {
@@ -94,9 +94,7 @@ const hostPort = (defaultPort?: number) =>
   });
 
 /** "200-399", "200-299,404", 204 or a list of those → inclusive ranges; undefined when malformed. */
-export function parseStatusRanges(
-  spec: string | number | (string | number)[],
-): [number, number][] | undefined {
+function parseStatusRanges(spec: string | number | (string | number)[]): [number, number][] | undefined {
   const parts = (Array.isArray(spec) ? spec : [spec]).flatMap((p) => String(p).split(","));
   const ranges: [number, number][] = [];
   for (const part of parts) {

@@ -15,7 +15,7 @@ import { guardAddress } from "./target-guard.js";
 type Answer = unknown;
 
 /** The answers of one record type as plain strings, so expectations compare text. */
-export function answerText(recordType: DnsCheck["recordType"], answer: Answer): string {
+function answerText(recordType: DnsCheck["recordType"], answer: Answer): string {
   const a = answer as Record<string, unknown>;
   switch (recordType) {
     case "MX":

@@ -6,7 +6,7 @@
 import { SaxesParser } from "saxes";
 
 /** Larger feeds are refused: the statuspage runner reads at most this much, and real ones are ~20 KiB. */
-export const FEED_MAX_CHARS = 1024 * 1024;
+const FEED_MAX_CHARS = 1024 * 1024;
 
 export type FeedErrorCode = "feed-too-large" | "feed-malformed" | "feed-not-a-feed";
 

@@ -153,7 +153,7 @@ export interface TlsOptions {
 }
 
 /** Trusted CAs: Node's roots plus the policy's anchors (undefined keeps Node's default store). */
-export function trustedCas(anchors: string[] | undefined): string[] | undefined {
+function trustedCas(anchors: string[] | undefined): string[] | undefined {
   return anchors && anchors.length > 0 ? [...tls.rootCertificates, ...anchors] : undefined;
 }
 

@@ -175,7 +175,7 @@ export async function runHttpCheck(check: HttpCheck, ctx: ProbeContext): Promise
 }
 
 /** The first body expectation that fails, as a message; undefined when all hold. */
-export function assertBody(
+function assertBody(
   check: Pick<HttpCheck, "bodyContains" | "bodyRegex" | "jsonPath">,
   body: string,
 ): string | undefined {
@@ -240,6 +240,6 @@ async function readLimited(
   return { text: all.subarray(0, BODY_LIMIT).toString("utf8"), truncated: all.length > BODY_LIMIT };
 }
 
-export function formatRanges(ranges: [number, number][]): string {
+function formatRanges(ranges: [number, number][]): string {
   return ranges.map(([lo, hi]) => (lo === hi ? `${lo}` : `${lo}-${hi}`)).join(", ");
 }

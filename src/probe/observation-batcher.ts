@@ -249,7 +249,7 @@ export class ObservationBatcher {
  * side named are refused with its words and the rest go on as one part; otherwise the part is halved
  * (bisection: k bad observations among n cost about 2k·log2(n/k) publishes).
  */
-export function blame(
+function blame(
   part: readonly Observation[],
   refusal: PublishRefusal,
   fallback: string,

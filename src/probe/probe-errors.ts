@@ -29,7 +29,7 @@ const DNS_CODES: Record<string, string> = {
 };
 
 /** The one-word DNS failure (NXDOMAIN, SERVFAIL, TIMEOUT, NODATA, ...) for a node:dns error code. */
-export function dnsFailure(code: string | undefined): string | undefined {
+function dnsFailure(code: string | undefined): string | undefined {
   return code ? DNS_CODES[code] : undefined;
 }
 

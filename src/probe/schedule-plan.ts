@@ -18,7 +18,7 @@ export interface Slot extends PlanItem {
 }
 
 /** A 32-bit hash of `text` (FNV-1a, then murmur3's finaliser so similar ids land far apart). */
-export function hash32(text: string, seed = 0): number {
+function hash32(text: string, seed = 0): number {
   let h = (0x811c9dc5 ^ seed) >>> 0;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
@@ -33,7 +33,7 @@ export function hash32(text: string, seed = 0): number {
 }
 
 /** A stable number in [0, 1) for `text`. */
-export function unitHash(text: string, seed = 0): number {
+function unitHash(text: string, seed = 0): number {
   return hash32(text, seed) / 2 ** 32;
 }
 

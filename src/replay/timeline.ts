@@ -4,7 +4,7 @@ import type { Scenario } from "../simulate/scenario-types.js";
 import type { Verdict } from "./judge.js";
 import type { ReplayRun } from "./replay.js";
 
-export function clock(seconds: number): string {
+function clock(seconds: number): string {
   const s = Math.round(seconds);
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);

@@ -13,7 +13,7 @@ const EPOCH_MS = /^\d{1,15}$/;
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
 
 /** A time in a query: ISO 8601 (`2021-12-07T15:30:00Z`) or epoch milliseconds (`1638891000000`); becomes epoch ms. */
-export const timeParam = z
+const timeParam = z
   .string()
   .transform((text, ctx) => {
     const ms = EPOCH_MS.test(text) ? Number(text) : ISO_8601.test(text) ? Date.parse(text) : Number.NaN;
@@ -100,7 +100,7 @@ export const streamQuery = z.strictObject({
   }),
 });
 
-export const observationSchema = z.strictObject({
+const observationSchema = z.strictObject({
   id: z.string().min(1).max(200).meta({ description: "Unique per observation; repeats are stored once" }),
   at: z.number().int().nonnegative().meta({ description: "When the check finished, epoch ms" }),
   vantage: idSchema,
@@ -124,7 +124,7 @@ export const observationSchema = z.strictObject({
     }),
 });
 
-export const MAX_INGEST_BATCH = 10_000;
+const MAX_INGEST_BATCH = 10_000;
 
 export const ingestBody = z.strictObject({
   observations: z.array(observationSchema).min(1).max(MAX_INGEST_BATCH),

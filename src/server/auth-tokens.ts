@@ -47,7 +47,7 @@ export function hashSecret(secret: string): string {
 }
 
 /** The longest lifetime a token may be given: longer is "never", and says so (leave the expiry out). */
-export const MAX_TOKEN_LIFETIME_MS = 3650 * 86_400_000;
+const MAX_TOKEN_LIFETIME_MS = 3650 * 86_400_000;
 
 /**
  * Why `ms` is no token lifetime, completing "<option> must be …"; undefined when it is one. Unbounded
@@ -83,7 +83,7 @@ export interface NewToken {
 }
 
 /** Makes a token and its secret; the secret exists only in the return value (show it once, keep the hash). */
-export function mintToken(options: NewToken): { token: StoredToken; secret: string } {
+function mintToken(options: NewToken): { token: StoredToken; secret: string } {
   const problem = options.expiresInMs === undefined ? undefined : lifetimeProblem(options.expiresInMs);
   if (problem !== undefined) throw new TokenLifetimeError(`a token's lifetime ${problem}`);
   const mismatch = vantageProblem(options.role, options.vantage);
@@ -141,10 +141,4 @@ export async function verifyHash(
   if (token.revokedAt !== null && token.revokedAt <= now) return { ok: false, reason: "revoked" };
   if (token.expiresAt !== null && token.expiresAt <= now) return { ok: false, reason: "expired" };
   return { ok: true, token };
-}
-
-/** A token as the API and CLI show it: never the hash. */
-export function publicToken(token: StoredToken): Omit<StoredToken, "hash"> {
-  const { hash: _hash, ...rest } = token;
-  return rest;
 }

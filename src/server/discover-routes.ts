@@ -6,7 +6,7 @@ import { defineRoute, type Route } from "./route-table.js";
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/;
 
-export const discoverBody = z.strictObject({
+const discoverBody = z.strictObject({
   domains: z
     .array(
       z

@@ -17,10 +17,10 @@ const MAX_QUEUED_BYTES = 1024 * 1024;
 export const DEFAULT_STREAM_HEARTBEAT_MS = 15_000;
 
 /** How often an open stream checks its token again: a revoked right outlives its revocation by at most this. */
-export const DEFAULT_STREAM_RECHECK_MS = 2_000;
+const DEFAULT_STREAM_RECHECK_MS = 2_000;
 
 /** One SSE frame. JSON.stringify never emits a raw newline, so the data fits on one `data:` line. */
-export function formatEvent(event: HubEvent): string {
+function formatEvent(event: HubEvent): string {
   const data =
     event.type === "incident"
       ? { action: event.action, incident: renderIncident(event.incident, true) }

@@ -18,7 +18,7 @@ export interface ThrottleLimits {
   name: number;
 }
 
-export const DEFAULT_THROTTLE_LIMITS: ThrottleLimits = { addressName: 5, address: 20, name: 100 };
+const DEFAULT_THROTTLE_LIMITS: ThrottleLimits = { addressName: 5, address: 20, name: 100 };
 
 export interface ThrottleOptions {
   limits?: Partial<ThrottleLimits>;

@@ -44,7 +44,7 @@ export function modelIndex(hub: Hub): ModelIndex {
 }
 
 /** `unknown component "aws/us-east-7"; did you mean "aws/us-east-1"?` */
-export function unknownMessage(what: string, id: string, known: Iterable<string>): string {
+function unknownMessage(what: string, id: string, known: Iterable<string>): string {
   const hint = closestId(id, known);
   return `unknown ${what} "${id}"${hint ? `; did you mean "${hint}"?` : ""}`;
 }

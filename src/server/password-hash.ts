@@ -10,7 +10,7 @@ import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
  * The cost of new hashes: N = 2^15 (32 MiB), r = 8, p = 3, one of OWASP's equivalent scrypt settings
  * (Password Storage Cheat Sheet); about 0.15 s per hash on a laptop core, off the event loop.
  */
-export const DEFAULT_SCRYPT = { N: 2 ** 15, r: 8, p: 3 } as const;
+const DEFAULT_SCRYPT = { N: 2 ** 15, r: 8, p: 3 } as const;
 
 const SALT_BYTES = 16;
 const KEY_BYTES = 32;
@@ -30,13 +30,6 @@ export interface PasswordHash {
 export function passwordHashProblem(text: string): string | null {
   const parsed = parseParts(text);
   return typeof parsed === "string" ? parsed : null;
-}
-
-/** The hash's parts; throws when `text` is not a well-formed hash (check with passwordHashProblem first). */
-export function parsePasswordHash(text: string): PasswordHash {
-  const parsed = parseParts(text);
-  if (typeof parsed === "string") throw new Error(parsed);
-  return parsed;
 }
 
 const FORM =

@@ -10,7 +10,7 @@ import { dirname, extname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Context, Hono } from "hono";
 
-export const CONTENT_SECURITY_POLICY = [
+const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   // cytoscape inserts one fixed stylesheet (`.__________cytoscape_container { position: relative; }`): allowed by

@@ -9,7 +9,7 @@ import { iso } from "./api-render.js";
 import { suspectedResponse } from "./api-responses.js";
 import { defineRoute, type Route } from "./route-table.js";
 
-export const suspectedQuery = z.strictObject({
+const suspectedQuery = z.strictObject({
   component: idSchema.optional().meta({ description: "Only this component's suspected dependencies" }),
   cause: idSchema
     .optional()

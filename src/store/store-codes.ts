@@ -11,7 +11,7 @@ import { StoreError } from "./store-errors.js";
 export const STATUS_CODES = { up: 0, degraded: 1, down: 2 } as const satisfies Record<Status, number>;
 
 /** Every ErrorClass has a code (the type fails to compile when one is added without). */
-export const ERROR_CODES = {
+const ERROR_CODES = {
   dns: 0,
   "connect-refused": 1,
   "connect-timeout": 2,

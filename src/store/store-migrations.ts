@@ -12,7 +12,7 @@ import { StoreError } from "./store-errors.js";
 type AnyDb = Kysely<any>;
 
 /** The migrations for one engine, by name in the order they run. */
-export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
+function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
   /** `WITHOUT ROWID` where the engine clusters by key; nothing elsewhere. */
   const clustered = dialect.clusteredKeys ? sql`without rowid` : sql``;
   /** The type of identifier columns: text, in the dialect's identifier collation. */

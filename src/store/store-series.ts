@@ -44,7 +44,7 @@ export function canonicalId(series: SeriesEntry, at: number): string {
 }
 
 /** Which canonical form `o.id` has (0 also when it has neither: then it is stored in full). */
-export function idFormOf(o: Observation): IdForm {
+function idFormOf(o: Observation): IdForm {
   return o.id === `${o.vantage}:${o.check}:${o.at}:${o.component}` ? 1 : 0;
 }
 

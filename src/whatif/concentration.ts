@@ -83,7 +83,7 @@ export interface ConcentrationOptions {
 
 const PROVIDER = "provider";
 
-export function defaultIsCandidate(g: Graph, c: number): boolean {
+function defaultIsCandidate(g: Graph, c: number): boolean {
   return g.kind[c] !== "service";
 }
 

@@ -95,11 +95,8 @@ export type Incident = Answer<typeof contract.incident>;
 export type IncidentDetail = Answer<typeof contract.incidentDetail>;
 /** An open incident on the Now page, with how many of your services it hits. */
 export type SummaryIncident = Answer<typeof contract.summaryIncident>;
-export type Ranked = Incident["epicenter"][number];
 /** A dependency the model probably lacks (GET /api/v1/suspected-dependencies). */
 export type SuspectedDependency = Answer<typeof contract.suspectedDependency>;
-export type VantageState = Answer<typeof contract.vantageState>;
-export type ServiceRow = Answer<typeof contract.serviceRow>;
 export type Summary = Answer<typeof contract.summaryResponse>;
 export type ComponentState = Answer<typeof contract.componentState>;
 export type ComponentSpec = Answer<typeof contract.componentSpec>;

@@ -28,7 +28,7 @@ export function useLocation(): { path: string | null; search: URLSearchParams } 
  * The path as the pages match it, or null when its percent-encoding is malformed (`/components/%E0%A4%A`):
  * decodeURIComponent throws on those, and an exception while rendering blanks the whole app.
  */
-export function decodedPath(pathname: string): string | null {
+function decodedPath(pathname: string): string | null {
   try {
     return decodeURIComponent(pathname);
   } catch {

@@ -131,7 +131,7 @@ export function httpPublisher(options: HttpPublisherOptions): ((batch: Observati
 }
 
 /** `<hub>/api/v1/observations`, refusing what is not an http(s) URL. */
-export function observationsUrl(hub: string): string {
+function observationsUrl(hub: string): string {
   let url: URL;
   try {
     url = new URL(hub);

@@ -66,7 +66,7 @@ function pushWithin(out: WireMessage[], subject: string, part: Observation[], ma
 }
 
 /** A stable id for these observations, in this order (sha256 of their ids, base64url). */
-export function batchId(part: readonly Observation[]): string {
+function batchId(part: readonly Observation[]): string {
   const h = createHash("sha256");
   for (const o of part) h.update(o.id).update("\n");
   return h.digest("base64url");

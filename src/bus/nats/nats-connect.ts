@@ -73,7 +73,7 @@ export async function connectNats(options: NatsConnectOptions): Promise<NatsConn
 }
 
 /** A `.creds` file, or `user:password` on the first line. */
-export function readCredentials(file: string): Authenticator {
+function readCredentials(file: string): Authenticator {
   let text: string;
   try {
     text = readFileSync(file, "utf8");

@@ -13,7 +13,7 @@ type DiscordConfig = Extract<ChannelConfig, { type: "discord" }>;
 /** Discord refuses content over 2,000 characters. */
 const MAX_CONTENT = 2000;
 
-export function discordRequest(n: Notification, config: DiscordConfig): HttpRequest {
+function discordRequest(n: Notification, config: DiscordConfig): HttpRequest {
   const message = composeMessage(n.facts, config.template, escapeDiscord);
   const content = truncate(`**${message.title}**\n${message.body}`, MAX_CONTENT);
   return { body: JSON.stringify({ content, allowed_mentions: { parse: [] } }), headers: { ...JSON_HEADERS } };

@@ -19,7 +19,7 @@ export interface EmailMessage {
   html: string;
 }
 
-export function emailMessage(n: Notification, config: EmailConfig): EmailMessage {
+function emailMessage(n: Notification, config: EmailConfig): EmailMessage {
   const text = composeMessage(n.facts, config.template);
   const html = composeMessage(n.facts, config.template, escapeHtml);
   return {

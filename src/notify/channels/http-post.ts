@@ -11,7 +11,7 @@ const DETAIL_CHARS = 200;
  * redirects is misconfigured, and following one would send the payload somewhere unchecked). 5xx, 408, 429 and
  * network errors are retryable; other statuses are not.
  */
-export async function httpPost(
+async function httpPost(
   url: string,
   body: string,
   headers: Record<string, string>,

@@ -14,7 +14,7 @@ const TAGS = { opened: "rotating_light", changed: "warning", resolved: "white_ch
 const HIGH = 4;
 const DEFAULT = 3;
 
-export function ntfyRequest(n: Notification, config: NtfyConfig): HttpRequest {
+function ntfyRequest(n: Notification, config: NtfyConfig): HttpRequest {
   const message = composeMessage(n.facts, config.template);
   const priority = n.event === "resolved" ? DEFAULT : (config.priority ?? HIGH);
   const headers: Record<string, string> = {
@@ -29,7 +29,7 @@ export function ntfyRequest(n: Notification, config: NtfyConfig): HttpRequest {
 }
 
 /** Printable ASCII as is; anything else as an RFC 2047 encoded word. */
-export function headerText(text: string): string {
+function headerText(text: string): string {
   if (/^[\x20-\x7e]*$/.test(text)) return text;
   return `=?UTF-8?B?${Buffer.from(text, "utf8").toString("base64")}?=`;
 }

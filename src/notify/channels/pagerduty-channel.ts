@@ -14,7 +14,7 @@ type PagerDutyConfig = Extract<ChannelConfig, { type: "pagerduty" }>;
 /** The Events API refuses a summary over 1,024 characters. */
 const MAX_SUMMARY = 1024;
 
-export function pagerdutyRequest(n: Notification, config: PagerDutyConfig): HttpRequest {
+function pagerdutyRequest(n: Notification, config: PagerDutyConfig): HttpRequest {
   const base = { routing_key: config.routingKey, dedup_key: n.incident.id };
   if (n.event === "resolved") {
     return { body: JSON.stringify({ ...base, event_action: "resolve" }), headers: { ...JSON_HEADERS } };

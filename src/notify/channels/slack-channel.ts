@@ -7,7 +7,7 @@ import { type HttpRequest, httpChannel, JSON_HEADERS } from "./http-post.js";
 
 type SlackConfig = Extract<ChannelConfig, { type: "slack" }>;
 
-export function slackRequest(n: Notification, config: SlackConfig): HttpRequest {
+function slackRequest(n: Notification, config: SlackConfig): HttpRequest {
   const message = composeMessage(n.facts, config.template, escapeSlack);
   const text = `*${message.title}*\n${message.body}`;
   return {

@@ -10,7 +10,7 @@ import { type HttpRequest, httpChannel, JSON_HEADERS } from "./http-post.js";
 
 type TeamsConfig = Extract<ChannelConfig, { type: "teams" }>;
 
-export function teamsRequest(n: Notification, config: TeamsConfig): HttpRequest {
+function teamsRequest(n: Notification, config: TeamsConfig): HttpRequest {
   const message = composeMessage(n.facts, config.template, escapeTeams);
   const card = {
     $schema: "http://adaptivecards.io/schemas/adaptive-card.json",

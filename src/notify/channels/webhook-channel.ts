@@ -12,7 +12,7 @@ import { type HttpRequest, httpChannel, JSON_HEADERS } from "./http-post.js";
 
 type WebhookConfig = Extract<ChannelConfig, { type: "webhook" }>;
 
-export function webhookRequest(n: Notification, config: WebhookConfig): HttpRequest {
+function webhookRequest(n: Notification, config: WebhookConfig): HttpRequest {
   const message = composeMessage(n.facts, config.template);
   const body = JSON.stringify({
     event: n.event,
@@ -36,7 +36,7 @@ export function webhookRequest(n: Notification, config: WebhookConfig): HttpRequ
 }
 
 /** The hex HMAC-SHA256 of `body`; receivers compute the same and compare in constant time. */
-export function signBody(body: string, secret: string): string {
+function signBody(body: string, secret: string): string {
   return createHmac("sha256", secret).update(body).digest("hex");
 }
 

@@ -17,7 +17,7 @@ import type { StoreDatabase } from "../store-tables.js";
 import { RetryingObservationWriter } from "./postgres-retry.js";
 import { UnnestRowInserter } from "./postgres-row-inserter.js";
 
-export const POSTGRES_DIALECT: StoreDialect = {
+const POSTGRES_DIALECT: StoreDialect = {
   // The wire protocol counts parameters in an Int16 (https://www.postgresql.org/docs/current/protocol-message-formats.html).
   maxParameters: 65_535,
   serialType: "bigserial",
@@ -40,7 +40,7 @@ const INT8_OID = 20;
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 /** The URL without its password, for messages. */
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = "***";

@@ -20,7 +20,7 @@ import { SqliteObservationWriter } from "./sqlite-observation-writer.js";
 
 export const SQLITE_FILE = "epicenter.db";
 
-export const SQLITE_DIALECT: StoreDialect = {
+const SQLITE_DIALECT: StoreDialect = {
   // SQLITE_MAX_VARIABLE_NUMBER since SQLite 3.32 (https://sqlite.org/limits.html#max_variable_number).
   maxParameters: 32_766,
   serialType: "integer",
