@@ -1,7 +1,8 @@
 /**
  * The dashboard's views of an outage in a real browser (Debian's Chromium via playwright-core) against
  * `epicenter serve`'s composition while the demo's chaos fails aws/us-east-1: states say whether they were
- * observed or believed (an unobserved component in the blast radius is "likely down", never "up"); every
+ * observed or believed (an unobserved component in the blast radius is "likely down", never "up"); the
+ * epicenter view has the cause at the centre and its blast radius in rings, each node a link; every
  * page, in both themes, has no serious or critical axe-core violation, every control is reached with Tab and
  * shows its focus, and nothing scrolls sideways at 360 px.
  * Screenshots go to $EPICENTER_SCREENSHOTS, by default epicenter-screenshots in the system's temp folder.
@@ -94,6 +95,86 @@ describe.skipIf(browserMissing("web-views"))(
       await page.goto(running.url);
       const first = page.locator("[data-testid=services] li").first().getByTestId("state");
       await expect.poll(() => first.textContent(), { timeout: 15_000 }).toMatch(/ · observed/);
+      expect(problems).toEqual([]);
+    }, 60_000);
+
+    it("the Now page shows the epicenter at the centre and its blast radius in rings; a node opens its page", async () => {
+      const { incident } = (await (await fetch(`${running.url}/api/v1/incidents/${incidentId}`)).json()) as {
+        incident: { affected: string[] };
+      };
+      await page.goto(running.url);
+      const view = page.getByTestId("epicenter-view").first();
+      await view.waitFor({ timeout: 15_000 });
+      const centre = view.locator("a.node[data-ring='0']");
+      expect(await centre.getAttribute("data-id")).toBe("aws/us-east-1");
+      expect(await centre.getAttribute("aria-label")).toMatch(/named cause, 100% confidence/);
+      const box = (await view.locator("svg").boundingBox())!;
+      const middle = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+      const at = async (id: string) => {
+        const b = (await view.locator(`a.node[data-id='${id}'] circle.dot`).boundingBox())!;
+        return { x: b.x + b.width / 2, y: b.y + b.height / 2, r: b.width / 2 };
+      };
+      const c = await at("aws/us-east-1");
+      expect(Math.abs(c.x - middle.x)).toBeLessThan(2);
+      expect(Math.abs(c.y - middle.y)).toBeLessThan(2);
+      const distance = async (id: string) => {
+        const p = await at(id);
+        return Math.hypot(p.x - c.x, p.y - c.y);
+      };
+
+      // Ring 1: the region's services, which nobody checks: believed down, all at one distance.
+      const ring1 = await view
+        .locator("a.node[data-ring='1']")
+        .evaluateAll((els) => els.map((e) => [e.getAttribute("data-id")!, e.getAttribute("aria-label")!]));
+      expect(ring1.map(([id]) => id)).toContain("aws/us-east-1/dynamodb");
+      for (const [, label] of ring1) expect(label).toMatch(/likely down \(believed\)/);
+      const r1 = await distance(ring1[0]![0]);
+      for (const [id] of ring1) expect(Math.abs((await distance(id)) - r1)).toBeLessThan(2);
+
+      // The outer ring: every affected service of the incident, observed, farther out, all at one distance.
+      const outer = await view
+        .locator("a.node[data-ring='2']")
+        .evaluateAll((els) => els.map((e) => [e.getAttribute("data-id")!, e.getAttribute("aria-label")!]));
+      expect(outer.map(([id]) => id).sort()).toEqual(expect.arrayContaining(incident.affected));
+      const r2 = await distance(outer[0]![0]);
+      expect(r2).toBeGreaterThan(r1 + 20);
+      for (const [id, label] of outer) {
+        expect(Math.abs((await distance(id)) - r2)).toBeLessThan(2);
+        expect(label).toMatch(/\(observed|\(believed/);
+      }
+      // Sized by the services a node carries: more services, no smaller.
+      const carried = ring1.map(
+        ([id, label]) => [id, Number(/(\d+) of your services through it/.exec(label)![1])] as const,
+      );
+      const sizes = new Map(await Promise.all(carried.map(async ([id]) => [id, (await at(id)).r] as const)));
+      for (const [a, na] of carried)
+        for (const [b, nb] of carried)
+          if (na > nb) expect(sizes.get(a)!).toBeGreaterThanOrEqual(sizes.get(b)!);
+      expect(new Set(carried.map(([, n]) => n)).size).toBeGreaterThan(1);
+      await view.screenshot({ path: join(SHOTS, "epicenter-view.png") });
+      await shot("now-epicenter");
+
+      // A click opens the node's component page.
+      await view.locator("a.node[data-id='aws/us-east-1/dynamodb'] circle.dot").click();
+      await expect.poll(() => new URL(page.url()).pathname).toBe("/components/aws/us-east-1/dynamodb");
+      // The keyboard reaches the nodes too: Tab to the cause, Enter opens it.
+      await page.goBack();
+      await view.locator("a.node[data-ring='0']").waitFor({ timeout: 15_000 });
+      let focused = "";
+      for (let i = 0; i < 40 && focused !== "aws/us-east-1"; i++) {
+        await page.keyboard.press("Tab");
+        focused = (await page.evaluate("document.activeElement?.getAttribute('data-id') ?? ''")) as string;
+      }
+      expect(focused).toBe("aws/us-east-1");
+      await page.keyboard.press("Enter");
+      await expect.poll(() => new URL(page.url()).pathname).toBe("/components/aws/us-east-1");
+
+      // The incident page draws the same view.
+      await page.goto(`${running.url}/incidents/${incidentId}`);
+      const there = page.getByTestId("epicenter-view");
+      await there.waitFor({ timeout: 15_000 });
+      expect(await there.locator("a.node[data-ring='0']").getAttribute("data-id")).toBe("aws/us-east-1");
+      await shot("incident-epicenter");
       expect(problems).toEqual([]);
     }, 60_000);
 

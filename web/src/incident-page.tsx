@@ -5,6 +5,7 @@
  */
 import { useState } from "react";
 import { api, type IncidentDetail, type Observation } from "./api.js";
+import { EpicenterView } from "./epicenter-view.js";
 import { componentPath } from "./router.js";
 import { clock, duration, Link, Problem, percent, useLoad } from "./ui.js";
 
@@ -111,6 +112,7 @@ export function IncidentPage({ id }: { id: string }) {
           </p>
           <h2>Named cause now</h2>
           <Ranking epicenter={d.incident.epicenter} />
+          {d.incident.resolvedAt ? null : <EpicenterView incident={d.incident} />}
           <h2>Timeline</h2>
           <ol className="timeline" data-testid="timeline">
             {d.entries.map((e, i) => (

@@ -1,11 +1,13 @@
 /**
- * Now: the open incidents first, each an epicenter card (cause, confidence, how long, services hit, runners-up),
+ * Now: the open incidents first, each an epicenter card (cause, confidence, how long, services hit, runners-up,
+ * and the epicenter view: the cause in the middle, its blast radius in rings),
  * then every monitored service with its state from each vantage, one page of 100 at a time, worst first. It
  * reads the server's summary (never raw observations) and refreshes on each live event.
  */
 import { useEffect, useRef, useState } from "react";
 import { api, openStream, type Summary, type SummaryIncident } from "./api.js";
 import { loadBlast, NO_BLAST, namedCauses, shownState } from "./beliefs.js";
+import { EpicenterView } from "./epicenter-view.js";
 import { componentPath, incidentPath } from "./router.js";
 import { Badge, duration, Link, Problem, percent, StateBadge, useLoad, useTick } from "./ui.js";
 
@@ -48,6 +50,7 @@ export function IncidentCard({ incident, now }: { incident: SummaryIncident; now
       <p>
         <Link href={incidentPath(incident.id)}>Timeline of {incident.id} →</Link>
       </p>
+      <EpicenterView incident={incident} />
     </article>
   );
 }

@@ -56,8 +56,11 @@ export interface Loaded<T> {
   reload: () => void;
 }
 
-/** Loads `load()` now and whenever `key` changes; a 401 sends the reader to the login page. */
-export function useLoad<T>(key: string, load: () => Promise<T>): Loaded<T> {
+/**
+ * Loads `load()` now and whenever `key` changes; a 401 sends the reader to the login page. `keep`: the last
+ * data stays shown while the next loads (a live view that redraws in place), instead of "Loading…".
+ */
+export function useLoad<T>(key: string, load: () => Promise<T>, keep = false): Loaded<T> {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
   const loadRef = useRef(load);
@@ -83,9 +86,9 @@ export function useLoad<T>(key: string, load: () => Promise<T>): Loaded<T> {
   }, []);
   // biome-ignore lint/correctness/useExhaustiveDependencies: key is what decides a reload
   useEffect(() => {
-    setData(null);
+    if (!keep) setData(null);
     reload();
-  }, [key, reload]);
+  }, [key, reload, keep]);
   return { data, error, reload };
 }
 
