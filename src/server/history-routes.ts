@@ -19,7 +19,7 @@ import { defineRoute, type Route } from "./route-table.js";
 const incidentParam = { id: { description: "Incident id" } };
 
 /** The agents' batches: 10,000 observations of ~300 bytes fit well within this. */
-export const INGEST_BODY_LIMIT = 5 * 1024 * 1024;
+const INGEST_BODY_LIMIT = 5 * 1024 * 1024;
 
 /** Heartbeat tokens are URL-safe; anything else cannot be one (answered 404 like an unknown token). */
 const HEARTBEAT_TOKEN = /^[A-Za-z0-9._~-]{1,200}$/;

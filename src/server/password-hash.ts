@@ -18,7 +18,7 @@ const KEY_BYTES = 32;
 const MAX_MEMORY = 256 * 1024 * 1024;
 const B64URL = /^[A-Za-z0-9_-]+$/;
 
-export interface PasswordHash {
+interface PasswordHash {
   N: number;
   r: number;
   p: number;

@@ -17,7 +17,7 @@ import { DEFAULT_STREAM_HEARTBEAT_MS } from "./event-stream.js";
 import { hostRefusal } from "./host-policy.js";
 import { type AuthOptions, authorize } from "./request-auth.js";
 import { DEFAULT_BODY_LIMIT, parseBody, parseQuery } from "./request-input.js";
-import { honoPath, pathPattern, type Route } from "./route-table.js";
+import { honoPath, pathPattern } from "./route-table.js";
 import { defaultWebRoot, mountStaticFiles } from "./static-files.js";
 
 export interface AppOptions {
@@ -42,7 +42,6 @@ export interface AppOptions {
   webRoot?: string | null;
 }
 
-export type { AuthOptions, Route };
 export { apiRoutes };
 
 function errorResponse(c: Context, error: ApiError): Response {

@@ -145,7 +145,7 @@ function incidentJson(incident: StoredIncident, byId: Map<string, ComponentSpec>
 }
 
 /** Statuspage's overall indicator from the services' states. */
-export function indicator(statuses: ServiceStatus[]): { indicator: string; description: string } {
+function indicator(statuses: ServiceStatus[]): { indicator: string; description: string } {
   const down = statuses.filter((s) => s === "down").length;
   if (statuses.length > 0 && down * 2 > statuses.length)
     return { indicator: "critical", description: "Major Service Outage" };

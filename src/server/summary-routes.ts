@@ -23,7 +23,7 @@ const count = (max: number, fallback: number) =>
     .optional()
     .transform((v) => v ?? fallback);
 
-export const summaryQuery = z.strictObject({
+const summaryQuery = z.strictObject({
   offset: count(1_000_000, 0).meta({ description: "Skip this many services (paging; default 0)" }),
   limit: count(1_000, 100).meta({ description: "At most this many services (0 to 1,000; default 100)" }),
   q: z.string().max(200).optional().meta({ description: "Only services whose id or name contains this" }),
@@ -33,7 +33,7 @@ export const summaryQuery = z.strictObject({
     .meta({ description: "Only services in this state; impaired: down, partial or degraded" }),
 });
 
-export const concentrationQuery = z.strictObject({
+const concentrationQuery = z.strictObject({
   limit: count(500, 20).meta({ description: "How many candidates and providers to list (default 20)" }),
 });
 

@@ -21,7 +21,7 @@ const faultSchema = z.strictObject({
   impact: z.number().gt(0).max(1).optional(),
 });
 
-export const scenarioSchema = z.strictObject({
+const scenarioSchema = z.strictObject({
   version: z.literal(1),
   name: z.string().regex(/^[a-z0-9._-]+$/, { error: "name must match [a-z0-9._-]+" }),
   description: z.string().optional(),

@@ -9,8 +9,7 @@
  */
 
 import type { SuspectedEvidence } from "../localize/suspected-dependencies.js";
-import type { Status } from "../model/model-types.js";
-import type { ErrorClass, Observation } from "../model/observation.js";
+import type { Observation } from "../model/observation.js";
 
 export interface StoreCapabilities {
   /** Several hub processes may share this store (PostgreSQL yes, SQLite no). */
@@ -242,4 +241,4 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export type { ErrorClass, Observation, Status, SuspectedEvidence };
+export type { SuspectedEvidence };

@@ -11,7 +11,7 @@ import { errorText } from "./http-post.js";
 
 type EmailConfig = Extract<ChannelConfig, { type: "email" }>;
 
-export interface EmailMessage {
+interface EmailMessage {
   from: string;
   to: string[];
   subject: string;
