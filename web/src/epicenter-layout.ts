@@ -101,17 +101,19 @@ export function layoutEpicenter(input: LayoutInput): EpicenterLayout {
 
   // Services carried: the monitored members reachable from each node along dependents (itself included).
   const carried = new Map<string, Set<string>>();
-  const carriedBy = (id: string, seen: Set<string>): Set<string> => {
+  // Memoized along the DAG; `open` holds the path being walked, so a cycle (which the model refuses) cannot loop.
+  const open = new Set<string>();
+  const carriedBy = (id: string): Set<string> => {
     const known = carried.get(id);
     if (known) return known;
     const out = new Set<string>(observed(id) ? [id] : []);
-    seen.add(id);
-    for (const d of dependents.get(id) ?? [])
-      if (!seen.has(d)) for (const s of carriedBy(d, seen)) out.add(s);
+    open.add(id);
+    for (const d of dependents.get(id) ?? []) if (!open.has(d)) for (const s of carriedBy(d)) out.add(s);
+    open.delete(id);
     carried.set(id, out);
     return out;
   };
-  const carries = (id: string) => carriedBy(id, new Set()).size;
+  const carries = (id: string) => carriedBy(id).size;
   // Affected without a path from the cause count for the cause too: the view shows them hanging from it.
   const centreCarries = members.filter((id) => id !== cause && observed(id)).length;
 
@@ -165,7 +167,13 @@ export function layoutEpicenter(input: LayoutInput): EpicenterLayout {
   angle.delete(cause);
   for (let k = 1; k <= outer; k++) {
     const ids = rings[k]!;
-    const wanted = new Map(ids.map((id) => [id, meanAngle(dependencies.get(id) ?? [], angle)]));
+    // Rounded: equal means summed in another order must sort alike (then by id).
+    const wanted = new Map(
+      ids.map((id) => {
+        const w = meanAngle(dependencies.get(id) ?? [], angle);
+        return [id, w === undefined ? undefined : Math.round(w * 1e9) / 1e9];
+      }),
+    );
     const key = (id: string) => wanted.get(id) ?? Number.POSITIVE_INFINITY;
     ids.sort((a, b) => key(a) - key(b) || (a < b ? -1 : 1));
     // One slot more for the "+N more" note of a full ring.
@@ -186,12 +194,15 @@ export function layoutEpicenter(input: LayoutInput): EpicenterLayout {
   const links: LaidLink[] = [];
   for (const n of nodes) {
     if (n.id === cause) continue;
-    const below = (dependencies.get(n.id) ?? []).filter((d) => shown.has(d) && ringOf(d) < n.ring);
-    if (below.length === 0 && !depth.has(n.id)) {
+    const drawn = (dependencies.get(n.id) ?? []).filter((d) => shown.has(d));
+    const below = drawn.filter((d) => ringOf(d) < n.ring);
+    if (drawn.length === 0 && !depth.has(n.id)) {
       links.push({ from: n.id, to: cause, carries: n.carries, suspected: true });
       continue;
     }
-    for (const d of below) links.push({ from: n.id, to: d, carries: n.carries, suspected: false });
+    // Inward where it can; a service hit only through another of your services links to it along the ring.
+    for (const d of below.length > 0 ? below : drawn)
+      links.push({ from: n.id, to: d, carries: n.carries, suspected: false });
   }
   return {
     size,
