@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as z from "zod";
 import { MemoryBus } from "../src/bus/memory/memory-bus.js";
 import { discoveryService } from "../src/discover/discovery-service.js";
-import { EmbeddedHub } from "../src/hub/embedded-hub.js";
+import { ReplicatedHub } from "../src/hub/hub.js";
 import type { Check } from "../src/probe/check-types.js";
 import { errorResponse } from "../src/server/api-responses.js";
 import { createToken } from "../src/server/auth-tokens.js";
@@ -61,7 +61,7 @@ const moreChecks: Check[] = [
 
 let dir: string;
 let store: Store;
-let hub: EmbeddedHub;
+let hub: ReplicatedHub;
 let app: ReturnType<typeof createApp>;
 let admin: string;
 const clock: FakeClock = { now: T0 };
@@ -70,7 +70,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "epicenter-contract-"));
   store = await openStore({ dataDir: dir });
   const passwordHash = await hashPassword("alice-pass-1", { N: 2 ** 14, r: 8, p: 1 });
-  hub = new EmbeddedHub({
+  hub = new ReplicatedHub({
     store,
     bus: new MemoryBus(),
     model: {

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MemoryBus } from "../src/bus/memory/memory-bus.js";
-import { EmbeddedHub, type HubModel } from "../src/hub/embedded-hub.js";
+import { type HubModel, ReplicatedHub } from "../src/hub/hub.js";
 import { HubBusyError } from "../src/hub/hub-busy-error.js";
 import type { Observation } from "../src/model/observation.js";
 import { createToken } from "../src/server/auth-tokens.js";
@@ -41,13 +41,13 @@ describe("hub back-pressure", () => {
   let dir: string;
   let store: Store;
   let bus: MemoryBus;
-  let hub: EmbeddedHub;
+  let hub: ReplicatedHub;
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), "epicenter-backpressure-"));
     store = await openStore({ dataDir: dir });
     bus = new MemoryBus();
-    hub = new EmbeddedHub({ store, bus, model, maxIngestBacklog: 150, tickMs: 60_000 });
+    hub = new ReplicatedHub({ store, bus, model, maxIngestBacklog: 150, tickMs: 60_000 });
     await hub.start();
   });
 
@@ -99,7 +99,7 @@ describe("hub back-pressure", () => {
         return typeof value === "function" ? value.bind(target) : value;
       },
     });
-    const gated = new EmbeddedHub({ store: slow, bus: new MemoryBus(), model, maxIngestBacklog: 150 });
+    const gated = new ReplicatedHub({ store: slow, bus: new MemoryBus(), model, maxIngestBacklog: 150 });
     await gated.start();
     const app = createApp({ hub: gated, auth: { anonymousRead: true }, webRoot: null });
     const made = await createToken(store, { name: "agent", role: "editor", now: Date.now() });

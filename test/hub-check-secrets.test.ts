@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { MemoryBus } from "../src/bus/memory/memory-bus.js";
-import { EmbeddedHub } from "../src/hub/embedded-hub.js";
+import { ReplicatedHub } from "../src/hub/hub.js";
 import type { Check } from "../src/probe/check-types.js";
 import { openStore } from "../src/store/open-store.js";
 import { suspectedModel } from "./suspected-fixture.js";
@@ -30,7 +30,7 @@ it("keeps heartbeat tokens, headers, bodies, URL user info and ?api_key= out of 
     },
     { ...base, id: `${component}#2`, type: "heartbeat", token: "zq-beat-5", graceMs: 60_000 },
   ];
-  const hub = new EmbeddedHub({
+  const hub = new ReplicatedHub({
     store,
     bus: new MemoryBus(),
     model: { ...suspectedModel, checks },

@@ -1,5 +1,5 @@
 /**
- * The Hub contract on a replica pair: two EmbeddedHubs on NATS JetStream (a stream of their own) sharing a
+ * The Hub contract on a replica pair: two ReplicatedHubs on NATS JetStream (a stream of their own) sharing a
  * leader lock and a SQLite store (two connections, as two processes have). The suite talks to the standby,
  * as a client behind a load balancer may; the leader stores the incidents and judges the heartbeats.
  */
@@ -11,7 +11,7 @@ import { connect } from "@nats-io/transport-node";
 import { afterAll, describe, expect, it } from "vitest";
 import { NatsBus } from "../src/bus/nats/nats-bus.js";
 import { natsLeaderLock } from "../src/bus/nats/nats-lock.js";
-import { EmbeddedHub } from "../src/hub/embedded-hub.js";
+import { ReplicatedHub } from "../src/hub/hub.js";
 import { openSqliteStore } from "../src/store/sqlite/sqlite-store.js";
 import { runHubContract } from "./hub-contract.js";
 import { natsUnreachable, natsUrl, uniqueName } from "./nats-env.js";
@@ -47,7 +47,7 @@ if (reason) {
       });
       // Wall-clock TTL, far longer than a test: the lock changes hands only when a replica stops.
       const leaderLock = await natsLeaderLock(bus.connection, lock, 60_000);
-      const hub = new EmbeddedHub({ store, bus, model, clock, tickMs: 3_600_000, leaderLock, replicaId });
+      const hub = new ReplicatedHub({ store, bus, model, clock, tickMs: 3_600_000, leaderLock, replicaId });
       await hub.start();
       return {
         hub,

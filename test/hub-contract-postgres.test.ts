@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, describe, it } from "vitest";
 import { MemoryBus } from "../src/bus/memory/memory-bus.js";
-import { EmbeddedHub } from "../src/hub/embedded-hub.js";
+import { ReplicatedHub } from "../src/hub/hub.js";
 import { openPostgresStore } from "../src/store/postgres/postgres-store.js";
 import { runHubContract } from "./hub-contract.js";
 import { postgresUnreachable, postgresUrl } from "./store-postgres-env.js";
@@ -28,7 +28,7 @@ if (reason) {
     schemas.push(schema);
     const store = await openPostgresStore({ url: postgresUrl, schema });
     const bus = new MemoryBus();
-    const hub = new EmbeddedHub({ store, bus, model, clock, tickMs: 3_600_000 });
+    const hub = new ReplicatedHub({ store, bus, model, clock, tickMs: 3_600_000 });
     await hub.start();
     return {
       hub,

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
 import { MemoryBus } from "../src/bus/memory/memory-bus.js";
-import { EmbeddedHub } from "../src/hub/embedded-hub.js";
+import { ReplicatedHub } from "../src/hub/hub.js";
 import { openSqliteStore } from "../src/store/sqlite/sqlite-store.js";
 import { runHubContract } from "./hub-contract.js";
 
@@ -15,7 +15,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 runHubContract("memory bus, SQLite", async ({ model, clock }) => {
   const store = await openSqliteStore({ dataDir: join(root, `hub-${n++}`) });
   const bus = new MemoryBus();
-  const hub = new EmbeddedHub({ store, bus, model, clock, tickMs: 3_600_000 });
+  const hub = new ReplicatedHub({ store, bus, model, clock, tickMs: 3_600_000 });
   await hub.start();
   return {
     hub,

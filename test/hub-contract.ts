@@ -5,7 +5,7 @@
  * beat of every replica (the leader first).
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { HubModel } from "../src/hub/embedded-hub.js";
+import type { HubModel } from "../src/hub/hub.js";
 import { type Hub, type HubEvent, HubInputError } from "../src/hub/hub-api.js";
 import type { ComponentSpec } from "../src/model/model-types.js";
 import type { Observation } from "../src/model/observation.js";

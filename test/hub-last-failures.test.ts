@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MemoryBus } from "../src/bus/memory/memory-bus.js";
-import { EmbeddedHub } from "../src/hub/embedded-hub.js";
+import { ReplicatedHub } from "../src/hub/hub.js";
 import { LastFailures } from "../src/hub/last-failures.js";
 import type { Observation } from "../src/model/observation.js";
 import { resultObservations } from "../src/probe/agent.js";
@@ -75,7 +75,7 @@ describe("the embedded hub", () => {
   it("serves the last failing check with phases from memory; the store keeps the observation without them", async () => {
     const store = await openStore({ dataDir: dir });
     let now = T0;
-    const hub = new EmbeddedHub({
+    const hub = new ReplicatedHub({
       store,
       bus: new MemoryBus(),
       model: {

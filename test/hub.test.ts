@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { MemoryBus } from "../src/bus/memory/memory-bus.js";
 import { MemoryLocks, memoryLeaderLock } from "../src/bus/memory/memory-lock.js";
-import { EmbeddedHub, type HubModel } from "../src/hub/embedded-hub.js";
+import { type HubModel, ReplicatedHub } from "../src/hub/hub.js";
 import type { HubEvent } from "../src/hub/hub-api.js";
 import type { LedgerEvent } from "../src/hub/incident-ledger.js";
 import type { ComponentSpec } from "../src/model/model-types.js";
@@ -69,8 +69,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function startHub(store: Store, events: LedgerEvent[] = []): Promise<EmbeddedHub> {
-  const hub = new EmbeddedHub({
+async function startHub(store: Store, events: LedgerEvent[] = []): Promise<ReplicatedHub> {
+  const hub = new ReplicatedHub({
     store,
     bus: new MemoryBus(),
     model,
@@ -103,7 +103,7 @@ function checks(status: (service: string) => Observation["status"]): Observation
 }
 
 /** Ten seconds of checks from both vantages, then the clock past the round's grace and a tick. */
-async function round(hub: EmbeddedHub, status: (service: string) => Observation["status"]): Promise<void> {
+async function round(hub: ReplicatedHub, status: (service: string) => Observation["status"]): Promise<void> {
   await hub.ingest(checks(status));
   await new Promise((r) => setImmediate(r)); // the bus delivers asynchronously
   now += 10_000;
@@ -193,7 +193,7 @@ describe("embedded hub", () => {
     const store = await openStore({ dataDir: dir });
     const shared = await openStore({ dataDir: dir }); // a second connection, as a second replica has
     const replica = async (on: Store, events: LedgerEvent[]) => {
-      const hub = new EmbeddedHub({
+      const hub = new ReplicatedHub({
         store: on,
         bus: new MemoryBus(),
         model,
@@ -247,7 +247,7 @@ describe("embedded hub", () => {
       release = r;
     });
     const events: LedgerEvent[] = [];
-    const hub = new EmbeddedHub({
+    const hub = new ReplicatedHub({
       store,
       bus: new MemoryBus(),
       model,

@@ -1,5 +1,5 @@
 /**
- * The real hub for the server's tests: an EmbeddedHub running the example model (examples/epicenter.yaml over
+ * The real hub for the server's tests: an ReplicatedHub running the example model (examples/epicenter.yaml over
  * the catalog) and two checks, on the in-memory bus and a SQLite store in a temporary directory, on a clock
  * the test holds. Its ticker never fires on its own: rounds close when the test moves the clock and calls
  * `tick()`. Incidents handed in are in the store before the hub starts, as a previous run leaves them, so
@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { MemoryBus } from "../src/bus/memory/memory-bus.js";
 import { loadConfigFile } from "../src/config/config-load.js";
-import { EmbeddedHub, type HubModel } from "../src/hub/embedded-hub.js";
+import { type HubModel, ReplicatedHub } from "../src/hub/hub.js";
 import type { HubUser } from "../src/hub/hub-api.js";
 import type { Observation } from "../src/model/observation.js";
 import type { Check } from "../src/probe/check-types.js";
@@ -60,7 +60,7 @@ export interface ServerHubOptions {
 }
 
 export interface ServerHub {
-  readonly hub: EmbeddedHub;
+  readonly hub: ReplicatedHub;
   /** The hub's store (a test plants tokens and reads rows through it). */
   readonly store: Store;
   readonly model: HubModel;
@@ -89,7 +89,7 @@ export async function openServerHub(options: ServerHubOptions = {}): Promise<Ser
     now: options.now ?? Date.now(),
     model,
   };
-  const hub = new EmbeddedHub({
+  const hub = new ReplicatedHub({
     store,
     bus,
     model,

@@ -1,5 +1,5 @@
 /**
- * Password sessions follow the config through a real hub reload: the real server app over an EmbeddedHub on
+ * Password sessions follow the config through a real hub reload: the real server app over an ReplicatedHub on
  * SQLite; a removed user's session is refused at once (and stays refused if the name comes back), a demoted
  * user's session acts with the new role, so a demoted admin can no longer make an admin token.
  */
@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MemoryBus } from "../src/bus/memory/memory-bus.js";
-import { EmbeddedHub } from "../src/hub/embedded-hub.js";
+import { ReplicatedHub } from "../src/hub/hub.js";
 import type { HubUser } from "../src/hub/hub-api.js";
 import { hashPassword } from "../src/server/password-hash.js";
 import { createApp } from "../src/server/server-app.js";
@@ -21,7 +21,7 @@ const CHEAP = { N: 2 ** 14, r: 8, p: 1 };
 const T0 = 1_800_000_000_000;
 let dir: string;
 let store: Store;
-let hub: EmbeddedHub;
+let hub: ReplicatedHub;
 let alice: HubUser;
 let bob: HubUser;
 
@@ -30,7 +30,7 @@ beforeEach(async () => {
   store = await openStore({ dataDir: dir });
   alice = { name: "alice", role: "admin", passwordHash: await hashPassword("alice-pass-1", CHEAP) };
   bob = { name: "bob", role: "admin", passwordHash: await hashPassword("bob-pass-22", CHEAP) };
-  hub = new EmbeddedHub({
+  hub = new ReplicatedHub({
     store,
     bus: new MemoryBus(),
     model: { ...suspectedModel, users: [alice, bob] },

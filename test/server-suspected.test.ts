@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fc, test } from "@fast-check/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { EmbeddedHub } from "../src/hub/embedded-hub.js";
+import type { ReplicatedHub } from "../src/hub/hub.js";
 import { createApp } from "../src/server/server-app.js";
 import { openStore } from "../src/store/open-store.js";
 import type { Store } from "../src/store/store.js";
@@ -19,7 +19,7 @@ type Loose = any;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 let dir: string;
 let store: Store;
-let hub: EmbeddedHub;
+let hub: ReplicatedHub;
 let app: ReturnType<typeof createApp>;
 const clock = { now: Date.parse("2026-03-02T10:00:00Z") };
 

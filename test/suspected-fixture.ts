@@ -3,7 +3,7 @@
  * with its modelled sites and LONE at the same moment, the localizer suspects LONE of depending on it.
  */
 import { MemoryBus } from "../src/bus/memory/memory-bus.js";
-import { EmbeddedHub, type HubModel } from "../src/hub/embedded-hub.js";
+import { type HubModel, ReplicatedHub } from "../src/hub/hub.js";
 import type { ComponentSpec } from "../src/model/model-types.js";
 import type { Observation } from "../src/model/observation.js";
 import type { Check } from "../src/probe/check-types.js";
@@ -52,8 +52,8 @@ export interface FakeClock {
 }
 
 /** A hub over `store` with this model, ticked by hand on `clock`. */
-export async function startSuspectedHub(store: Store, clock: FakeClock): Promise<EmbeddedHub> {
-  const hub = new EmbeddedHub({
+export async function startSuspectedHub(store: Store, clock: FakeClock): Promise<ReplicatedHub> {
+  const hub = new ReplicatedHub({
     store,
     bus: new MemoryBus(),
     model: suspectedModel,
@@ -65,7 +65,7 @@ export async function startSuspectedHub(store: Store, clock: FakeClock): Promise
 }
 
 /** One round of checks from both vantages, every site up or every site (LONE included) down, then a tick. */
-export async function round(hub: EmbeddedHub, clock: FakeClock, down: boolean): Promise<void> {
+export async function round(hub: ReplicatedHub, clock: FakeClock, down: boolean): Promise<void> {
   const batch: Observation[] = [];
   for (const v of suspectedModel.vantages)
     for (const s of [...SITES, LONE])
@@ -86,7 +86,7 @@ export async function round(hub: EmbeddedHub, clock: FakeClock, down: boolean): 
 }
 
 /** cloud/r1 fails with LONE for six rounds and recovers with it: one incident, LONE suspected. */
-export async function outage(hub: EmbeddedHub, clock: FakeClock): Promise<void> {
+export async function outage(hub: ReplicatedHub, clock: FakeClock): Promise<void> {
   for (let k = 0; k < 3; k++) await round(hub, clock, false);
   for (let k = 0; k < 6; k++) await round(hub, clock, true);
   for (let k = 0; k < 6; k++) await round(hub, clock, false);

@@ -13,7 +13,7 @@ import { type Chaos, type ChaosPlanOptions, startChaos } from "../demo/demo-chao
 import { type DemoWorld, startDemoWorld } from "../demo/demo-world.js";
 import { discoveryService } from "../discover/discovery-service.js";
 import type { DnsLookup } from "../discover/dns-lookup.js";
-import { EmbeddedHub, type HubModel } from "../hub/embedded-hub.js";
+import { type HubModel, ReplicatedHub } from "../hub/hub.js";
 import type { LedgerEvent } from "../hub/incident-ledger.js";
 import type { Env } from "../model/env-refs.js";
 import { SourceError } from "../model/model-errors.js";
@@ -68,7 +68,7 @@ export interface HubProcessOptions {
 
 export interface HubProcess {
   url: string;
-  hub: EmbeddedHub;
+  hub: ReplicatedHub;
   store: Store;
   world: DemoWorld | null;
   /** The admin token made on the first start (shown once), else null. */
@@ -150,7 +150,7 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
       log(incidentText(event));
       void notifier.notify(event);
     };
-    const hub = new EmbeddedHub({
+    const hub = new ReplicatedHub({
       store,
       bus,
       model,
@@ -283,7 +283,7 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
 const LEADER_TTL_MS = 6000;
 
 /**
- * EPICENTER_INGEST_BACKLOG: the back-pressure bound (EmbeddedHubOptions.maxIngestBacklog), for a hub whose
+ * EPICENTER_INGEST_BACKLOG: the back-pressure bound (ReplicatedHubOptions.maxIngestBacklog), for a hub whose
  * memory is tighter than the default assumes (and for tests that must see the bound reached).
  */
 function ingestBacklog(value: string | undefined): { maxIngestBacklog?: number } {

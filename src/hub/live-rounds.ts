@@ -9,6 +9,7 @@
 import type { IncidentEvent } from "../localize/incident-tracker.js";
 import { Localizer, type LocalizerOptions, type LocalizerView } from "../localize/localizer.js";
 import type { Observation } from "../model/observation.js";
+import type { Check } from "../probe/check-types.js";
 
 const STATUS_CODE = { up: 0, degraded: 1, down: 2 } as const;
 
@@ -96,4 +97,16 @@ export class LiveRounds {
   #roundStart(t: number): number {
     return Math.floor(t / this.#roundMs) * this.#roundMs;
   }
+}
+
+/** The most common check interval, clamped to 5 s .. 60 s: one round per check run (heartbeats aside). */
+export function defaultRound(checks: readonly Check[]): number {
+  const counts = new Map<number, number>();
+  for (const c of checks)
+    if (c.type !== "heartbeat") counts.set(c.intervalMs, (counts.get(c.intervalMs) ?? 0) + 1);
+  let best = 30_000;
+  let most = 0;
+  for (const [interval, n] of counts)
+    if (n > most || (n === most && interval < best)) [best, most] = [interval, n];
+  return Math.min(60_000, Math.max(5_000, best));
 }

@@ -5,7 +5,7 @@
  * subjects to its vantage. Shared by the server's auth and the `epicenter token` command.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { HUB_VANTAGE } from "../hub/embedded-hub.js";
+import { HUB_VANTAGE } from "../hub/heartbeats.js";
 import type { Role, Store, StoredToken, TokenRole } from "../store/store.js";
 
 /** The ranked roles: of users (server.users) and of what a route needs. */

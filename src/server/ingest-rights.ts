@@ -4,7 +4,7 @@
  * observation the store holds already, or met earlier in the same batch, is acknowledged but not taken again,
  * so a retried batch never reaches the localizer twice.
  */
-import { HUB_VANTAGE } from "../hub/embedded-hub.js";
+import { HUB_VANTAGE } from "../hub/heartbeats.js";
 import type { Observation } from "../model/observation.js";
 import type { RefusalBody } from "./api-errors.js";
 import { ApiError } from "./api-errors.js";

@@ -1,0 +1,79 @@
+/**
+ * The hub's front door: a batch is admitted (what it names and when: `refuseObservations`, the same function
+ * the API route calls), held back under back-pressure, and committed before `ingest` resolves: to the store
+ * then the bus, or, on a durable bus, to the bus alone (its shared "store" group writes them).
+ */
+import type { Bus, Subscription } from "../bus/bus.js";
+import type { Observation } from "../model/observation.js";
+import type { Store } from "../store/store.js";
+import { HubBusyError } from "./hub-busy-error.js";
+import type { HubMetrics } from "./hub-metrics.js";
+import { type AdmissionModel, refuseObservations, throwIfRefused } from "./observation-admission.js";
+
+/** See HubIngestOptions.maxBacklog. */
+export const DEFAULT_INGEST_BACKLOG = 50_000;
+
+export interface HubIngestOptions {
+  store: Pick<Store, "insertObservations">;
+  bus: Bus;
+  metrics: HubMetrics;
+  /**
+   * Back-pressure: a batch is refused (HubBusyError: the API's 503 with Retry-After) while more than this
+   * many observations are on their way to the store or bus, or wait for this replica's localizer (default
+   * 50,000: about a quarter second of PostgreSQL's insert rate, a few tens of MB).
+   */
+  maxBacklog?: number;
+  onWarning?: (message: string) => void;
+}
+
+export class HubIngest {
+  readonly #options: HubIngestOptions;
+  /** Observations inside `ingest`, not yet committed to the store or bus. */
+  #ingesting = 0;
+  /** The group feeding this replica's localizer (its backlog counts toward back-pressure). */
+  localizer: Subscription | null = null;
+
+  constructor(options: HubIngestOptions) {
+    this.#options = options;
+  }
+
+  /** Admits and commits the batch; throws HubInputError (refused for what it holds) or HubBusyError. */
+  async ingest(observations: Observation[], model: AdmissionModel): Promise<void> {
+    throwIfRefused(refuseObservations(observations, model));
+    this.#admit(observations.length);
+    const { bus, store, metrics } = this.#options;
+    this.#ingesting += observations.length;
+    try {
+      if (bus.durable) {
+        // Durable once the bus has them; the shared "store" group writes them.
+        await bus.publish(observations);
+        return;
+      }
+      await store.insertObservations(observations);
+    } finally {
+      this.#ingesting -= observations.length;
+    }
+    metrics.observationsIngested.inc(observations.length);
+    try {
+      await bus.publish(observations);
+    } catch (error) {
+      // Committed already: the store has them; only this evaluation misses them.
+      this.#options.onWarning?.(`bus publish failed: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Refuses a batch while the backlog is over the bound: observations being committed, plus those waiting
+   * for the localizer on the in-process bus (a durable bus's backlog waits on the NATS server's disk, and
+   * its consumers take at most max_ack_pending at a time). A lone batch larger than the bound still passes.
+   */
+  #admit(size: number): void {
+    const bound = this.#options.maxBacklog ?? DEFAULT_INGEST_BACKLOG;
+    const waiting = this.#ingesting + (this.#options.bus.durable ? 0 : (this.localizer?.pending ?? 0));
+    if (waiting === 0 || waiting + size <= bound) return;
+    this.#options.metrics.observationsRefused.inc(size);
+    throw new HubBusyError(
+      `the hub is busy: ${waiting} observations are still being taken in (at most ${bound}); retry shortly`,
+    );
+  }
+}

@@ -1,0 +1,505 @@
+/**
+ * The hub, one replica of one or more: observations in (from agents, through `ingest`), committed before
+ * they are acknowledged, then through the bus to every replica's live states and localizer rounds. The
+ * leader (a lone hub always leads) stores the localizer's incidents, announces them and hands them to
+ * `onIncident` (the notifier); a standby follows what the leader stored. Owns time: each tick closes rounds,
+ * judges heartbeats, folds rollups and applies retention. Composes the parts named in README's layout.
+ */
+import { randomBytes } from "node:crypto";
+import type { Bus, LeaderLock, Subscription } from "../bus/bus.js";
+import { SuspectedDependencies, type SuspectedDependency } from "../localize/suspected-dependencies.js";
+import { pairsFromEvidence } from "../localize/suspected-evidence.js";
+import { compileGraph, type Graph } from "../model/graph.js";
+import type { ComponentSpec } from "../model/model-types.js";
+import type { Observation } from "../model/observation.js";
+import type { Check } from "../probe/check-types.js";
+import type {
+  IncidentQuery,
+  ObservationQuery,
+  Rollup,
+  RollupQuery,
+  Store,
+  StoredIncident,
+} from "../store/store.js";
+import { summarizeImpact, WhatIf } from "../whatif/what-if.js";
+import { Heartbeats, HUB_VANTAGE, heartbeatCheck } from "./heartbeats.js";
+import {
+  type ComponentState,
+  type Hub,
+  type HubEvent,
+  HubInputError,
+  type HubTokens,
+  type HubUser,
+  type WhatIfAnswer,
+} from "./hub-api.js";
+import { HubEvents } from "./hub-events.js";
+import { HubIngest } from "./hub-ingest.js";
+import { HubMetrics } from "./hub-metrics.js";
+import { IncidentFollower } from "./incident-follower.js";
+import { IncidentLedger, type LedgerEvent } from "./incident-ledger.js";
+import { IncidentRecorder } from "./incident-recorder.js";
+import { mergeIncidents } from "./incident-view.js";
+import { LastFailures } from "./last-failures.js";
+import { Leadership } from "./leadership.js";
+import { defaultRound, LiveRounds } from "./live-rounds.js";
+import { LiveStates } from "./live-states.js";
+import { saveModelSnapshot } from "./model-snapshot.js";
+import { SuspectedLedger } from "./suspected-ledger.js";
+
+export interface HubModel {
+  components: ComponentSpec[];
+  vantages: string[];
+  checks: Check[];
+  /** Who may log in with a password (the config's `server.users`); none when absent. */
+  users?: HubUser[];
+}
+
+export interface ReplicatedHubOptions {
+  store: Store;
+  bus: Bus;
+  model: HubModel;
+  clock?: () => number;
+  /** Localizer round; default: the most common check interval, within 5 s .. 60 s. */
+  roundMs?: number;
+  /** How long after a round's end its late observations are still counted (default 2 s). */
+  graceMs?: number;
+  /** How often the ticker runs (default 1 s). */
+  tickMs?: number;
+  /** How long an incident left open by a previous run waits for its successor (default 6 rounds). */
+  adoptWithinMs?: number;
+  /** Called after each incident event is stored, in order. */
+  onIncident?: (event: LedgerEvent) => void | Promise<void>;
+  /** Reports trouble the hub survives (a failed rollup, a failed publish). */
+  onWarning?: (message: string) => void;
+  /**
+   * Hub replicas sharing a durable bus and a store: only the holder of this lock stores incidents and calls
+   * `onIncident`; every replica ingests, serves and runs its localizer (so a standby is warm). Absent: this
+   * hub always leads.
+   */
+  leaderLock?: LeaderLock;
+  /** Names this replica's own consumer group on a durable bus (default: random). */
+  replicaId?: string;
+  /** Told when this replica starts or stops leading. */
+  onLeadership?: (leading: boolean) => void;
+  /** Back-pressure bound on observations in flight (see HubIngestOptions.maxBacklog; default 50,000). */
+  maxIngestBacklog?: number;
+  /** Measurement hook: told when the localizer takes a batch (`at` = the hub's clock then). */
+  onTaken?: (batch: Observation[], at: number) => void;
+}
+
+export class ReplicatedHub implements Hub {
+  readonly store: Store;
+  readonly tokens: HubTokens;
+  readonly metricsRegistry = new HubMetrics();
+  readonly #bus: Bus;
+  readonly #clock: () => number;
+  readonly #options: ReplicatedHubOptions;
+  readonly #ledger = new IncidentLedger(
+    (openedAt) =>
+      `inc-${new Date(openedAt).toISOString().slice(0, 19).replace(/[-:T]/g, "")}-${randomBytes(3).toString("hex")}`,
+  );
+  readonly #events = new HubEvents();
+  readonly #ingest: HubIngest;
+  readonly #leadership: Leadership;
+  readonly #recorder: IncidentRecorder;
+  readonly #follower = new IncidentFollower();
+  readonly #states = new LiveStates();
+  readonly #heartbeats = new Heartbeats();
+  readonly #failures = new LastFailures();
+  /** Suspected dependencies of every run (kept in the store); `#suspectedRun` is the current run's. */
+  readonly #suspected = new SuspectedLedger();
+  #suspectedRun: SuspectedDependencies | null = null;
+  #model!: HubModel;
+  #graph!: Graph;
+  #whatIf!: WhatIf;
+  #rounds!: LiveRounds;
+  #roundMs = 10_000;
+  #subscriptions: Subscription[] = [];
+  readonly #replicaId: string;
+  #ticker: ReturnType<typeof setInterval> | null = null;
+  #lastRollup = 0;
+  #lastRetention = 0;
+  /** Where the localizer's events of the tick under way go (null outside a tick's rounds). */
+  #pendingEvents: LedgerEvent[] | null = null;
+
+  constructor(options: ReplicatedHubOptions) {
+    this.store = options.store;
+    this.tokens = options.store;
+    this.#bus = options.bus;
+    this.#clock = options.clock ?? Date.now;
+    this.#options = options;
+    this.#replicaId = options.replicaId ?? randomBytes(4).toString("hex");
+    const warn = options.onWarning;
+    this.#ingest = new HubIngest({
+      store: options.store,
+      bus: options.bus,
+      metrics: this.metricsRegistry,
+      ...(options.maxIngestBacklog === undefined ? {} : { maxBacklog: options.maxIngestBacklog }),
+      ...(warn ? { onWarning: warn } : {}),
+    });
+    this.#leadership = new Leadership(options.leaderLock, {
+      ...(options.onLeadership ? { onLeadership: options.onLeadership } : {}),
+      ...(warn ? { onWarning: warn } : {}),
+    });
+    this.#recorder = new IncidentRecorder({
+      store: options.store,
+      events: this.#events,
+      metrics: this.metricsRegistry,
+      ...(options.onIncident ? { onIncident: options.onIncident } : {}),
+      ...(warn ? { onWarning: warn } : {}),
+    });
+  }
+
+  /** Whether this replica stores incidents and notifies (always, without a leader lock). */
+  get leading(): boolean {
+    return this.#leadership.leading;
+  }
+
+  /** Loads what a previous run left (open incidents, heartbeats), starts consuming and ticking. */
+  async start(): Promise<void> {
+    const now = this.#clock();
+    this.#lastRollup = now;
+    this.#lastRetention = now;
+    this.#heartbeats.start(now, await this.store.lastHeartbeats());
+    // A replica waiting for the leader lock takes the stored open incidents over when it wins it (#lead).
+    const open = this.leading ? await this.store.listIncidents({ open: true, limit: 1000 }) : [];
+    if (this.leading) this.#suspected.load(await this.store.listSuspectedEvidence());
+    this.#install(this.#options.model, open, now);
+    if (this.leading) await saveModelSnapshot(this.store, this.#model, now);
+    const take = async (batch: Observation[]) => this.#take(batch);
+    let localizer: Subscription;
+    if (this.#bus.durable) {
+      // Agents publish straight to a durable bus: one shared group stores (each observation once, by
+      // whichever replica takes it); each replica's own group feeds its localizer and states with everything.
+      localizer = this.#bus.consume(`hub-${this.#replicaId}`, take, {
+        startAt: now - 3 * this.#roundMs,
+        inactiveMs: 10 * 60_000,
+      });
+      this.#subscriptions.push(
+        this.#bus.consume("store", async (batch) => {
+          await this.store.insertObservations(batch);
+          this.metricsRegistry.observationsIngested.inc(batch.length);
+        }),
+        localizer,
+      );
+    } else {
+      localizer = this.#bus.consume("localizer", take);
+      this.#subscriptions.push(localizer);
+    }
+    this.#ingest.localizer = localizer;
+    // Seek the lock now, so a lone replica leads from its first moment rather than its first tick.
+    await this.#lead(now);
+    const tickMs = this.#options.tickMs ?? 1000;
+    this.#ticker = setInterval(() => void this.tick(), tickMs);
+    this.#ticker.unref?.();
+  }
+
+  /** Stops ticking and consuming, and waits for pending incident saves. */
+  async stop(): Promise<void> {
+    if (this.#ticker) clearInterval(this.#ticker);
+    this.#ticker = null;
+    await Promise.all(this.#subscriptions.map((s) => s.unsubscribe()));
+    this.#subscriptions = [];
+    // What the localizer learned since the last round is kept too (nothing accepted is lost).
+    if (this.leading) this.#syncSuspected(this.#clock());
+    await this.#recorder.idle();
+    await this.#leadership.release();
+  }
+
+  /**
+   * Runs a new model (config reload). Incidents stay: open ones are adopted by the new localizer when it
+   * names the same epicenter. Observations keep flowing; the localizer's evidence starts afresh.
+   */
+  async reload(model: HubModel): Promise<void> {
+    const now = this.#clock();
+    await this.#recorder.idle();
+    this.#install(model, this.#ledger.open, now);
+    if (this.leading) await saveModelSnapshot(this.store, this.#model, now);
+    this.#events.emit({
+      type: "config",
+      action: "reloaded",
+      message: `${model.components.length} components, ${model.checks.length} checks`,
+    });
+  }
+
+  /** Tells live subscribers that a new config was refused (the old one keeps running). */
+  rejectConfig(message: string): void {
+    this.metricsRegistry.configReloads.inc({ outcome: "rejected" });
+    this.#events.emit({ type: "config", action: "rejected", message });
+  }
+
+  get roundMs(): number {
+    return this.#roundMs;
+  }
+
+  components(): ComponentSpec[] {
+    return this.#model.components;
+  }
+
+  checks(): Check[] {
+    return this.#model.checks;
+  }
+
+  users(): HubUser[] {
+    return this.#model.users ?? [];
+  }
+
+  vantages(): string[] {
+    return localizerVantages(this.#model);
+  }
+
+  ingest(observations: Observation[]): Promise<void> {
+    return this.#ingest.ingest(observations, {
+      vantages: new Set(this.vantages()),
+      components: this.#graph.index,
+      now: this.#clock(),
+    });
+  }
+
+  /** What every replica does with every observation: latest states, and its localizer's rounds. */
+  async #take(batch: Observation[]): Promise<void> {
+    this.#options.onTaken?.(batch, this.#clock());
+    const m = this.metricsRegistry;
+    for (const o of batch) {
+      m.checksRun.inc({ vantage: o.vantage, status: o.status });
+      this.#states.take(o);
+      this.#failures.add(o);
+      if (!this.#rounds.add(o)) m.observationsIgnored.inc();
+    }
+  }
+
+  async heartbeat(token: string, at: number): Promise<boolean> {
+    const check = heartbeatCheck(this.#model.checks, token);
+    if (!check) return false;
+    await this.store.recordHeartbeat(check.id, at);
+    this.#heartbeats.beat(check.id, at);
+    return true;
+  }
+
+  whatIf(failed: string[]): WhatIfAnswer {
+    const indices = failed.map((id, i) => {
+      const c = this.#graph.index.get(id);
+      if (c === undefined)
+        throw new HubInputError("E_UNKNOWN_COMPONENT", `unknown component "${id}"`, `failed[${i}]`);
+      return c;
+    });
+    const summary = summarizeImpact(this.#graph, this.#whatIf.run(indices));
+    return {
+      failed: summary.failed,
+      down: summary.down,
+      degraded: summary.degraded,
+      observedHit: summary.entries.filter((e) => e.observed).map((e) => e.id),
+    };
+  }
+
+  async acknowledge(incidentId: string, by: string): Promise<StoredIncident | null> {
+    const now = this.#clock();
+    await this.#recorder.idle();
+    // An open incident of this hub's is saved whole (it holds the acknowledgement now); any other is
+    // acknowledged in the store.
+    const live = this.#ledger.acknowledge(incidentId, by, now);
+    if (live) await this.store.saveIncident(live);
+    const stored = live ?? (await this.store.acknowledgeIncident(incidentId, by, now));
+    if (!stored) return null;
+    // A standby's copy of the leader's incident shows the acknowledgement at once, not at the next read.
+    this.#follower.update(stored);
+    this.#events.emit({ type: "incident", action: "acknowledged", incident: stored });
+    return stored;
+  }
+
+  states(): ComponentState[] {
+    return this.#states.states(this.#model.components, this.openIncidents);
+  }
+
+  lastFailures(component: string): Observation[] {
+    return this.#failures.of(component);
+  }
+
+  async incidents(query: IncidentQuery = {}): Promise<StoredIncident[]> {
+    const live = this.#live();
+    const stored = await this.store.listIncidents({ ...query, limit: (query.limit ?? 100) + live.length });
+    return mergeIncidents(stored, live, query);
+  }
+
+  async incident(id: string): Promise<StoredIncident | null> {
+    return this.#live().find((i) => i.id === id) ?? (await this.store.getIncident(id));
+  }
+
+  /** What the hub holds of incidents beyond the store: copies not saved yet, under the open ones as now. */
+  #live(): StoredIncident[] {
+    const live = new Map(this.#recorder.unsaved.map((i) => [i.id, i]));
+    for (const inc of this.openIncidents) live.set(inc.id, inc);
+    return [...live.values()];
+  }
+
+  observations(query: ObservationQuery): Promise<Observation[]> {
+    return this.store.queryObservations(query);
+  }
+
+  storedObservations(batch: readonly Observation[]): Promise<boolean[]> {
+    return this.store.storedObservations(batch);
+  }
+
+  rollups(query: RollupQuery): Promise<Rollup[]> {
+    return this.store.queryRollups(query);
+  }
+
+  /**
+   * Dependencies the model probably lacks, learned from every incident so far, best score first: the
+   * leader's own (this run's evidence included), a standby's as the leader stored them.
+   */
+  async suspectedDependencies(): Promise<SuspectedDependency[]> {
+    if (!this.leading) return pairsFromEvidence(await this.store.listSuspectedEvidence());
+    if (this.#suspectedRun)
+      this.#suspected.take(this.#suspectedRun.evidence(), (id) => this.#ledger.storedId(id));
+    return this.#suspected.list();
+  }
+
+  subscribe(listener: (event: HubEvent) => void): () => void {
+    return this.#events.subscribe(listener);
+  }
+
+  /** How many live-stream subscriptions are held now. */
+  get subscribers(): number {
+    return this.#events.size;
+  }
+
+  async metrics(): Promise<string> {
+    this.metricsRegistry.incidentsOpen.set(this.openIncidents.length);
+    return this.metricsRegistry.registry.metrics();
+  }
+
+  get openIncidents(): StoredIncident[] {
+    // A standby's own incidents are drafts under local ids; what counts is what the leader stored.
+    return this.leading ? this.#ledger.open : this.#follower.open;
+  }
+
+  /** One beat of the hub's clock: heartbeats judged, rounds closed, incidents stored, rollups folded. */
+  async tick(): Promise<void> {
+    const now = this.#clock();
+    await this.#lead(now);
+    if (this.leading) await this.#judgeHeartbeats(now);
+    const timer = this.metricsRegistry.localizerSeconds.startTimer();
+    const events: LedgerEvent[] = [];
+    this.#pendingEvents = events;
+    const closed = this.#rounds.tick(now);
+    this.#pendingEvents = null;
+    if (closed > 0) timer();
+    if (!this.leading)
+      for (const e of await this.#follower.follow(now, this.store, this.#options.onWarning))
+        this.#events.emit(e);
+    if (this.leading) {
+      events.push(...this.#ledger.expire(now));
+      if (events.length > 0) this.#recorder.record(events);
+      if (closed > 0) this.#syncSuspected(now);
+    }
+    if (closed > 0 && this.#events.size > 0) {
+      const changed = this.#states.changed(this.states());
+      if (changed.length > 0) this.#events.emit({ type: "state", states: changed });
+    }
+    if (this.leading && now - this.#lastRollup >= 60_000) {
+      const from = this.#lastRollup - 120_000;
+      this.#lastRollup = now;
+      await this.store
+        .rollup(from, now)
+        .catch((e: Error) => this.#options.onWarning?.(`rollup failed: ${e.message}`));
+    }
+    if (this.leading && now - this.#lastRetention >= 3_600_000) {
+      this.#lastRetention = now;
+      await this.store
+        .applyRetention(now)
+        .catch((e: Error) => this.#options.onWarning?.(`retention failed: ${e.message}`));
+    }
+    await this.#recorder.idle();
+  }
+
+  /** Keeps or seeks the leader lock; on winning it, takes over the stored open incidents. */
+  async #lead(now: number): Promise<void> {
+    if ((await this.#leadership.check(now)) !== "won") return;
+    await this.#recorder.idle();
+    const open = await this.store.listIncidents({ open: true, limit: 1000 });
+    const events = this.#ledger.takeOver(open, now + (this.#options.adoptWithinMs ?? 6 * this.#roundMs), now);
+    try {
+      this.#suspected.load(await this.store.listSuspectedEvidence());
+    } catch (error) {
+      this.#options.onWarning?.(`could not read suspected dependencies: ${(error as Error).message}`);
+    }
+    await this.#leadership.lead(async () => {
+      this.#heartbeats.restart(now);
+      await saveModelSnapshot(this.store, this.#model, now);
+    });
+    if (events.length > 0) this.#recorder.record(events);
+  }
+
+  #install(model: HubModel, open: StoredIncident[], now: number): void {
+    // The run ending (a reload) hands over what it learned while its incident ids still map.
+    if (this.#suspectedRun && this.leading) this.#syncSuspected(now);
+    this.#suspectedRun = new SuspectedDependencies();
+    this.#model = model;
+    this.#failures.keepOnly(new Set(model.components.map((c) => c.id)));
+    this.#graph = compileGraph({ components: model.components }, { includeHidden: false });
+    this.#whatIf = new WhatIf(this.#graph);
+    this.#roundMs = this.#options.roundMs ?? defaultRound(model.checks);
+    this.#rounds = new LiveRounds(
+      { graph: this.#graph, vantages: localizerVantages(model) },
+      {
+        roundMs: this.#roundMs,
+        graceMs: this.#options.graceMs ?? 2000,
+        // Live checks are spread over the round: see TrackerOptions.changeAfter.
+        localizer: { tracker: { changeAfter: 2, suspected: this.#suspectedRun } },
+        onEvent: (event) => {
+          const ledgerEvent = this.#ledger.apply(event, this.#clock());
+          this.#pendingEvents?.push(ledgerEvent);
+        },
+      },
+    );
+    this.#ledger.begin(open, now + (this.#options.adoptWithinMs ?? 6 * this.#roundMs));
+  }
+
+  /**
+   * Saves what the localizer learned of suspected dependencies: incidents that came to suspect more components
+   * (announced as changed to live subscribers, not to `onIncident`: nothing to notify), then the evidence.
+   * Queued after the incidents' own saves, so evidence never names an incident the store does not have.
+   */
+  #syncSuspected(now: number): void {
+    const run = this.#suspectedRun;
+    if (!run) return;
+    const grown = this.#ledger
+      .suspectedGrown(this.#rounds.localizer.incidents, now)
+      .map((i) => structuredClone(i));
+    this.#suspected.take(run.evidence(), (id) => this.#ledger.storedId(id));
+    const rows = this.#suspected.drain();
+    if (grown.length > 0) this.#recorder.changed(grown);
+    if (rows.length === 0) return;
+    this.#recorder.after(async () => {
+      try {
+        await this.store.saveSuspectedEvidence(rows);
+      } catch (error) {
+        this.#suspected.unsaved(rows);
+        this.#options.onWarning?.(`could not store suspected dependencies: ${(error as Error).message}`);
+      }
+    });
+  }
+
+  /** Heartbeat checks become observations from the hub's own vantage once per round. */
+  async #judgeHeartbeats(now: number): Promise<void> {
+    if (!this.#heartbeats.due(now, this.#roundMs)) return;
+    this.#heartbeats.restart(now);
+    // Replicas behind one address share the beats: one may arrive at a standby, which stores it.
+    if (this.#leadership.replicated) {
+      try {
+        this.#heartbeats.take(await this.store.lastHeartbeats());
+      } catch (error) {
+        this.#options.onWarning?.(`could not read heartbeats: ${(error as Error).message}`);
+      }
+    }
+    const batch = this.#heartbeats.judge(now, this.#model.checks);
+    if (batch.length > 0)
+      await this.ingest(batch).catch((e: Error) => this.#options.onWarning?.(`heartbeats: ${e.message}`));
+  }
+}
+
+/** The localizer's vantages: the model's, and the hub's own when it judges heartbeats. */
+function localizerVantages(model: HubModel): string[] {
+  return model.checks.some((c) => c.type === "heartbeat") ? [...model.vantages, HUB_VANTAGE] : model.vantages;
+}
