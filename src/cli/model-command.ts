@@ -15,7 +15,6 @@ import type { ComponentSpec } from "../model/model-types.js";
 import { renderSuspected } from "../server/suspected-routes.js";
 import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
-import { StoreError } from "../store/store-errors.js";
 import { type CliIo, UsageError } from "./io.js";
 import { loadCliModel } from "./model-option.js";
 import { formatTable } from "./table-format.js";
@@ -63,14 +62,11 @@ export async function modelCommand(argv: string[], io: CliIo): Promise<number> {
       ? loadCliModel(io, values.config).graph
       : null;
 
-  let store: Store;
-  try {
-    store = await openStore({ dataDir: resolve(io.cwd, values.data ?? DEFAULT_DATA_DIR), env: io.env });
-  } catch (error) {
-    if (!(error instanceof StoreError)) throw error;
-    io.err(`epicenter model: ${error.message}`);
-    return 1;
-  }
+  // A store that cannot be opened is a StoreError: run() prints it and exits 3.
+  const store: Store = await openStore({
+    dataDir: resolve(io.cwd, values.data ?? DEFAULT_DATA_DIR),
+    env: io.env,
+  });
   let all: SuspectedDependency[];
   let known: ComponentSpec[];
   try {

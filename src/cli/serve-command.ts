@@ -113,7 +113,7 @@ function banner(running: HubProcess, io: CliIo, withConfig: boolean): void {
     io.out("");
     io.out(`  First start: an admin token was made. It is shown this once; keep it:`);
     io.out(`    ${running.firstToken}`);
-    io.out(`  (epicenter token create --role editor makes more; agents need editor.)`);
+    io.out(`  (epicenter token create makes more: --role agent --vantage NAME for each remote agent.)`);
   }
   if (running.world) {
     io.out("");

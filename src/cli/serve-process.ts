@@ -248,16 +248,21 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
         running = next;
         policy = next.probes;
         const nextModel = hubModel(next);
-        void hub.reload(nextModel).then(async () => {
-          const ended = await revokeRemovedSessions(store, nextModel.users ?? [], Date.now()).catch((e) => {
-            warn(`${clock()}  sessions of removed users not revoked: ${(e as Error).message}`);
-            return 0;
-          });
-          if (ended > 0) log(`${clock()}  ${ended} session(s) of users no longer in server.users revoked`);
-          for (const a of agents) a.setChecks(nextModel.checks);
-          await assign(opened.assignments, nextModel, next.probes);
-          log(`${clock()}  config reloaded (${why}): ${describe(nextModel)}`);
-        });
+        void hub
+          .reload(nextModel)
+          // The hub runs the new model before it records it; a store failing then must not stop the rest.
+          .catch((e: Error) => warn(`${clock()}  config reload (${why}): not all recorded: ${e.message}`))
+          .then(async () => {
+            const ended = await revokeRemovedSessions(store, nextModel.users ?? [], Date.now()).catch((e) => {
+              warn(`${clock()}  sessions of removed users not revoked: ${(e as Error).message}`);
+              return 0;
+            });
+            if (ended > 0) log(`${clock()}  ${ended} session(s) of users no longer in server.users revoked`);
+            for (const a of agents) a.setChecks(nextModel.checks);
+            await assign(opened.assignments, nextModel, next.probes);
+            log(`${clock()}  config reloaded (${why}): ${describe(nextModel)}`);
+          })
+          .catch((e: Error) => warn(`${clock()}  config reload (${why}) did not complete: ${e.message}`));
       });
       cleanup.push(() => watch?.stop());
     }

@@ -8,7 +8,6 @@ import { createToken, lifetimeProblem, TOKEN_ROLES, vantageProblem } from "../se
 import { SESSION_PREFIX } from "../server/session-users.js";
 import { openStore } from "../store/open-store.js";
 import type { Store, TokenRole } from "../store/store.js";
-import { StoreError } from "../store/store-errors.js";
 import { type CliIo, UsageError } from "./io.js";
 import { formatTable } from "./table-format.js";
 
@@ -60,14 +59,11 @@ export async function tokenCommand(argv: string[], io: CliIo): Promise<number> {
     );
   const create = action === "create" ? createOptions(values) : undefined;
 
-  let store: Store;
-  try {
-    store = await openStore({ dataDir: resolve(io.cwd, values.data ?? DEFAULT_DATA_DIR), env: io.env });
-  } catch (error) {
-    if (!(error instanceof StoreError)) throw error;
-    io.err(`epicenter token: ${error.message}`);
-    return 1;
-  }
+  // A store that cannot be opened is a StoreError: run() prints it and exits 3.
+  const store: Store = await openStore({
+    dataDir: resolve(io.cwd, values.data ?? DEFAULT_DATA_DIR),
+    env: io.env,
+  });
   try {
     if (create) return await printCreated(store, create, values.json === true, io);
     if (action === "list") return await printList(store, values.json === true, io);
