@@ -1,6 +1,7 @@
 /**
  * The hub's front door on its own (src/hub/hub-ingest.ts) and the incident recorder behind the leader
- * (src/hub/incident-recorder.ts), on a real SQLite store and the in-process bus.
+ * (src/hub/incident-recorder.ts) and its store upkeep (src/hub/store-upkeep.ts), on a real SQLite store and
+ * the in-process bus.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,6 +15,7 @@ import { HubIngest } from "../src/hub/hub-ingest.js";
 import { HubMetrics } from "../src/hub/hub-metrics.js";
 import type { LedgerEvent } from "../src/hub/incident-ledger.js";
 import { IncidentRecorder } from "../src/hub/incident-recorder.js";
+import { StoreUpkeep } from "../src/hub/store-upkeep.js";
 import type { Observation } from "../src/model/observation.js";
 import { openSqliteStore } from "../src/store/sqlite/sqlite-store.js";
 import type { Store, StoredIncident } from "../src/store/store.js";
@@ -128,5 +130,23 @@ describe("IncidentRecorder", () => {
     await recorder.idle();
     expect(order.at(-1)).toBe("announced changed");
     expect((await store.getIncident("inc-1"))?.suspected).toEqual(["cloud/r2"]);
+  });
+});
+
+describe("StoreUpkeep", () => {
+  it("folds rollups once a minute has passed, reaching back for late observations; warns when the store fails", async () => {
+    const upkeep = new StoreUpkeep();
+    upkeep.start(T0);
+    await store.insertObservations(batch(0, 5)); // a second before T0: folded by the first run a minute on
+    await upkeep.run(T0 + 30_000, store);
+    expect(await store.queryRollups({ resolution: "1m" })).toEqual([]);
+    await upkeep.run(T0 + 60_000, store);
+    const [rollup] = await store.queryRollups({ resolution: "1m" });
+    expect(rollup).toMatchObject({ component: "acme/api", vantage: "v/a", up: 5 });
+    await store.close();
+    const warnings: string[] = [];
+    await upkeep.run(T0 + 3_600_000, store, (m) => warnings.push(m));
+    expect(warnings.map((w) => w.split(":")[0])).toEqual(["rollup failed", "retention failed"]);
+    store = await openSqliteStore({ dataDir: dir }); // for afterEach
   });
 });

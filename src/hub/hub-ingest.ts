@@ -1,7 +1,8 @@
 /**
  * The hub's front door: a batch is admitted (what it names and when: `refuseObservations`, the same function
  * the API route calls), held back under back-pressure, and committed before `ingest` resolves: to the store
- * then the bus, or, on a durable bus, to the bus alone (its shared "store" group writes them).
+ * then the bus, or, on a durable bus, to the bus alone (its shared "store" group writes them). It also
+ * subscribes the replica to the bus, the way in to its states and localizer.
  */
 import type { Bus, Subscription } from "../bus/bus.js";
 import type { Observation } from "../model/observation.js";
@@ -31,10 +32,29 @@ export class HubIngest {
   /** Observations inside `ingest`, not yet committed to the store or bus. */
   #ingesting = 0;
   /** The group feeding this replica's localizer (its backlog counts toward back-pressure). */
-  localizer: Subscription | null = null;
+  #localizer: Subscription | null = null;
 
   constructor(options: HubIngestOptions) {
     this.#options = options;
+  }
+
+  /**
+   * Subscribes `take` (this replica's states and localizer) to everything published. On a durable bus,
+   * agents publish straight to it: one shared group stores (each observation once, by whichever replica
+   * takes it), and this replica's own group (`hub-<replicaId>`, starting at `startAt`) feeds `take`.
+   */
+  consume(take: (batch: Observation[]) => Promise<void>, replicaId: string, startAt: number): Subscription[] {
+    const { bus, store, metrics } = this.#options;
+    if (!bus.durable) {
+      this.#localizer = bus.consume("localizer", take);
+      return [this.#localizer];
+    }
+    this.#localizer = bus.consume(`hub-${replicaId}`, take, { startAt, inactiveMs: 10 * 60_000 });
+    const stored = bus.consume("store", async (batch) => {
+      await store.insertObservations(batch);
+      metrics.observationsIngested.inc(batch.length);
+    });
+    return [stored, this.#localizer];
   }
 
   /** Admits and commits the batch; throws HubInputError (refused for what it holds) or HubBusyError. */
@@ -69,7 +89,7 @@ export class HubIngest {
    */
   #admit(size: number): void {
     const bound = this.#options.maxBacklog ?? DEFAULT_INGEST_BACKLOG;
-    const waiting = this.#ingesting + (this.#options.bus.durable ? 0 : (this.localizer?.pending ?? 0));
+    const waiting = this.#ingesting + (this.#options.bus.durable ? 0 : (this.#localizer?.pending ?? 0));
     if (waiting === 0 || waiting + size <= bound) return;
     this.#options.metrics.observationsRefused.inc(size);
     throw new HubBusyError(

@@ -6,7 +6,7 @@
  * judges heartbeats, folds rollups and applies retention. Composes the parts named in README's layout.
  */
 import { randomBytes } from "node:crypto";
-import type { Bus, LeaderLock, Subscription } from "../bus/bus.js";
+import type { Subscription } from "../bus/bus.js";
 import { SuspectedDependencies, type SuspectedDependency } from "../localize/suspected-dependencies.js";
 import { pairsFromEvidence } from "../localize/suspected-evidence.js";
 import { compileGraph, type Graph } from "../model/graph.js";
@@ -35,6 +35,7 @@ import {
 import { HubEvents } from "./hub-events.js";
 import { HubIngest } from "./hub-ingest.js";
 import { HubMetrics } from "./hub-metrics.js";
+import type { HubModel, ReplicatedHubOptions } from "./hub-options.js";
 import { IncidentFollower } from "./incident-follower.js";
 import { IncidentLedger, type LedgerEvent } from "./incident-ledger.js";
 import { IncidentRecorder } from "./incident-recorder.js";
@@ -44,54 +45,15 @@ import { Leadership } from "./leadership.js";
 import { defaultRound, LiveRounds } from "./live-rounds.js";
 import { LiveStates } from "./live-states.js";
 import { saveModelSnapshot } from "./model-snapshot.js";
+import { StoreUpkeep } from "./store-upkeep.js";
 import { SuspectedLedger } from "./suspected-ledger.js";
 
-export interface HubModel {
-  components: ComponentSpec[];
-  vantages: string[];
-  checks: Check[];
-  /** Who may log in with a password (the config's `server.users`); none when absent. */
-  users?: HubUser[];
-}
-
-export interface ReplicatedHubOptions {
-  store: Store;
-  bus: Bus;
-  model: HubModel;
-  clock?: () => number;
-  /** Localizer round; default: the most common check interval, within 5 s .. 60 s. */
-  roundMs?: number;
-  /** How long after a round's end its late observations are still counted (default 2 s). */
-  graceMs?: number;
-  /** How often the ticker runs (default 1 s). */
-  tickMs?: number;
-  /** How long an incident left open by a previous run waits for its successor (default 6 rounds). */
-  adoptWithinMs?: number;
-  /** Called after each incident event is stored, in order. */
-  onIncident?: (event: LedgerEvent) => void | Promise<void>;
-  /** Reports trouble the hub survives (a failed rollup, a failed publish). */
-  onWarning?: (message: string) => void;
-  /**
-   * Hub replicas sharing a durable bus and a store: only the holder of this lock stores incidents and calls
-   * `onIncident`; every replica ingests, serves and runs its localizer (so a standby is warm). Absent: this
-   * hub always leads.
-   */
-  leaderLock?: LeaderLock;
-  /** Names this replica's own consumer group on a durable bus (default: random). */
-  replicaId?: string;
-  /** Told when this replica starts or stops leading. */
-  onLeadership?: (leading: boolean) => void;
-  /** Back-pressure bound on observations in flight (see HubIngestOptions.maxBacklog; default 50,000). */
-  maxIngestBacklog?: number;
-  /** Measurement hook: told when the localizer takes a batch (`at` = the hub's clock then). */
-  onTaken?: (batch: Observation[], at: number) => void;
-}
+export type { HubModel, ReplicatedHubOptions };
 
 export class ReplicatedHub implements Hub {
   readonly store: Store;
   readonly tokens: HubTokens;
   readonly metricsRegistry = new HubMetrics();
-  readonly #bus: Bus;
   readonly #clock: () => number;
   readonly #options: ReplicatedHubOptions;
   readonly #ledger = new IncidentLedger(
@@ -117,15 +79,13 @@ export class ReplicatedHub implements Hub {
   #subscriptions: Subscription[] = [];
   readonly #replicaId: string;
   #ticker: ReturnType<typeof setInterval> | null = null;
-  #lastRollup = 0;
-  #lastRetention = 0;
+  readonly #upkeep = new StoreUpkeep();
   /** Where the localizer's events of the tick under way go (null outside a tick's rounds). */
   #pendingEvents: LedgerEvent[] | null = null;
 
   constructor(options: ReplicatedHubOptions) {
     this.store = options.store;
     this.tokens = options.store;
-    this.#bus = options.bus;
     this.#clock = options.clock ?? Date.now;
     this.#options = options;
     this.#replicaId = options.replicaId ?? randomBytes(4).toString("hex");
@@ -158,35 +118,19 @@ export class ReplicatedHub implements Hub {
   /** Loads what a previous run left (open incidents, heartbeats), starts consuming and ticking. */
   async start(): Promise<void> {
     const now = this.#clock();
-    this.#lastRollup = now;
-    this.#lastRetention = now;
+    this.#upkeep.start(now);
     this.#heartbeats.start(now, await this.store.lastHeartbeats());
     // A replica waiting for the leader lock takes the stored open incidents over when it wins it (#lead).
     const open = this.leading ? await this.store.listIncidents({ open: true, limit: 1000 }) : [];
     if (this.leading) this.#suspected.load(await this.store.listSuspectedEvidence());
     this.#install(this.#options.model, open, now);
     if (this.leading) await saveModelSnapshot(this.store, this.#model, now);
-    const take = async (batch: Observation[]) => this.#take(batch);
-    let localizer: Subscription;
-    if (this.#bus.durable) {
-      // Agents publish straight to a durable bus: one shared group stores (each observation once, by
-      // whichever replica takes it); each replica's own group feeds its localizer and states with everything.
-      localizer = this.#bus.consume(`hub-${this.#replicaId}`, take, {
-        startAt: now - 3 * this.#roundMs,
-        inactiveMs: 10 * 60_000,
-      });
-      this.#subscriptions.push(
-        this.#bus.consume("store", async (batch) => {
-          await this.store.insertObservations(batch);
-          this.metricsRegistry.observationsIngested.inc(batch.length);
-        }),
-        localizer,
-      );
-    } else {
-      localizer = this.#bus.consume("localizer", take);
-      this.#subscriptions.push(localizer);
-    }
-    this.#ingest.localizer = localizer;
+    this.#subscriptions = this.#ingest.consume(
+      async (batch) => this.#take(batch),
+      this.#replicaId,
+      // A replica's own group starts a few rounds back, to warm its localizer up.
+      now - 3 * this.#roundMs,
+    );
     // Seek the lock now, so a lone replica leads from its first moment rather than its first tick.
     await this.#lead(now);
     const tickMs = this.#options.tickMs ?? 1000;
@@ -397,19 +341,7 @@ export class ReplicatedHub implements Hub {
       const changed = this.#states.changed(this.states());
       if (changed.length > 0) this.#events.emit({ type: "state", states: changed });
     }
-    if (this.leading && now - this.#lastRollup >= 60_000) {
-      const from = this.#lastRollup - 120_000;
-      this.#lastRollup = now;
-      await this.store
-        .rollup(from, now)
-        .catch((e: Error) => this.#options.onWarning?.(`rollup failed: ${e.message}`));
-    }
-    if (this.leading && now - this.#lastRetention >= 3_600_000) {
-      this.#lastRetention = now;
-      await this.store
-        .applyRetention(now)
-        .catch((e: Error) => this.#options.onWarning?.(`retention failed: ${e.message}`));
-    }
+    if (this.leading) await this.#upkeep.run(now, this.store, this.#options.onWarning);
     await this.#recorder.idle();
   }
 
