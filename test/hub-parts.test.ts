@@ -193,6 +193,9 @@ describe("Leadership", () => {
     ]);
     await b.release();
     expect(await a.check(now)).toBe("won");
+    await a.giveUp(); // the take-over failed: the lock goes back at once
+    expect(a.leading).toBe(false);
+    expect(await replica("c").check(now)).toBe("won");
   });
 });
 

@@ -134,7 +134,11 @@ export class ReplicatedHub implements Hub {
     // Seek the lock now, so a lone replica leads from its first moment rather than its first tick.
     await this.#lead(now);
     const tickMs = this.#options.tickMs ?? 1000;
-    this.#ticker = setInterval(() => void this.tick(), tickMs);
+    // A tick warns of what it survives; anything else must not become an unhandled rejection.
+    this.#ticker = setInterval(
+      () => void this.tick().catch((e: Error) => this.#options.onWarning?.(`tick failed: ${e.message}`)),
+      tickMs,
+    );
     this.#ticker.unref?.();
   }
 
@@ -349,7 +353,17 @@ export class ReplicatedHub implements Hub {
   async #lead(now: number): Promise<void> {
     if ((await this.#leadership.check(now)) !== "won") return;
     await this.#recorder.idle();
-    const open = await this.store.listIncidents({ open: true, limit: 1000 });
+    let open: StoredIncident[];
+    try {
+      open = await this.store.listIncidents({ open: true, limit: 1000 });
+    } catch (error) {
+      // Leading without the stored incidents would open a second one for each: another tick tries again.
+      this.#options.onWarning?.(
+        `could not take the lead: reading open incidents: ${(error as Error).message}`,
+      );
+      await this.#leadership.giveUp();
+      return;
+    }
     const events = this.#ledger.takeOver(open, now + (this.#options.adoptWithinMs ?? 6 * this.#roundMs), now);
     try {
       this.#suspected.load(await this.store.listSuspectedEvidence());
@@ -358,7 +372,9 @@ export class ReplicatedHub implements Hub {
     }
     await this.#leadership.lead(async () => {
       this.#heartbeats.restart(now);
-      await saveModelSnapshot(this.store, this.#model, now);
+      await saveModelSnapshot(this.store, this.#model, now).catch((e: Error) =>
+        this.#options.onWarning?.(`could not store the model snapshot: ${e.message}`),
+      );
     });
     if (events.length > 0) this.#recorder.record(events);
   }

@@ -70,6 +70,11 @@ export class Leadership {
     this.#options.onLeadership?.(true);
   }
 
+  /** Gives back a lock `check` just won, without leading (the take-over failed): another may take it. */
+  async giveUp(): Promise<void> {
+    if (!this.#leading && this.#lock) await this.#lock.release().catch(() => {});
+  }
+
   /** Gives the lock up if this replica holds it (on stop), so another may lead at once. */
   async release(): Promise<void> {
     if (this.#leading && this.#lock) await this.#lock.release().catch(() => {});
