@@ -186,6 +186,23 @@ describe("checks in epicenter.yaml", () => {
     );
   });
 
+  it("http checks connect afresh each run unless reuse: true (on the check or probes.reuse)", () => {
+    const checks = `      - http: https://a.acme.example/
+      - http: https://b.acme.example/
+        reuse: true
+      - http: https://c.acme.example/
+        reuse: false
+`;
+    const fresh = parseConfig("epicenter.yaml", yaml(checks)).checks;
+    expect(fresh.map((c) => c.type === "http" && c.reuse)).toEqual([undefined, true, undefined]);
+    const pooled = parseConfig("epicenter.yaml", yaml(checks, "probes: { reuse: true }\n")).checks;
+    // A check's own `reuse: false` wins over probes.reuse.
+    expect(pooled.map((c) => c.type === "http" && c.reuse)).toEqual([true, true, undefined]);
+    expect(errors(yaml(`      - http: https://a.acme.example/\n        reuse: yes please\n`))).toEqual([
+      expect.stringMatching(/^epicenter.yaml:\d+ components\[0\].checks\[0\].reuse: /),
+    ]);
+  });
+
   it("scenarios keep rejecting checks on components", () => {
     const scenario = `name: s\nseed: 1\nduration: 1m\ncomponents:\n  - id: a\n    checks: [{ tcp: "a:1" }]\nvantages: [{ id: v }]\n`;
     expect(() => parseScenario("s.yaml", scenario)).toThrow(/unknown key "checks"/);

@@ -16,7 +16,8 @@ describe("HttpAgents", () => {
   let check: HttpCheck;
   beforeAll(async () => {
     const url = `http://127.0.0.1:${await listen(server)}/`;
-    check = { ...checkBase(), ...httpDefaults(), type: "http", url };
+    // Keep-alive: this is about each runner's pools holding its own connections open.
+    check = { ...checkBase(), ...httpDefaults(), type: "http", url, reuse: true };
   });
   afterAll(() => close(server));
 

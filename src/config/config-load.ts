@@ -79,10 +79,11 @@ export function configFromSource(source: YamlSource, inputs: ConfigInputs = {}):
     }),
   );
   const where: (string | number)[][] = [];
+  const defaults = { reuse: parsed.data.probes?.reuse };
   const checks = parsed.data.components.flatMap((c, i) =>
     (c.checks ?? []).map((input, j) => {
       where.push(["components", i, "checks", j]);
-      return normaliseCheck(c.id, input, j + 1);
+      return normaliseCheck(c.id, input, j + 1, defaults);
     }),
   );
   const ids = new Set(components.map((c) => c.id));

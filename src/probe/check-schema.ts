@@ -8,6 +8,7 @@
  *       timeout: 10s             # default 10s, at most the interval
  *       expect: { status: "200-399", bodyContains: ok }
  *       degradedOver: 2s
+ *       reuse: true              # keep-alive between runs (default: a fresh connection each run)
  *     - tcp: db.acme.example:5432
  *     - dns: acme.example
  *       type: A
@@ -162,6 +163,8 @@ const httpInput = (withEnv: ReturnType<typeof withEnvIn>) =>
     /** false: do not follow; a number: follow at most that many (default 5). */
     redirects: z.union([z.boolean(), z.number().int().min(0).max(20)]).optional(),
     tlsVerify: z.boolean().optional(),
+    /** Keep-alive: reuse the connection between runs (default false, or probes.reuse). */
+    reuse: z.boolean().optional(),
   });
 
 const tcpInput = z.strictObject({
@@ -275,13 +278,29 @@ export const probesSchema = z.strictObject({
    * `epicenter check` TARGETs: https://..., tcp://host:port, dns://name?server=..., tls://host:port.
    */
   anchors: z.array(z.string().min(1)).optional(),
+  /**
+   * Every http check keeps its connection open between runs unless it says `reuse: false` (default false:
+   * each run resolves, connects and handshakes anew, as a user's browser does).
+   */
+  reuse: z.boolean().optional(),
 });
 
 const ms = (duration: string | number | undefined, fallback: number) =>
   duration === undefined ? fallback : Math.round(parseDuration(duration)! * 1000);
 
+/** What `probes:` sets for every check that does not say otherwise. */
+export interface CheckDefaults {
+  /** `probes.reuse`: http checks keep their connection between runs. */
+  reuse?: boolean | undefined;
+}
+
 /** A check as check-types.ts has it. `n` is its 1-based position among its component's checks. */
-export function normaliseCheck(component: string, input: CheckInput, n: number): Check {
+export function normaliseCheck(
+  component: string,
+  input: CheckInput,
+  n: number,
+  defaults: CheckDefaults = {},
+): Check {
   const base = {
     id: input.id ?? `${component}#${n}`,
     component,
@@ -307,6 +326,7 @@ export function normaliseCheck(component: string, input: CheckInput, n: number):
       followRedirects: input.redirects !== false && input.redirects !== 0,
       maxRedirects: typeof input.redirects === "number" ? input.redirects : DEFAULTS.maxRedirects,
       tlsVerify: input.tlsVerify ?? true,
+      ...((input.reuse ?? defaults.reuse) ? { reuse: true } : {}),
     };
   }
   if ("tcp" in input) {

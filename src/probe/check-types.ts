@@ -35,6 +35,11 @@ export interface HttpCheck extends CheckBase {
   followRedirects: boolean;
   maxRedirects: number;
   tlsVerify: boolean;
+  /**
+   * Keep the connection open for the next run (keep-alive) instead of resolving, connecting and handshaking
+   * anew each run; absent is false. Set only when true, so a check written before it reads the same.
+   */
+  reuse?: boolean;
 }
 
 export interface TcpCheck extends CheckBase {

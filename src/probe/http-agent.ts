@@ -1,9 +1,12 @@
 /**
- * undici Agents for HTTP checks: keep-alive pools shared per (policy, resolver, source address, TLS
- * verification), whose connector goes through the target guard, and per-request phase timings (DNS,
- * connect, TLS, first byte) gathered from the connector and undici's diagnostics channels. The pools and the
- * "next request's trace" slot belong to an HttpAgents instance: a probe runner owns one (ProbeContext.http)
- * and closes it when it stops; runs that pass none share the default one made here.
+ * undici Agents for HTTP checks: pools per (policy, resolver, source address, TLS verification, reuse), whose
+ * connector goes through the target guard, and per-request phase timings (DNS, connect, TLS, first byte)
+ * gathered from the connector and undici's diagnostics channels. A fresh-connection check (the default) gets
+ * pools of its own and sends each request with `reset` (Connection: close, the socket closed after the
+ * answer), so it never rides a socket a keep-alive check left open and every run resolves, is guarded,
+ * connects and handshakes anew. The pools and the "next request's trace" slot belong to an HttpAgents
+ * instance: a probe runner owns one (ProbeContext.http) and closes it when it stops; runs that pass none
+ * share the default one made here.
  */
 import diagnostics from "node:diagnostics_channel";
 import { Agent } from "undici";
@@ -24,23 +27,27 @@ export interface AgentKey {
   resolver?: HostResolver | undefined;
   localAddress?: string | undefined;
   tlsVerify: boolean;
+  /** Keep-alive pools (true) or fresh-connection ones (false): the two never share a socket. */
+  reuse: boolean;
 }
 
-// Idle connections are closed after this: long enough to span a 30 s interval, short enough not to pile up.
+// A keep-alive check's idle connections are closed after this: long enough to span a 30 s interval, short
+// enough not to pile up.
 const KEEP_ALIVE_MS = 60_000;
 const CONNECT_TIMEOUT_MS = 30_000;
 
 /** A new connection's setup timings, on the socket until its first request takes them. */
 type Setup = Omit<RequestTrace, "sentAt" | "headersAt">;
 type Tagged = Record<symbol, unknown>;
+type DefaultSlot = `${"verify" | "noVerify"}${"Reuse" | "Fresh"}`;
 
 /** The pools of one probe runner, and the correlation of its requests with their traces. */
 export class HttpAgents {
   readonly #agents = new WeakMap<ProbePolicy, WeakMap<HostResolver, Map<string, Agent>>>();
   /** Every Agent made, for close(). */
   readonly #all = new Set<Agent>();
-  /** The Agents for the default policy and resolver and no source address, by tlsVerify: no lookups per check. */
-  readonly #defaults: { verify?: Agent; noVerify?: Agent } = {};
+  /** The Agents for the default policy and resolver and no source address, by tlsVerify and reuse: no lookups per check. */
+  readonly #defaults: Partial<Record<DefaultSlot, Agent>> = {};
   // Own symbols: another instance's handlers never touch this one's sockets and requests.
   readonly #setup = Symbol("epicenter.setup");
   readonly #trace = Symbol("epicenter.trace");
@@ -52,11 +59,11 @@ export class HttpAgents {
     const policy = key.policy ?? DEFAULT_PROBE_POLICY;
     const resolver = key.resolver ?? systemResolver;
     if (policy === DEFAULT_PROBE_POLICY && resolver === systemResolver && !key.localAddress) {
-      const slot = key.tlsVerify ? "verify" : "noVerify";
-      this.#defaults[slot] ??= this.#sharedAgent(policy, resolver, undefined, key.tlsVerify);
+      const slot: DefaultSlot = `${key.tlsVerify ? "verify" : "noVerify"}${key.reuse ? "Reuse" : "Fresh"}`;
+      this.#defaults[slot] ??= this.#sharedAgent(policy, resolver, undefined, key.tlsVerify, key.reuse);
       return this.#defaults[slot];
     }
-    return this.#sharedAgent(policy, resolver, key.localAddress, key.tlsVerify);
+    return this.#sharedAgent(policy, resolver, key.localAddress, key.tlsVerify, key.reuse);
   }
 
   /**
@@ -84,8 +91,7 @@ export class HttpAgents {
     }
     const agents = [...this.#all];
     this.#all.clear();
-    this.#defaults.verify = undefined;
-    this.#defaults.noVerify = undefined;
+    for (const slot of Object.keys(this.#defaults) as DefaultSlot[]) this.#defaults[slot] = undefined;
     await Promise.all(agents.map((a) => a.close()));
   }
 
@@ -94,10 +100,11 @@ export class HttpAgents {
     resolver: HostResolver,
     localAddress: string | undefined,
     tlsVerify: boolean,
+    reuse: boolean,
   ): Agent {
     const byResolver = getOrCreate(this.#agents, policy, () => new WeakMap());
     const byName = getOrCreate(byResolver, resolver, () => new Map());
-    const name = `${localAddress ?? ""}|${tlsVerify}`;
+    const name = `${localAddress ?? ""}|${tlsVerify}|${reuse}`;
     return getOrCreate(byName, name, () => {
       const agent = this.#createAgent(policy, resolver, localAddress, tlsVerify);
       this.#all.add(agent);

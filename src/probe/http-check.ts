@@ -1,6 +1,8 @@
 /**
  * The http/https runner: one request (redirects followed hop by hop, each hop's connection guarded), its
- * status and body judged against the check's expectations, its phases timed.
+ * status and body judged against the check's expectations, its phases timed. Unless the check says
+ * `reuse`, every request goes out on a connection of its own (resolved, guarded, connected and, for https,
+ * handshaken anew, closed after the answer), so each run times and exercises DNS, TCP and TLS.
  */
 import type { ErrorClass, Phases } from "../model/observation.js";
 import type { CheckResult, HttpCheck } from "./check-types.js";
@@ -53,16 +55,17 @@ export interface HttpResponse {
 
 /**
  * Fetches `url` through the guarded agents, following redirects as the check says, and returns the final
- * response with its body (up to 1 MiB), summing phases into `phases`. Every failure is thrown as a ProbeError.
+ * response with its body (up to `bodyLimit`, 1 MiB by default), summing phases into `phases`. Every failure is thrown as a ProbeError.
  */
 export async function guardedFetch(
   check: Pick<
     HttpCheck,
-    "url" | "method" | "headers" | "body" | "followRedirects" | "maxRedirects" | "tlsVerify"
+    "url" | "method" | "headers" | "body" | "followRedirects" | "maxRedirects" | "tlsVerify" | "reuse"
   >,
   ctx: ProbeContext,
   phases: Phases,
   readBody = true,
+  bodyLimit = BODY_LIMIT,
 ): Promise<HttpResponse> {
   let target = firstHop(check);
   let method = check.method.toUpperCase();
@@ -70,8 +73,10 @@ export async function guardedFetch(
   // Never changed in place: a cross-origin redirect gets a copy without credentials.
   let headers = check.headers;
   const http = ctx.http ?? sharedHttpAgents();
+  const reuse = check.reuse === true;
   const dispatcher = http.agentFor({
     tlsVerify: check.tlsVerify,
+    reuse,
     policy: ctx.policy,
     resolver: ctx.resolver,
     localAddress: ctx.localAddress,
@@ -90,6 +95,8 @@ export async function guardedFetch(
         headers,
         body: body ?? null,
         signal: ctx.signal,
+        // Connection: close, and the socket is destroyed after the answer: the next run connects anew.
+        reset: !reuse,
       });
     } finally {
       http.untraced();
@@ -129,7 +136,7 @@ export async function guardedFetch(
     }
     let text = { text: "", truncated: false };
     try {
-      if (readBody) text = await readLimited(response.body);
+      if (readBody) text = await readLimited(response.body, bodyLimit);
       else await response.body.dump();
     } catch (error) {
       const { errorClass, message } = classifyError(error, "exchange");
@@ -225,19 +232,20 @@ function withoutCredentials(headers: Record<string, string>): Record<string, str
 
 async function readLimited(
   body: AsyncIterable<Buffer> & { destroy(): unknown },
+  limit: number,
 ): Promise<{ text: string; truncated: boolean }> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
     chunks.push(chunk);
     size += chunk.length;
-    if (size > BODY_LIMIT) {
+    if (size > limit) {
       body.destroy();
       break;
     }
   }
   const all = Buffer.concat(chunks);
-  return { text: all.subarray(0, BODY_LIMIT).toString("utf8"), truncated: all.length > BODY_LIMIT };
+  return { text: all.subarray(0, limit).toString("utf8"), truncated: all.length > limit };
 }
 
 function formatRanges(ranges: [number, number][]): string {
