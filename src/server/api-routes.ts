@@ -8,6 +8,7 @@ import { loginRoutes } from "./login-routes.js";
 import { modelRoutes } from "./model-routes.js";
 import { openApiDocument } from "./openapi-document.js";
 import { defineRoute, type Route } from "./route-table.js";
+import { badgeRoutes } from "./status-badges.js";
 import { statusRoutes } from "./status-routes.js";
 import { summaryRoutes } from "./summary-routes.js";
 import { suspectedRoutes } from "./suspected-routes.js";
@@ -70,6 +71,7 @@ export function apiRoutes(options: RouteOptions): Route[] {
     ...summaryRoutes,
     ...suspectedRoutes,
     ...statusRoutes(options.publicUrl),
+    ...badgeRoutes,
     ...discoverRoutes(() => {
       discovery ??= discoveryService();
       return discovery;

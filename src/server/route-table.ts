@@ -74,11 +74,16 @@ export function defineRoute<Q extends z.ZodType = z.ZodUndefined, B extends z.Zo
   return route as Route;
 }
 
-/** The route's path as Hono writes it: `{id}` → `:id`, or `:id{.+}` for a parameter that takes slashes. */
+/**
+ * The route's path as Hono writes it: `{id}` → `:id`, or `:id{.+}` for a parameter that takes slashes. Hono
+ * never matches a slashes parameter followed by more text in its segment (`:id{.+}.svg`), so that text joins
+ * its pattern (`:id{.+\.svg}`) and the value the handler gets ends with it.
+ */
 export function honoPath(route: Route): string {
-  return route.path.replace(/\{(\w+)\}/g, (_, name: string) =>
-    route.params?.[name]?.slashes ? `:${name}{.+}` : `:${name}`,
-  );
+  return route.path.replace(/\{(\w+)\}([^/{]*)/g, (_, name: string, rest: string) => {
+    if (!route.params?.[name]?.slashes) return `:${name}${rest}`;
+    return rest === "" ? `:${name}{.+}` : `:${name}{.+${rest.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}}`;
+  });
 }
 
 /** A matcher for the route's path (to answer 405 for a known path with another method). */

@@ -1,0 +1,145 @@
+/**
+ * What the public status page shows, shared by its JSON (status-routes.ts), badges and feeds so they never
+ * disagree: the public services (the monitored ones, nothing else), the page's address, and each incident in
+ * Statuspage's words. Never a check, a vantage or anything secret.
+ */
+import type { Context } from "hono";
+import type { Hub } from "../hub/hub-api.js";
+import type { ComponentSpec } from "../model/model-types.js";
+import type { StoredIncident } from "../store/store.js";
+import { iso } from "./api-render.js";
+import { listenerOrigin, publicBase } from "./host-policy.js";
+import { displayName, type ServiceStatus, serviceStatus, servicesHit } from "./service-status.js";
+
+/** Statuspage's component statuses; a service no check has reached yet is shown operational, as Statuspage has no "unknown". */
+export const COMPONENT_STATUS: Record<ServiceStatus, string> = {
+  up: "operational",
+  unknown: "operational",
+  degraded: "degraded_performance",
+  partial: "partial_outage",
+  down: "major_outage",
+};
+
+export const PAGE_ID = "epicenter";
+
+/**
+ * The status page's address: under `publicUrl` when the config sets it, else at the address the connection
+ * reached, never from the Host header (anyone can send one; a rebound name would otherwise be echoed back).
+ */
+function pageUrl(c: Context, publicUrl: string | undefined): string {
+  if (publicUrl !== undefined) return `${publicBase(publicUrl)}/status`;
+  const env = c.env as { incoming?: { socket?: { localAddress?: string; localPort?: number } } } | undefined;
+  const socket = env?.incoming?.socket;
+  return `${listenerOrigin({ address: socket?.localAddress, port: socket?.localPort })}/status`;
+}
+
+export function page(c: Context, updatedAt: number, publicUrl: string | undefined) {
+  return {
+    id: PAGE_ID,
+    name: "Epicenter",
+    url: pageUrl(c, publicUrl),
+    time_zone: "Etc/UTC",
+    updated_at: iso(updatedAt),
+  };
+}
+
+export interface Service {
+  spec: ComponentSpec;
+  status: ServiceStatus;
+}
+
+export function services(hub: Hub): Service[] {
+  const states = new Map(hub.states().map((s) => [s.component, s]));
+  return hub
+    .components()
+    .filter((c) => c.observed)
+    .map((spec) => ({ spec, status: serviceStatus(states.get(spec.id)) }));
+}
+
+export function componentJson(s: Service, at: string, position: number) {
+  return {
+    id: s.spec.id,
+    name: displayName(s.spec, s.spec.id),
+    status: COMPONENT_STATUS[s.status],
+    created_at: at,
+    updated_at: at,
+    position,
+    description: s.status === "unknown" ? "not checked yet" : null,
+    showcase: false,
+    start_date: null,
+    group_id: `group:${groupOf(s.spec.id)}`,
+    page_id: PAGE_ID,
+    group: false,
+    only_show_if_degraded: false,
+  };
+}
+
+export const groupOf = (id: string) => id.split("/")[0]!;
+
+/** One incident as Statuspage shows it, with one update per change of the named cause, newest first. */
+export function incidentJson(
+  incident: StoredIncident,
+  byId: Map<string, ComponentSpec>,
+  impaired: Set<string>,
+) {
+  const hit = servicesHit(incident, byId);
+  const name = (id: string) => displayName(byId.get(id), id);
+  const top = incident.epicenter[0];
+  const title = incident.vantage
+    ? `Checks from ${top?.component ?? "one vantage"} are failing (our own network)`
+    : `${top ? name(top.component) : "A provider"} is likely failing`;
+  const status =
+    incident.resolvedAt !== null
+      ? "resolved"
+      : (top?.confidence ?? 0) >= 0.5
+        ? "identified"
+        : "investigating";
+  const impact = hit.length === 0 ? "none" : hit.some((id) => impaired.has(id)) ? "major" : "minor";
+  const updates = incident.history.map((h, i) => {
+    const cause = h.epicenter[0];
+    const body = cause
+      ? `The likely cause is ${name(cause.component)} (${Math.round(cause.confidence * 100)}% confidence)` +
+        (h.epicenter.length > 1
+          ? `; also possible: ${h.epicenter
+              .slice(1)
+              .map((e) => name(e.component))
+              .join(", ")}.`
+          : ".")
+      : "Investigating.";
+    return {
+      id: `${incident.id}-${i}`,
+      status: i === 0 ? "investigating" : "identified",
+      body,
+      incident_id: incident.id,
+      created_at: iso(h.at),
+      updated_at: iso(h.at),
+      display_at: iso(h.at),
+    };
+  });
+  if (incident.resolvedAt !== null)
+    updates.push({
+      id: `${incident.id}-resolved`,
+      status: "resolved",
+      body: "This incident has been resolved.",
+      incident_id: incident.id,
+      created_at: iso(incident.resolvedAt),
+      updated_at: iso(incident.resolvedAt),
+      display_at: iso(incident.resolvedAt),
+    });
+  const at = iso(incident.updatedAt);
+  return {
+    id: incident.id,
+    name: title,
+    status,
+    created_at: iso(incident.openedAt),
+    updated_at: at,
+    monitoring_at: null,
+    resolved_at: iso(incident.resolvedAt),
+    impact,
+    shortlink: `/incidents/${incident.id}`,
+    started_at: iso(incident.openedAt),
+    page_id: PAGE_ID,
+    incident_updates: updates.reverse(),
+    components: hit.map((id) => ({ id, name: name(id) })),
+  };
+}
