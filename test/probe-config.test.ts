@@ -99,8 +99,9 @@ describe("checks in epicenter.yaml", () => {
     });
     expect(tls).toMatchObject({ host: "acme.example", port: 443, degradedUnderDays: 21 });
     expect(heartbeat).toMatchObject({ type: "heartbeat", intervalMs: 3_600_000, graceMs: 60_000 });
-    expect(page).toMatchObject({ format: "statuspage", components: { API: "saas/vendor/api" } });
-    expect(feed).toMatchObject({ format: "feed", intervalMs: 5000, timeoutMs: 5000 });
+    // The format is read from the body when the check does not name it (issue 15: format auto by default).
+    expect(page).toMatchObject({ format: "auto", components: { API: "saas/vendor/api" } });
+    expect(feed).toMatchObject({ format: "auto", intervalMs: 5000, timeoutMs: 5000 });
     expect(config.model.components.find((c) => c.id === "acme/api")?.observed).toBe(true);
     expect(config.probes).toEqual({ deny: [], allow: [], ca: [] });
   });

@@ -20,6 +20,8 @@
  *       interval: 1d
  *     - statuspage: https://status.vendor.example/api/v2/summary.json
  *       components: { API: saas/vendor/api }
+ *     - statuspage: https://status.aws.amazon.com/data.json   # format: auto (default) or named; AWS,
+ *                                                             # GCP and Azure feeds map to catalog ids
  */
 import * as z from "zod";
 import { durationSchema, idSchema } from "../model/component-schema.js";
@@ -207,7 +209,10 @@ const heartbeatInput = (withEnv: ReturnType<typeof withEnvIn>) =>
 const statuspageInput = z.strictObject({
   statuspage: url(["http:", "https:"]),
   ...common,
-  format: z.enum(["statuspage", "feed"]).optional(),
+  /** Default auto: read from the body. `feed` is the older name of `rss`. */
+  format: z
+    .enum(["auto", "statuspage", "rss", "feed", "aws-health", "gcp-incidents", "azure-rss"])
+    .optional(),
   /** Vendor component name (or id) → our component id. */
   components: z.record(z.string(), idSchema).optional(),
 });
@@ -372,9 +377,13 @@ export function normaliseCheck(
       graceMs: ms(input.heartbeat.grace, DEFAULTS.graceMs),
     };
   }
-  const format =
-    input.format ?? (new URL(input.statuspage).pathname.endsWith(".json") ? "statuspage" : "feed");
-  return { ...base, type: "statuspage", url: input.statuspage, format, components: input.components ?? {} };
+  return {
+    ...base,
+    type: "statuspage",
+    url: input.statuspage,
+    format: input.format ?? "auto",
+    components: input.components ?? {},
+  };
 }
 
 /** `host` or `host:port` as node:dns setServers wants it (IPv6 in brackets when a port is given). */

@@ -78,8 +78,12 @@ export interface HeartbeatCheck extends CheckBase {
 export interface StatuspageCheck extends CheckBase {
   type: "statuspage";
   url: string;
-  format: "statuspage" | "feed";
-  /** Vendor component name → our component id (statuspage format). */
+  /**
+   * `auto` reads the format from the body; `feed` is the older name of `rss`. Cloud feeds (aws-health,
+   * gcp-incidents, azure-rss) map their services onto catalog ids by themselves.
+   */
+  format: "auto" | "statuspage" | "rss" | "feed" | "aws-health" | "gcp-incidents" | "azure-rss";
+  /** Vendor component name → our component id (for cloud feeds, on top of the catalog's own ids). */
   components: Record<string, string>;
 }
 

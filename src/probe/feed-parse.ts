@@ -28,6 +28,8 @@ export interface FeedEntry {
   text: string;
   /** Last update, ms since the epoch; 0 when the entry gives none that parses. */
   updated: number;
+  /** RSS `<guid>` or Atom `<id>`, when the entry has one (AWS's names the service: `…/#ec2-us-east-1_1638895771`). */
+  guid?: string;
 }
 
 const ENTRY = new Set(["item", "entry"]);
@@ -97,9 +99,12 @@ function entryOf(fields: Map<string, string>): FeedEntry {
     return "";
   };
   const when = Date.parse(first(TIME_FIELDS));
-  return {
+  const entry: FeedEntry = {
     title: (fields.get("title") ?? "").trim(),
     text: first(TEXT_FIELDS),
     updated: Number.isNaN(when) ? 0 : when,
   };
+  const guid = (fields.get("guid") ?? fields.get("id"))?.trim();
+  if (guid) entry.guid = guid;
+  return entry;
 }

@@ -1,6 +1,8 @@
 /**
  * The statuspage runner: a vendor's own status, from an Atlassian Statuspage v2 summary
- * (`/api/v2/summary.json`) or an RSS/Atom incident feed, mapped onto our components.
+ * (`/api/v2/summary.json`), an RSS/Atom incident feed, or a cloud's own feed (AWS Health Dashboard
+ * `data.json`, Google Cloud `incidents.json`, Azure's status RSS), mapped onto our components; the
+ * format is read from the body unless the check names it.
  *
  * Official pages lag and can be down themselves, so their absence is not evidence: a failed fetch yields
  * `components: []` (no statuses at all), status `up` with the fetch's error class, and a message saying no
@@ -8,11 +10,19 @@
  */
 import type { Status } from "../model/model-types.js";
 import type { CheckResult, StatuspageCheck } from "./check-types.js";
+import { type CatalogIndex, catalogIndex, mapReport } from "./feed-catalog.js";
 import { parseFeed } from "./feed-parse.js";
-import { BODY_LIMIT, guardedFetch, type HttpResponse } from "./http-check.js";
+import { guardedFetch, type HttpResponse } from "./http-check.js";
 import type { ProbeContext } from "./probe-context.js";
 import { classifyError } from "./probe-errors.js";
 import { startTimer } from "./result-timer.js";
+import {
+  detectFormat,
+  type FeedFormat,
+  JSON_FEED_LIMIT,
+  parseStatusFeed,
+  XML_FEED_LIMIT,
+} from "./status-feed-parse.js";
 
 /** Feed incidents older than this (last update) no longer count, resolved or not. */
 export const RECENT_INCIDENT_MS = 24 * 3600_000;
@@ -50,6 +60,8 @@ export async function runStatuspageCheck(check: StatuspageCheck, ctx: ProbeConte
       },
       ctx,
       phases,
+      true,
+      isXml(check.format) ? XML_FEED_LIMIT : JSON_FEED_LIMIT,
     );
     if (response.status < 200 || response.status > 299) throw new Error(`HTTP ${response.status}`);
   } catch (error) {
@@ -59,12 +71,17 @@ export async function runStatuspageCheck(check: StatuspageCheck, ctx: ProbeConte
   let judged: { components: Mapped; notes: string[] };
   const body = response.body;
   try {
+    const format = resolveFormat(check, body);
     // Half a page is no page: a cut-off feed or summary is refused, never half-read.
-    if (response.truncated) throw new Error(`larger than ${BODY_LIMIT / 1024} KiB, the most read`);
+    const limit = isXml(format) ? XML_FEED_LIMIT : JSON_FEED_LIMIT;
+    if (response.truncated || Buffer.byteLength(body) > limit)
+      throw new Error(`larger than ${limit / 1024} KiB, the most read`);
     judged =
-      check.format === "statuspage"
+      format === "statuspage"
         ? fromSummary(check, JSON.parse(body) as Summary)
-        : fromFeed(check, body, Date.now());
+        : format === "rss"
+          ? fromFeed(check, body, Date.now())
+          : fromCloudFeed(check, body, format, Date.now());
   } catch (error) {
     const why = (error as Error).message;
     return noEvidence(done("up", "protocol", `status page unreadable (${why}): no evidence either way`));
@@ -77,6 +94,50 @@ export async function runStatuspageCheck(check: StatuspageCheck, ctx: ProbeConte
   );
   result.components = judged.components;
   return result;
+}
+
+/** The check's format, or the body's when it says `auto`; `feed` is the older name of `rss`. */
+function resolveFormat(check: StatuspageCheck, body: string): FeedFormat {
+  if (check.format === "feed") return "rss";
+  return check.format === "auto" ? detectFormat(body) : check.format;
+}
+
+function isXml(format: StatuspageCheck["format"]): boolean {
+  return format === "rss" || format === "feed" || format === "azure-rss";
+}
+
+let index: CatalogIndex | undefined;
+/** Built on first use: the catalog is constant data, and a runner reads it for every cloud feed. */
+const sharedIndex = () => {
+  index ??= catalogIndex();
+  return index;
+};
+
+/**
+ * A cloud feed (AWS, GCP, Azure): each service it reports, on the catalog id it maps to (or the check's
+ * `components` mapping, vendor name → ours, which wins); a mapped vendor name the feed does not mention is
+ * up (these feeds list events, not services). Unmapped services are named in the message only.
+ */
+export function fromCloudFeed(
+  check: StatuspageCheck,
+  body: string,
+  format: Exclude<FeedFormat, "statuspage" | "rss">,
+  now: number,
+): { components: Mapped; notes: string[] } {
+  const report = parseStatusFeed(body, format, now);
+  const mapped = mapReport(report, check.components, sharedIndex());
+  const status = new Map<string, Status>(Object.values(check.components).map((ours) => [ours, "up"]));
+  const notes: string[] = [];
+  for (const c of mapped) {
+    if (c.id === null) {
+      if (c.status !== "up") notes.push(`${c.name}: ${c.status} (no catalog component)`);
+      continue;
+    }
+    const seen = status.get(c.id);
+    if (seen === undefined || RANK[c.status] > RANK[seen]) status.set(c.id, c.status);
+    if (c.status !== "up") notes.push(`${c.name}: ${c.status}`);
+  }
+  return { components: [...status].map(([component, s]) => ({ component, status: s })), notes };
 }
 
 /** A result that says nothing about any component: the page could not be used. */
