@@ -8,9 +8,9 @@
 import { parseArgs } from "node:util";
 import { Agent, request } from "undici";
 import { startAgent } from "../src/probe/agent.js";
+import type { CheckRunner } from "../src/probe/check-attempts.js";
 import type { HttpCheck } from "../src/probe/check-types.js";
 import { runCheck } from "../src/probe/run-check.js";
-import type { CheckRunner } from "../src/probe/scheduler.js";
 import { bareUndici, blackbox, ensureBlackbox, type LoopRun, ownCpu, sleep } from "./probe-baselines.js";
 import { startTargets } from "./probe-targets.js";
 

@@ -1,14 +1,11 @@
 /** The scheduler with real timers, the real HTTP runner and real local servers. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CheckRunner } from "../src/probe/check-attempts.js";
 import type { Check } from "../src/probe/check-types.js";
 import { runCheck } from "../src/probe/run-check.js";
 import { assignPhases } from "../src/probe/schedule-plan.js";
-import {
-  type CheckRunner,
-  type ScheduledResult,
-  Scheduler,
-  type SchedulerOptions,
-} from "../src/probe/scheduler.js";
+import { Scheduler } from "../src/probe/scheduler.js";
+import type { ScheduledResult, SchedulerOptions } from "../src/probe/scheduler-options.js";
 import { type CountingServer, httpCheck, startCountingServer, until } from "./schedule-fixtures.js";
 
 let a: CountingServer;

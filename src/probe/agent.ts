@@ -6,10 +6,12 @@
  */
 import type { Status } from "../model/model-types.js";
 import { boundedMessage, type Observation } from "../model/observation.js";
+import type { CheckRunner } from "./check-attempts.js";
 import type { Check, CheckResult } from "./check-types.js";
 import { LagWindow } from "./lag-window.js";
 import { ObservationBatcher, type PublishFn, type RefusedObservation } from "./observation-batcher.js";
-import { type CheckRunner, type ScheduledResult, Scheduler, type SchedulerOptions } from "./scheduler.js";
+import { Scheduler } from "./scheduler.js";
+import type { ScheduledResult, SchedulerOptions } from "./scheduler-options.js";
 
 export interface AgentOptions {
   /** The vantage's id (`probe/us-east`); observations carry it. */

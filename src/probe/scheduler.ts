@@ -1,68 +1,15 @@
 /**
  * Runs checks on time, tens of thousands in one process: one timer over a heap of due times (the plan in
  * schedule-plan.ts), a global concurrency cap plus one per host so a slow or hanging target only ever holds
- * its own host's slots, a hard timeout per attempt through its AbortSignal, a quick confirmation re-run before
+ * its own host's slots, a hard timeout per attempt (check-attempts.ts), a quick confirmation re-run before
  * a `down` is reported, and a stop that lets in-flight checks finish until a deadline, then abandons them.
  */
-import type { Check, CheckContext, CheckResult } from "./check-types.js";
+import { type Attempt, CheckAttempts, SHUTDOWN } from "./check-attempts.js";
+import type { Check } from "./check-types.js";
 import { DueHeap } from "./due-heap.js";
 import { HostGate, hostKey } from "./host-gate.js";
 import { assignPhases, dueAt, nextSlot, type Slot, slotAtOrAfter } from "./schedule-plan.js";
-import { type Deadline, SharedDeadlines } from "./shared-deadlines.js";
-
-/** Runs one check once; resolves with what it found (never rejects) and stops when `ctx.signal` aborts. */
-export type CheckRunner = (check: Check, ctx: CheckContext) => Promise<CheckResult>;
-
-/** One reported run of a check (after confirmation re-runs, if any). Times are the scheduler clock's, ms. */
-export interface ScheduledResult {
-  check: Check;
-  result: CheckResult;
-  /** When the slot was due. */
-  due: number;
-  /** When its first attempt started; lagMs = startedAt − due. */
-  startedAt: number;
-  lagMs: number;
-  finishedAt: number;
-  /** 1, or more when a failure was re-run to confirm it. */
-  attempts: number;
-}
-
-export interface SchedulerOptions {
-  runner: CheckRunner;
-  onResult: (result: ScheduledResult) => void;
-  /** Attempts in flight at once, all hosts together (default 2,000). */
-  concurrency?: number;
-  /** Attempts in flight at once against one host (`host:port`; default 10). */
-  perHost?: number;
-  /** Wait before a confirmation re-run of a failed check (default 1,000 ms). */
-  confirmDelayMs?: number;
-  /** Source address the runner binds. */
-  localAddress?: string;
-  /** After a timeout aborts an attempt, how long the runner has to report before a `timeout` is made up for it (default 250 ms). */
-  abortGraceMs?: number;
-  /** Monotonic clock, epoch-based ms (default performance.timeOrigin + performance.now()). */
-  now?: () => number;
-}
-
-export interface SchedulerStats {
-  checks: number;
-  /** Slots whose first attempt started. */
-  started: number;
-  /** Results reported. */
-  reported: number;
-  /** Slots not run because the check's previous run was still in flight (or waiting for a slot). */
-  skipped: number;
-  /** Slots passed over because the process fell more than an interval behind. */
-  missed: number;
-  /** Confirmation re-runs. */
-  confirmRuns: number;
-  /** Attempts ended by their timeout. */
-  timeouts: number;
-  /** Runs dropped at stop. */
-  abandoned: number;
-  inFlight: number;
-  waiting: number;
-}
+import type { SchedulerOptions, SchedulerStats } from "./scheduler-options.js";
 
 interface Entry {
   check: Check;
@@ -86,27 +33,12 @@ interface Run {
   attempt: number;
 }
 
-const SHUTDOWN = Symbol("shutdown");
-type Attempt = CheckResult | typeof SHUTDOWN;
-
-/** One attempt in flight; its signal is its shared deadline's (shared-deadlines.ts). */
-interface InFlight {
-  deadline: Deadline<InFlight>;
-  begin: number;
-  check: Check;
-  /** Settles the attempt (stop settles it as abandoned). */
-  finish: (value: Attempt) => void;
-  grace: ReturnType<typeof setTimeout> | undefined;
-}
-
 export class Scheduler {
   readonly #o: Required<Omit<SchedulerOptions, "localAddress">> & { localAddress?: string };
   readonly #entries = new Map<string, Entry>();
   readonly #heap = new DueHeap();
   readonly #gate: HostGate<Run>;
-  /** Attempts in flight. */
-  readonly #inFlight = new Set<InFlight>();
-  readonly #deadlines: SharedDeadlines<InFlight>;
+  readonly #attempts: CheckAttempts;
   readonly #sleepers = new Set<() => void>();
   #idle: (() => void)[] = [];
   #runs = 0;
@@ -122,7 +54,6 @@ export class Scheduler {
     skipped: 0,
     missed: 0,
     confirmRuns: 0,
-    timeouts: 0,
     abandoned: 0,
   };
 
@@ -135,17 +66,12 @@ export class Scheduler {
       now: () => performance.timeOrigin + performance.now(),
       ...options,
     };
-    this.#deadlines = new SharedDeadlines<InFlight>(
-      () => this.#o.now(),
-      (attempt) => {
-        // Aborted: the runner has abortGraceMs to report, then a timeout is made up for it.
-        this.#stats.timeouts++;
-        attempt.grace = setTimeout(
-          () => attempt.finish(timeoutResult(attempt.check, this.#o.now() - attempt.begin)),
-          this.#o.abortGraceMs,
-        );
-      },
-    );
+    this.#attempts = new CheckAttempts({
+      runner: this.#o.runner,
+      now: () => this.#o.now(),
+      abortGraceMs: this.#o.abortGraceMs,
+      localAddress: this.#o.localAddress,
+    });
     this.#gate = new HostGate<Run>(this.#o.concurrency, this.#o.perHost, (run, ok) =>
       ok ? this.#go(run) : this.#end(run, true),
     );
@@ -189,7 +115,8 @@ export class Scheduler {
     return {
       checks: this.#entries.size,
       ...this.#stats,
-      inFlight: this.#inFlight.size,
+      timeouts: this.#attempts.timeouts,
+      inFlight: this.#attempts.size,
       waiting: this.#gate.waiting,
     };
   }
@@ -212,10 +139,7 @@ export class Scheduler {
       });
       await Promise.race([this.#whenIdle(), deadline]);
       clearTimeout(timer);
-      for (const attempt of this.#inFlight) {
-        attempt.deadline.controller.abort(SHUTDOWN);
-        attempt.finish(SHUTDOWN);
-      }
+      this.#attempts.abandonAll();
       await this.#whenIdle();
     }
     return this.stats();
@@ -283,7 +207,7 @@ export class Scheduler {
       run.startedAt = this.#o.now();
       this.#stats.started++;
     } else this.#stats.confirmRuns++;
-    this.#attempt(run.check).then((result) => this.#after(run, result));
+    this.#attempts.run(run.check).then((result) => this.#after(run, result));
   }
 
   #after(run: Run, result: Attempt): void {
@@ -324,39 +248,6 @@ export class Scheduler {
     if (--this.#runs === 0) for (const resolve of this.#idle.splice(0)) resolve();
   }
 
-  /** One attempt under a hard timeout: a runner that ignores its signal is given abortGraceMs, then left. */
-  #attempt(check: Check): Promise<Attempt> {
-    const begin = this.#o.now();
-    return new Promise<Attempt>((resolve) => {
-      const attempt: InFlight = {
-        deadline: undefined as unknown as Deadline<InFlight>, // joined just below: join needs the attempt
-        begin,
-        check,
-        grace: undefined,
-        finish: (value: Attempt) => {
-          if (!this.#inFlight.delete(attempt)) return;
-          clearTimeout(attempt.grace);
-          this.#deadlines.leave(attempt.deadline, attempt);
-          resolve(attempt.deadline.controller.signal.reason === SHUTDOWN ? SHUTDOWN : value);
-        },
-      };
-      attempt.deadline = this.#deadlines.join(attempt, check.timeoutMs, begin);
-      this.#inFlight.add(attempt);
-      const ctx: CheckContext = { signal: attempt.deadline.controller.signal, timeoutInSignal: true };
-      if (this.#o.localAddress) ctx.localAddress = this.#o.localAddress;
-      // A runner that throws instead of rejecting is reported down too, and its slot still freed.
-      let running: Promise<CheckResult>;
-      try {
-        running = this.#o.runner(check, ctx);
-      } catch (error) {
-        running = Promise.reject(error);
-      }
-      running.then(attempt.finish, (error: unknown) =>
-        attempt.finish(runnerFailure(error, this.#o.now() - begin)),
-      );
-    });
-  }
-
   #sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const wake = () => {
@@ -368,15 +259,4 @@ export class Scheduler {
       this.#sleepers.add(wake);
     });
   }
-}
-
-function timeoutResult(check: Check, elapsed: number): CheckResult {
-  const message = `no answer within ${check.timeoutMs} ms`;
-  return { status: "down", errorClass: "timeout", latencyMs: elapsed, phases: { total: elapsed }, message };
-}
-
-/** A runner must not reject; if one does, the check is reported down with the reason rather than lost. */
-function runnerFailure(error: unknown, elapsed: number): CheckResult {
-  const message = `runner failed: ${error instanceof Error ? error.message : String(error)}`;
-  return { status: "down", errorClass: "protocol", latencyMs: elapsed, phases: { total: elapsed }, message };
 }
