@@ -9,6 +9,7 @@ import { modelRoutes } from "./model-routes.js";
 import { openApiDocument } from "./openapi-document.js";
 import { defineRoute, type Route } from "./route-table.js";
 import { badgeRoutes } from "./status-badges.js";
+import { feedRoutes } from "./status-feeds.js";
 import { statusRoutes } from "./status-routes.js";
 import { summaryRoutes } from "./summary-routes.js";
 import { suspectedRoutes } from "./suspected-routes.js";
@@ -72,6 +73,7 @@ export function apiRoutes(options: RouteOptions): Route[] {
     ...suspectedRoutes,
     ...statusRoutes(options.publicUrl),
     ...badgeRoutes,
+    ...feedRoutes(options.publicUrl),
     ...discoverRoutes(() => {
       discovery ??= discoveryService();
       return discovery;

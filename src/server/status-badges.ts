@@ -3,12 +3,12 @@
  * /status/badge/{component}/uptime.svg?days=30 (its uptime over the last days, "unknown" when no vantage saw
  * it). Public like the status page, and only for the services it shows; cacheable for a minute, with an ETag.
  */
-import { createHash } from "node:crypto";
 import type { Context } from "hono";
 import * as z from "zod";
 import type { Hub } from "../hub/hub-api.js";
 import { ApiError } from "./api-errors.js";
 import { BADGE_COLORS, badgeSvg } from "./badge-svg.js";
+import { cacheable } from "./public-cache.js";
 import { defineRoute, type Route } from "./route-table.js";
 import { displayName, type ServiceStatus } from "./service-status.js";
 import { type Service, services } from "./status-page-data.js";
@@ -22,7 +22,6 @@ const STATE_WORDS: Record<ServiceStatus, string> = {
   unknown: "unknown",
 };
 
-const CACHE = "public, max-age=60";
 /** An SVG opened on its own is a document: it may load nothing and run nothing (it has no script anyway). */
 const SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'";
 
@@ -48,18 +47,8 @@ function publicService(hub: Hub, id: string): Service {
   return found;
 }
 
-/** The SVG with its validators: 304 when the caller holds this very badge already. */
-function svg(c: Context, body: string): Response {
-  const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
-  const headers = { "Cache-Control": CACHE, ETag: etag };
-  const held = c.req.header("if-none-match");
-  if (held?.split(",").some((t) => t.trim().replace(/^W\//, "") === etag)) return c.body(null, 304, headers);
-  return c.body(body, 200, {
-    ...headers,
-    "Content-Type": "image/svg+xml; charset=utf-8",
-    "Content-Security-Policy": SVG_POLICY,
-  });
-}
+const svg = (c: Context, body: string) =>
+  cacheable(c, body, "image/svg+xml; charset=utf-8", { "Content-Security-Policy": SVG_POLICY });
 
 /** The component's id from a path parameter Hono took with its `.svg` suffix (see route-table's honoPath). */
 const withoutSuffix = (param: string) => param.replace(/\.svg$/, "");

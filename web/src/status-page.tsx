@@ -1,7 +1,7 @@
 /**
  * The public status page (/status): no login, read-only, from the same Statuspage-format JSON other tools read
  * (/status/api/v2/summary.json and incidents.json): the overall state, services by group, recent incidents in
- * plain words.
+ * plain words, and the Atom and RSS feeds of them (linked in the head, where feed readers look, and visibly).
  */
 import { api, type StatusIncidents, type StatusSummary } from "./api.js";
 import { Badge, clock, Problem, useLoad, useTick } from "./ui.js";
@@ -40,6 +40,19 @@ export function StatusPage() {
   const d = loaded.data;
   return (
     <section aria-labelledby="status-title" className="status-page">
+      {/* React puts these in the document's head. */}
+      <link
+        rel="alternate"
+        type="application/atom+xml"
+        title="Status incidents (Atom)"
+        href="/status/feed.atom"
+      />
+      <link
+        rel="alternate"
+        type="application/rss+xml"
+        title="Status incidents (RSS)"
+        href="/status/feed.rss"
+      />
       <h1 id="status-title">Status</h1>
       <Problem error={loaded.error} />
       {!d ? (
@@ -77,7 +90,7 @@ export function StatusPage() {
           ) : (
             <ul className="status-incidents">
               {d.incidents.map((i) => (
-                <li key={i.id} className="card">
+                <li key={i.id} id={`incident-${i.id}`} className="card">
                   <h3>
                     {i.name}{" "}
                     <Badge
@@ -97,8 +110,11 @@ export function StatusPage() {
               ))}
             </ul>
           )}
-          <p className="muted">
-            Updated {clock(d.summary.page.updated_at)}. Machine-readable: /status/api/v2/summary.json
+          <p className="muted" data-testid="status-feeds">
+            Updated {clock(d.summary.page.updated_at)}. Follow incidents:{" "}
+            <a href="/status/feed.atom">Atom feed</a>
+            {" · "}
+            <a href="/status/feed.rss">RSS feed</a>. Machine-readable: /status/api/v2/summary.json
           </p>
         </>
       )}
