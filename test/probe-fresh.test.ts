@@ -6,7 +6,7 @@
 import type http from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { resultObservations } from "../src/probe/agent.js";
-import { httpDefaults } from "../src/probe/check-schema.js";
+import { httpDefaults } from "../src/probe/check-normalise.js";
 import type { HttpCheck } from "../src/probe/check-types.js";
 import type { HostResolver } from "../src/probe/guarded-connect.js";
 import { HttpAgents } from "../src/probe/http-agent.js";

@@ -4,7 +4,7 @@
  */
 import { fc, test } from "@fast-check/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { httpDefaults } from "../src/probe/check-schema.js";
+import { httpDefaults } from "../src/probe/check-normalise.js";
 import { nameServerResolver, resolveTarget } from "../src/probe/guarded-connect.js";
 import { runCheck } from "../src/probe/run-check.js";
 import {

@@ -1,6 +1,6 @@
 /** HttpAgents: each probe runner's own pools and trace slot, against a real local server. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { httpDefaults } from "../src/probe/check-schema.js";
+import { httpDefaults } from "../src/probe/check-normalise.js";
 import type { HttpCheck } from "../src/probe/check-types.js";
 import { HttpAgents } from "../src/probe/http-agent.js";
 import { runCheck } from "../src/probe/run-check.js";

@@ -1,7 +1,7 @@
 /** The http/https runner against real local servers, with a test CA made by openssl. */
 import type http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { httpDefaults } from "../src/probe/check-schema.js";
+import { httpDefaults } from "../src/probe/check-normalise.js";
 import type { HttpCheck } from "../src/probe/check-types.js";
 import { runCheck } from "../src/probe/run-check.js";
 import { DEFAULT_PROBE_POLICY, type ProbePolicy } from "../src/probe/target-guard.js";

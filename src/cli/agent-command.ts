@@ -11,7 +11,7 @@ import { vantageToken } from "../bus/nats/nats-connect.js";
 import { loadConfigFile } from "../config/config-load.js";
 import type { Observation } from "../model/observation.js";
 import { type Agent, type AgentStats, checksForVantage, startAgent } from "../probe/agent.js";
-import { parseHostPort } from "../probe/check-schema.js";
+import { parseHostPort } from "../probe/check-fields.js";
 import type { Check } from "../probe/check-types.js";
 import { HttpAgents } from "../probe/http-agent.js";
 import { runCheck } from "../probe/run-check.js";

@@ -7,7 +7,8 @@ import * as z from "zod";
 import { componentSchema, durationSchema, idSchema } from "../model/component-schema.js";
 import type { Env } from "../model/env-refs.js";
 import { notificationsSchema } from "../notify/channel-schema.js";
-import { checkInputSchema, probesSchema } from "../probe/check-schema.js";
+import { checkInputSchema } from "../probe/check-schema.js";
+import { probesSchema } from "../probe/probes-schema.js";
 import { publicUrlProblem } from "../server/host-policy.js";
 import { usersSchema } from "../server/user-schema.js";
 

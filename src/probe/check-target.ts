@@ -2,7 +2,8 @@
  * A check from one TARGET URL: `http(s)://...`, `tcp://host:port`, `tls://host:port`,
  * `dns://name?type=A&server=host:port`. Used by `epicenter check` and by `probes.anchors` in the config.
  */
-import { httpDefaults, parseHostPort, RECORD_TYPES } from "./check-schema.js";
+import { parseHostPort, RECORD_TYPES } from "./check-fields.js";
+import { httpDefaults } from "./check-normalise.js";
 import type { Check } from "./check-types.js";
 
 export class TargetError extends Error {
