@@ -1,13 +1,20 @@
-/** `epicenter check TARGET [--json] [--timeout 10s]`: runs one check now and shows what it found. */
+/**
+ * `epicenter check TARGET [--json] [--timeout 10s]`: runs one check now and shows what it found;
+ * `--statuspage URL` shows what a status feed says instead (statuspage-view.ts).
+ */
 import { parseArgs } from "node:util";
 import { DURATION_RULE, parseDuration } from "../model/duration.js";
 import type { Phases } from "../model/observation.js";
 import { TargetError, checkForTarget as targetCheck } from "../probe/check-target.js";
-import type { Check, CheckResult } from "../probe/check-types.js";
+import type { Check, CheckResult, StatuspageCheck } from "../probe/check-types.js";
 import { runCheck } from "../probe/run-check.js";
 import { type CliIo, UsageError } from "./io.js";
+import { statuspageView } from "./statuspage-view.js";
+
+const FORMATS = ["statuspage", "rss", "aws-health", "gcp-incidents", "azure-rss"] as const;
 
 const checkHelp = `epicenter check TARGET [--json] [--timeout 10s]
+       epicenter check --statuspage URL [--format auto] [--json] [--timeout 10s]
 
 Runs one check now, through the same probes and target guard the agents use, and prints its status, error
 class and the time each phase took. TARGET is one of:
@@ -18,7 +25,11 @@ class and the time each phase took. TARGET is one of:
 Link-local and cloud metadata addresses are refused (down, error class blocked).
   --json          one JSON object: {"status", "errorClass", "latencyMs", "phases", "message", "target"}
   --timeout D     give up after D (default 10s)
-Exit status: 0 up or degraded, 1 down, 2 bad usage.`;
+  --statuspage URL  what a status feed says now: its components (with the catalog ids they map to) and
+                  incidents; --json prints {"format", "components": [{"name", "id", "status"}], "incidents":
+                  [{"title", "status", "impact", "components", "updatedAt"}]}
+  --format F      the feed's format: auto (from the body, default), ${FORMATS.join(", ")}
+Exit status: 0 up or degraded (a feed: read), 1 down (a feed: not read), 2 bad usage.`;
 
 export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -26,6 +37,8 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     options: {
       json: { type: "boolean" },
       timeout: { type: "string" },
+      statuspage: { type: "string" },
+      format: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     allowPositionals: true,
@@ -34,16 +47,41 @@ export async function checkCommand(argv: string[], io: CliIo): Promise<number> {
     io.out(checkHelp);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError(`check needs exactly one TARGET\n\n${checkHelp}`);
   const seconds = values.timeout === undefined ? 10 : parseDuration(values.timeout);
   if (seconds === undefined || seconds <= 0)
     throw new UsageError(`--timeout "${values.timeout}" is not ${DURATION_RULE} above zero`);
+  if (values.statuspage !== undefined) {
+    if (positionals.length > 0) throw new UsageError("--statuspage URL takes no TARGET as well");
+    return statuspageView(
+      feedUrl(values.statuspage),
+      feedFormat(values.format),
+      Math.round(seconds * 1000),
+      values.json === true,
+      io,
+    );
+  }
+  if (values.format !== undefined) throw new UsageError("--format goes with --statuspage URL");
+  if (positionals.length !== 1) throw new UsageError(`check needs exactly one TARGET\n\n${checkHelp}`);
   const target = positionals[0]!;
   const check = checkForTarget(target, Math.round(seconds * 1000));
   const result = await runCheck(check, { signal: new AbortController().signal });
   if (values.json) io.out(JSON.stringify(checkJson(target, result)));
   else io.out(renderCheck(target, result));
   return result.status === "down" ? 1 : 0;
+}
+
+function feedUrl(text: string): string {
+  try {
+    const url = new URL(text);
+    if (url.protocol === "http:" || url.protocol === "https:") return url.href;
+  } catch {}
+  throw new UsageError(`--statuspage "${text}" is not an http:// or https:// URL`);
+}
+
+function feedFormat(text: string | undefined): StatuspageCheck["format"] {
+  if (text === undefined || text === "auto") return "auto";
+  if ((FORMATS as readonly string[]).includes(text)) return text as StatuspageCheck["format"];
+  throw new UsageError(`--format "${text}" is not one of auto, ${FORMATS.join(", ")}`);
 }
 
 /** The check a TARGET URL describes; a UsageError saying what is wrong otherwise. */
