@@ -152,15 +152,28 @@ export interface TlsOptions {
   alpn?: string[];
 }
 
-/** Trusted CAs: Node's roots plus the policy's anchors (undefined keeps Node's default store). */
-function trustedCas(anchors: string[] | undefined): string[] | undefined {
-  return anchors && anchors.length > 0 ? [...tls.rootCertificates, ...anchors] : undefined;
+/** The secure context trusting Node's roots plus each anchors list (a policy's `ca`), made once per list. */
+const anchoredContexts = new WeakMap<string[], tls.SecureContext>();
+
+/**
+ * Trusted CAs: Node's roots plus the policy's anchors (undefined keeps Node's default store). Built once per
+ * anchors list and reused: a `ca` option parses every root certificate again on each handshake, which a
+ * fresh connection per check would pay on every run.
+ */
+function trustedContext(anchors: string[] | undefined): tls.SecureContext | undefined {
+  if (!anchors || anchors.length === 0) return undefined;
+  let context = anchoredContexts.get(anchors);
+  if (context === undefined) {
+    context = tls.createSecureContext({ ca: [...tls.rootCertificates, ...anchors] });
+    anchoredContexts.set(anchors, context);
+  }
+  return context;
 }
 
 /** Runs a TLS handshake over a connected socket; resolves once it is done (authorized or not, see rejectUnauthorized). */
 export function upgradeTls(socket: net.Socket, options: TlsOptions): Promise<tls.TLSSocket> {
   return new Promise((resolve, reject) => {
-    const ca = trustedCas(options.anchors);
+    const secureContext = trustedContext(options.anchors);
     const servername =
       options.servername && !isIpLiteral(options.servername) ? options.servername : undefined;
     const secure = tls.connect({
@@ -169,7 +182,7 @@ export function upgradeTls(socket: net.Socket, options: TlsOptions): Promise<tls
       // `host` is what the certificate must name (an IP literal too); SNI carries names only.
       ...(options.servername ? { host: options.servername } : {}),
       ...(servername ? { servername } : {}),
-      ...(ca ? { ca } : {}),
+      ...(secureContext ? { secureContext } : {}),
       ...(options.alpn ? { ALPNProtocols: options.alpn } : {}),
     });
     const fail = (error: Error) => {
