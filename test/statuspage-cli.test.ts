@@ -46,7 +46,7 @@ describe.skipIf(missing !== null)(
         ]),
       );
       expect(view.components).toHaveLength(8);
-      // Its last update, " 3:31 PM PST", is listed before " 3:10 PM PST" in the description.
+      // Its last update is stamped " 3:31 PM PST"; its text quotes "Between 7:32 AM and 3:10 PM PST", no stamp.
       expect(view.incidents).toContainEqual({
         title: "[RESOLVED] Increased API Error Rates",
         status: "resolved",

@@ -200,13 +200,14 @@ const PACIFIC: Record<string, number> = { PST: -8, PDT: -7 };
 
 /**
  * The time of an AWS event's latest update: its description is one `<div>` per update, each starting with a
- * Pacific wall time and no date (" 8:49 AM PST"), mostly oldest first but not always (ec2-us-east-1 on
- * 2021-12-07 lists 3:31 PM before 3:10 PM). Each is taken on the first day that puts it no earlier than the
- * event's first post; the latest wins.
+ * Pacific wall time in a yellow span and no date (" 8:49 AM PST"), oldest first. Each is taken on the
+ * first day that puts it no earlier than the event's first post; the latest wins.
  */
 function lastAwsUpdate(description: string, started: number): number | null {
   let latest: number | null = null;
-  for (const m of description.matchAll(/(\d{1,2}):(\d{2}) (AM|PM) (PST|PDT)/g)) {
+  // Only the stamps in the spans: the prose quotes times too (ec2-us-east-1, 2021-12-07: "Between 7:32 AM
+  // and 3:10 PM PST we experienced …", posted at 3:31 PM).
+  for (const m of description.matchAll(/yellowfg">\s*(\d{1,2}):(\d{2}) (AM|PM) (PST|PDT)/g)) {
     const hour = (Number(m[1]) % 12) + (m[3] === "PM" ? 12 : 0);
     const offset = PACIFIC[m[4]!]! * 3600_000;
     const local = started + offset;
