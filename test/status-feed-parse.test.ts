@@ -131,6 +131,28 @@ describe("cloud status feeds", () => {
     },
   );
 
+  const rss = "aws-health/rss/ec2-us-east-1.rss";
+  const rssMissing = realDataMissing(rss);
+  it.skipIf(rssMissing !== null)(
+    `maps AWS's real EC2 RSS onto aws/us-east-1/ec2 by its guids${rssMissing ? ` (skipped: ${rssMissing})` : ""}`,
+    () => {
+      const xml = real(rss);
+      const at = (iso: string) => mapReport(parseStatusFeed(xml, "auto", Date.parse(iso)), {}, index);
+      // Noon PST on 2021-12-07: "Service degradation" (08:49:31 PST) is the latest item so far.
+      expect(at("2021-12-07T20:00:00Z")).toEqual([
+        { name: "ec2-us-east-1", id: "aws/us-east-1/ec2", status: "degraded" },
+      ]);
+      // After "Service is operating normally" at 15:31 PST.
+      expect(at("2021-12-08T00:00:00Z")).toEqual([
+        { name: "ec2-us-east-1", id: "aws/us-east-1/ec2", status: "up" },
+      ]);
+      // The 2021-12-22 power event: 13 items in the day before its last, which says operating normally.
+      const report = parseStatusFeed(xml, "rss", Date.parse("2021-12-23T00:30:00Z"));
+      expect(report.incidents).toHaveLength(13);
+      expect(report.components).toMatchObject([{ name: "ec2-us-east-1", status: "up" }]);
+    },
+  );
+
   const aws = "aws-health/2021-12-07/2021-12-07T17-19-02Z.data.json.gz";
   const awsMissing = realDataMissing(aws);
   it.skipIf(awsMissing !== null)(

@@ -286,7 +286,8 @@ function rssReport(body: string, format: "rss" | "azure-rss", now: number): Feed
   const incidents: FeedIncident[] = [];
   const components = new Map<string, FeedComponent & { at: number }>();
   for (const entry of entries) {
-    if (!(now - entry.updated <= RECENT_MS)) continue;
+    // Entries after `now` are skipped too (a feed read back in time; five minutes for clock skew).
+    if (!(now - entry.updated <= RECENT_MS) || entry.updated > now + 300_000) continue;
     const aws = /status\.aws\.amazon\.com\/#([a-z0-9-]+)_\d+/.exec(entry.guid ?? "");
     const resolved =
       format === "azure-rss"
