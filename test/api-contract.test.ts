@@ -206,6 +206,9 @@ describe("every JSON route's answer parses with its response schema", () => {
     expect(summary.components.some((c: { group: boolean }) => c.group)).toBe(true);
     expect(summary.incidents.length).toBe(1);
     expect((await answer("GET", "/status/api/v2/incidents.json")).incidents.length).toBe(2);
+    const uptime = await answer("GET", "/status/api/v2/uptime.json");
+    expect(uptime.components.length).toBe(SITES.length + 1);
+    expect(uptime.components[0].days).toHaveLength(90);
   });
 
   it("tokens, login and discovery", async () => {

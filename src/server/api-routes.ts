@@ -10,6 +10,7 @@ import { openApiDocument } from "./openapi-document.js";
 import { defineRoute, type Route } from "./route-table.js";
 import { badgeRoutes } from "./status-badges.js";
 import { feedRoutes } from "./status-feeds.js";
+import { historyRoute } from "./status-history.js";
 import { statusRoutes } from "./status-routes.js";
 import { summaryRoutes } from "./summary-routes.js";
 import { suspectedRoutes } from "./suspected-routes.js";
@@ -74,6 +75,7 @@ export function apiRoutes(options: RouteOptions): Route[] {
     ...statusRoutes(options.publicUrl),
     ...badgeRoutes,
     ...feedRoutes(options.publicUrl),
+    historyRoute(options.publicUrl),
     ...discoverRoutes(() => {
       discovery ??= discoveryService();
       return discovery;

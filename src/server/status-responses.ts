@@ -81,3 +81,35 @@ export const statusIncidentsResponse = z.strictObject({
   page,
   incidents: z.array(statusIncident).meta({ description: "The 50 most recent, open and resolved" }),
 });
+
+const uptimeDay = z.strictObject({
+  date: z.string().meta({ description: "The UTC day, YYYY-MM-DD" }),
+  uptime: z
+    .number()
+    .min(0)
+    .max(1)
+    .nullable()
+    .meta({ description: "Share of the seen time the service answered; null: no vantage saw it that day" }),
+  seen_hours: z.number().int().min(0).max(24).meta({ description: "Hours of the day some vantage saw it" }),
+  incidents: z
+    .array(z.strictObject({ id: z.string(), name: z.string() }))
+    .meta({ description: "Incidents open that day that hit the service" }),
+});
+
+export const statusUptimeResponse = z.strictObject({
+  page,
+  days: z.number().int().meta({ description: "How many days, today the last" }),
+  components: z.array(
+    z.strictObject({
+      id: z.string(),
+      name: z.string(),
+      uptime: z
+        .number()
+        .min(0)
+        .max(1)
+        .nullable()
+        .meta({ description: "Over all the days; null: never seen" }),
+      days: z.array(uptimeDay).meta({ description: "Oldest first, today last" }),
+    }),
+  ),
+});

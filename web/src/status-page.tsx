@@ -1,14 +1,17 @@
 /**
  * The public status page (/status): no login, read-only, from the same Statuspage-format JSON other tools read
  * (/status/api/v2/summary.json and incidents.json): the overall state, services by group, recent incidents in
- * plain words, and the Atom and RSS feeds of them (linked in the head, where feed readers look, and visibly).
+ * plain words, and the Atom and RSS feeds of them (linked in the head, where feed readers look, and visibly);
+ * under each service its last 90 days as bars (uptime-bars.tsx, from /status/api/v2/uptime.json).
  */
 import { api, type StatusIncidents, type StatusSummary } from "./api.js";
 import { Badge, clock, Problem, useLoad, useTick } from "./ui.js";
+import { type StatusUptime, UptimeBars } from "./uptime-bars.js";
 
 interface StatusData {
   summary: StatusSummary;
   incidents: StatusIncidents["incidents"];
+  uptime: StatusUptime;
 }
 
 const WORDS: Record<string, [string, string]> = {
@@ -27,11 +30,12 @@ const INDICATOR: Record<string, string> = {
 };
 
 async function loadStatus(): Promise<StatusData> {
-  const [summary, { incidents }] = await Promise.all([
+  const [summary, { incidents }, uptime] = await Promise.all([
     api<StatusSummary>("/status/api/v2/summary.json", { token: null }),
     api<StatusIncidents>("/status/api/v2/incidents.json", { token: null }),
+    api<StatusUptime>("/status/api/v2/uptime.json", { token: null }),
   ]);
-  return { summary, incidents };
+  return { summary, incidents, uptime };
 }
 
 export function StatusPage() {
@@ -75,9 +79,13 @@ export function StatusPage() {
                     .filter((c) => c.group_id === g.id)
                     .map((c) => {
                       const [badge, words] = WORDS[c.status] ?? ["unknown", c.status];
+                      const history = d.uptime.components.find((u) => u.id === c.id);
                       return (
                         <li key={c.id}>
                           <span>{c.name}</span> <Badge status={badge} label={words} />
+                          {history ? (
+                            <UptimeBars name={c.name} uptime={history.uptime} days={history.days} />
+                          ) : null}
                         </li>
                       );
                     })}
