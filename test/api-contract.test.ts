@@ -57,6 +57,30 @@ const moreChecks: Check[] = [
     format: "statuspage",
     components: { API: "shop/e" },
   },
+  // The formats and options added after the schema was written: the checks schema must describe them.
+  {
+    ...base,
+    type: "statuspage",
+    id: "shop/e#3",
+    component: "shop/e",
+    url: "http://127.0.0.1:1/data.json",
+    format: "aws-health",
+    components: {},
+  },
+  {
+    ...base,
+    type: "http",
+    id: "shop/f#2",
+    component: "shop/f",
+    url: "http://127.0.0.1:1/health",
+    method: "GET",
+    headers: {},
+    expectStatus: [[200, 399]],
+    followRedirects: true,
+    maxRedirects: 5,
+    tlsVerify: true,
+    reuse: true,
+  },
 ];
 
 let dir: string;

@@ -5,6 +5,7 @@
  */
 import * as z from "zod";
 import type { Status } from "../model/model-types.js";
+import type { StatuspageCheck } from "../probe/check-types.js";
 import { ERROR_CLASSES } from "../model/observation.js";
 import type { TokenRole } from "../store/store.js";
 import type { ServiceStatus } from "./service-status.js";
@@ -136,6 +137,17 @@ const checkBase = {
   confirm: z.number().int(),
 };
 
+/** A status-page check's feed format: every one the check reads (the type keeps this list whole). */
+const feedFormat = z.enum({
+  auto: "auto",
+  statuspage: "statuspage",
+  rss: "rss",
+  feed: "feed",
+  "aws-health": "aws-health",
+  "gcp-incidents": "gcp-incidents",
+  "azure-rss": "azure-rss",
+} satisfies { [F in StatuspageCheck["format"]]: F });
+
 /** A configured check; for non-admins its secrets are masked (same shape). */
 export const check = z.discriminatedUnion("type", [
   z.strictObject({
@@ -153,6 +165,7 @@ export const check = z.discriminatedUnion("type", [
     followRedirects: z.boolean(),
     maxRedirects: z.number().int(),
     tlsVerify: z.boolean(),
+    reuse: z.boolean().optional(),
   }),
   z.strictObject({
     ...checkBase,
@@ -185,7 +198,7 @@ export const check = z.discriminatedUnion("type", [
     ...checkBase,
     type: z.literal("statuspage"),
     url: z.string(),
-    format: z.enum(["statuspage", "feed"]),
+    format: feedFormat,
     components: z.record(z.string(), z.string()),
   }),
 ]);
