@@ -14,6 +14,13 @@ function processIo(): CliIo {
 }
 
 export function main(): void {
+  // A reader that stops early (`epicenter replay FILE | head`) closes the pipe: that ends the output, quietly,
+  // not with an unhandled EPIPE and a stack trace.
+  for (const stream of [process.stdout, process.stderr])
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+      process.exit(process.exitCode ?? 0);
+    });
   run(process.argv.slice(2), processIo()).then(
     (code) => {
       process.exitCode = code;
