@@ -152,6 +152,32 @@ describe("incident tracker: handovers and reopening", () => {
     expect(t.incidents[0]?.epicenter[0]?.component).toBe("region");
   });
 
+  it("is not renamed, once past its onset, after a much larger cause that begins over its few failures", () => {
+    // A degraded cloud service impairs three sites for a while; then a DNS provider under those sites and
+    // hundreds of others fails, the service's fault is masked (its sites are down now), and the DNS cause
+    // explains all of them. The DNS provider is a new incident: the old one was never about hundreds of sites.
+    const t = new IncidentTracker({ growWindow: 4 });
+    const service = cause("cloud-fn", ["a", "b", "c"]);
+    const dns = cause("dns", ["a", "b", "c", ...Array.from({ length: 40 }, (_, i) => `s${i}`)]);
+    const rounds = [...Array(8).fill([service]), [dns, service], [dns], [dns], [dns], [dns]];
+    for (const [i, causes] of rounds.entries()) t.observe(i * 30, causes);
+    expect(t.incidents.map((i) => i.history.map((h) => h.epicenter[0]?.component))).toEqual([
+      ["cloud-fn"],
+      ["dns"],
+    ]);
+    expect(t.incidents[0]?.resolvedAt).not.toBeNull();
+  });
+
+  it("while young, follows its cause as it grows into a larger one", () => {
+    const t = new IncidentTracker({ growWindow: 4 });
+    const narrow = cause("svc", ["a", "b"]);
+    const wide = cause("region", ["a", "b", ...Array.from({ length: 40 }, (_, i) => `s${i}`)]);
+    for (const [i, causes] of [[narrow], [narrow], [narrow], [wide], [wide]].entries())
+      t.observe(i * 30, causes);
+    expect(t.incidents).toHaveLength(1);
+    expect(t.incidents[0]?.epicenter[0]?.component).toBe("region");
+  });
+
   it("reopens a just-resolved incident only for its own cause, with what that cause affects now", () => {
     const t = new IncidentTracker({ reopenWithin: 10 });
     const region = cause("region", ["a", "b", "c", "d", "e"]);

@@ -62,6 +62,8 @@ export interface CoOnsetInput {
   carried?: ReadonlySet<number>;
   /** What explaining component x as impaired gains over leaving it up, in nats (≥ 0). */
   gain: (component: number) => number;
+  /** What the model's size adds to every fault's cost, in nats (see explain.ts `faultCostPerScale`). */
+  scaleCost?: number;
   /** Whether `component` depends on `cause` in the known model (lies in its blast radius). */
   dependsOn?: (component: number, cause: number) => boolean;
 }
@@ -144,7 +146,9 @@ export function weighCoOnset(input: CoOnsetInput, options: Partial<CoOnsetOption
         merged.push(...f.explains);
         continue;
       }
-      let alternative = 0;
+      // The fault's cost holds what naming one component among many costs (explain.ts `faultCostPerScale`);
+      // naming the cohort's hidden cause instead costs as much, so that part cancels out.
+      let alternative = input.scaleCost ?? 0;
       for (const x of f.explains) alternative += o.hiddenCost - input.gain(x);
       if (alternative < f.cost + o.coincidenceCost) {
         dropped.add(i);

@@ -13,8 +13,14 @@ import type { Graph } from "../model/graph.js";
 import { DEGRADED, DOWN, type FaultSet, Propagator, UP } from "../model/propagate.js";
 
 export interface ExplainOptions {
-  /** Prior cost of one more fault, in nats. */
+  /** Prior cost of one more fault, in nats, in a model of up to 100 observed components. */
   faultCost: number;
+  /**
+   * What each e-fold of observed components beyond 100 adds to the fault cost, in nats. Naming one of N
+   * components costs log N: with thousands of sites and a few vantages, flipped checks make some site look
+   * down for a round or two every hour, and a threshold that does not grow with N turns that into alarms.
+   */
+  faultCostPerScale: number;
   /**
    * Discount, in nats, for a fault the previous explanation already held in first place: faults persist, so
    * symptoms that appear later are first tried as a new fault, not folded with the old ones under a common
@@ -36,6 +42,7 @@ export interface ExplainOptions {
 
 export const DEFAULT_EXPLAIN: ExplainOptions = {
   faultCost: 5,
+  faultCostPerScale: 1,
   persistDiscount: 3,
   sparedCost: 2,
   evidenceFloor: 1e-4,
@@ -43,6 +50,9 @@ export const DEFAULT_EXPLAIN: ExplainOptions = {
   maxCandidates: 5000,
   tieMargin: 0.1,
 };
+
+/** Observed components up to which the fault cost is `faultCost` alone. */
+const SCALE_FROM = 100;
 
 export interface RankedCause {
   component: number;
@@ -126,23 +136,37 @@ export class Explainer {
    * while it persisted: its reach, to tell a dependent that recovered from one it never struck.
    */
   #reach = new Map<number, Set<number>>();
+  readonly #faultCost: number;
+  /** What the model's size adds to the fault cost (`faultCostPerScale`), in nats. */
+  readonly scaleCost: number;
+  /**
+   * Persisting faults that have begun to recover (some symptom of theirs came back up), this explanation
+   * and the last; a fault stays in its tail while it persists (see `#spareCost`).
+   */
+  readonly #recovering = new Set<number>();
+  #tailing = new Set<number>();
   /** True while ranking alternatives rather than choosing faults. */
   #ranking = false;
 
   /** The prior of fault c; optimistic (with the discount) when `optimistic`, for bounds. */
   #prior(c: number, optimistic = false): number {
     const discount = this.#persisting?.has(c) && (optimistic || !this.#ranking) ? this.#o.persistDiscount : 0;
-    return this.#o.faultCost - discount;
+    return this.#faultCost - discount;
   }
 
   /**
-   * What sparing the dependency edge `slot` of fault c costs. An edge of a fault that held first place in the
-   * previous explanation spares for free when its dependent was impaired then: dependents recovering one by
-   * one is how an outage ends (the long partial tail), not evidence against the cause, so the cause keeps
-   * explaining what is still failing instead of handing each remaining dependent an incident of its own.
+   * What sparing the dependency edge `slot` of fault c costs. An edge of a fault that held first place in
+   * the previous explanation spares for free when its dependent was impaired then: dependents recovering one
+   * by one is how an outage ends (the long partial tail), not evidence against the cause. And once such a
+   * fault is recovering, every edge spares for free: which dependents it strikes was paid for when it was
+   * chosen, and a cause whose impact steps down strikes a fresh few (a scenario's next fault on the same
+   * component draws its struck edges anew). So the cause keeps explaining what is still failing below it
+   * instead of handing each remaining dependent an incident of its own. At its onset a fault pays in full:
+   * its healthy dependents speak against it until it has shown what it is.
    */
   #spareCost(c: number, slot: number): number {
     if (!this.#persisting?.has(c)) return this.#o.sparedCost;
+    if (this.#recovering.has(c)) return 0;
     const g = this.#g;
     return this.#reach.get(c)?.has(g.itemOwner[g.slotItem[slot]!]!) ? 0 : this.#o.sparedCost;
   }
@@ -150,6 +174,10 @@ export class Explainer {
   constructor(g: Graph, options: Partial<ExplainOptions> = {}) {
     this.#g = g;
     this.#o = { ...DEFAULT_EXPLAIN, ...options };
+    let observed = 0;
+    for (let c = 0; c < g.size; c++) observed += g.observed[c]!;
+    this.scaleCost = this.#o.faultCostPerScale * Math.max(0, Math.log(observed / SCALE_FROM));
+    this.#faultCost = this.#o.faultCost + this.scaleCost;
     this.#prop = new Propagator(g);
     this.#fault = new Uint8Array(g.size);
     this.#spared = new Uint8Array(g.members.length);
@@ -200,6 +228,17 @@ export class Explainer {
     // Only the fault chosen last time persists; a name tied with it persists in its place if it takes over
     // (see the kept loop in #greedy).
     this.#persisting = new Set(previous.map((group) => group[0]!).filter((c) => c !== undefined));
+    const isImpaired = new Set(impaired);
+    this.#recovering.clear();
+    for (const c of this.#persisting) {
+      if (this.#tailing.has(c)) this.#recovering.add(c);
+      else
+        for (const x of this.#settled.get(c)?.explains ?? [])
+          if (!isImpaired.has(x)) {
+            this.#recovering.add(c);
+            break;
+          }
+    }
     const states = this.#states(evidence, impaired);
     const cands = this.candidates(impaired);
     this.#relevant.fill(0);
@@ -250,6 +289,7 @@ export class Explainer {
       this.#commit(choice);
     }
     this.#reach = this.#nextReach(out);
+    this.#tailing = new Set(out.map((f) => f.component).filter((c) => this.#recovering.has(c)));
     this.#persisting = undefined;
     this.#groups = [];
     this.#settled = next;

@@ -62,6 +62,12 @@ export interface TrackerOptions {
    */
   changeAfter: number;
   /**
+   * Evaluations from an incident's onset during which a cause that explains its failures may take it over
+   * however much more it affects (its cause is still growing); later, only a cause whose failures are mostly
+   * the incident's own may.
+   */
+  growWindow: number;
+  /**
    * Least total confidence of a cause's ranked alternatives for it to count towards opening an incident:
    * below it, "no fault at all" is the likelier reading (a few flipped checks), so it raises nothing.
    */
@@ -80,6 +86,7 @@ export const DEFAULT_TRACKER: TrackerOptions = {
   confidenceStep: 0.05,
   coOnset: 2,
   changeAfter: 1,
+  growWindow: 4,
   minOpenConfidence: 0.5,
 };
 
@@ -308,7 +315,16 @@ export class IncidentTracker {
         for (const a of cause.affected) if (t.current.has(a)) shared++;
         // It must explain most of what the incident has failing now: a lone site still failing for another
         // reason as the cause ends is not a better explanation of the incident's failures.
-        if (shared > 0 && shared * 2 >= t.current.size) score = 1 + shared / cause.affected.length;
+        const explainsIt = shared > 0 && shared * 2 >= t.current.size;
+        // And, once the incident is past its onset, what the cause holds failing must be mostly what the
+        // incident held: a larger cause that begins later and happens to cover a smaller one's few symptoms
+        // (a DNS provider failing under sites a degraded cloud service already impaired) is a new incident,
+        // not a better name for the old one. While the incident is young its cause may still grow.
+        const young = this.#step - t.onsetStep <= this.#o.growWindow;
+        let known = 0;
+        if (!young) for (const a of cause.affected) if (t.affected.has(a)) known++;
+        if (explainsIt && (young || known * 2 >= cause.affected.length))
+          score = 1 + shared / cause.affected.length;
       }
       if (resolved) score -= 0.5;
       if (score > bestScore) {

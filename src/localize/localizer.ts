@@ -52,6 +52,9 @@ export class Localizer {
   #causes: Cause[] = [];
   /** The first-place components of each fault of the last explanation. */
   #faults: number[][] = [];
+  /** What each of those faults explained, and when it began (see `#persisting`). */
+  #faultExplains: number[][] = [];
+  #faultOnset = new Map<number, number>();
   #count = 0;
   /** Evaluations so far. */
   #round = 0;
@@ -151,6 +154,56 @@ export class Localizer {
     if (this.#roundHasData) this.#evaluate(this.#roundAt);
   }
 
+  /**
+   * The last explanation's faults that persist into this one. A fault persists through its own symptoms:
+   * once every failure still below it began before it did (sites a concurrent cause had already taken down,
+   * through a dependency the model lacks), it has ended, and those failures are its predecessor's again
+   * rather than its long tail.
+   */
+  #persisting(): number[][] {
+    const onset = this.#onset;
+    const observedAt = this.#observedAt;
+    return this.#faults.filter((group, i) => {
+      const since = this.#faultOnset.get(group[0]!);
+      if (since === undefined) return true;
+      const explains = this.#faultExplains[i] ?? [];
+      if (explains.length === 0) return true;
+      return explains.some((c) => {
+        const o = onset[observedAt[c]!]!;
+        return o < 0 || o >= since - CO_ONSET_SLACK;
+      });
+    });
+  }
+
+  /**
+   * When each fault began: kept from the last explanation for a fault that persists (under any of its
+   * names), else the onset most of what it explains share.
+   */
+  #onsetsOf(faults: ReadonlyArray<ExplainedFault>): Map<number, number> {
+    const next = new Map<number, number>();
+    const onset = this.#onset;
+    const observedAt = this.#observedAt;
+    for (const f of faults) {
+      const names = [f.component, ...f.ranked.map((r) => r.component)];
+      const kept = names.map((c) => this.#faultOnset.get(c)).find((o) => o !== undefined);
+      if (kept !== undefined) {
+        next.set(f.component, kept);
+        continue;
+      }
+      const count = new Map<number, number>();
+      let mode = -1;
+      for (const c of f.explains) {
+        const o = onset[observedAt[c]!]!;
+        if (o < 0) continue;
+        const n = (count.get(o) ?? 0) + 1;
+        count.set(o, n);
+        if (mode < 0 || n > count.get(mode)! || (n === count.get(mode)! && o > mode)) mode = o;
+      }
+      if (mode >= 0) next.set(f.component, mode);
+    }
+    return next;
+  }
+
   #evaluate(at: number): void {
     this.#roundHasData = false;
     const step = ++this.#round;
@@ -212,7 +265,7 @@ export class Localizer {
       // not find, for each of them again, that no modelled fault explains it.
       const carried = this.#carried;
       const toExplain = carried.size > 0 ? impaired.filter((c) => !carried.has(c)) : impaired;
-      this.#explained = this.#explainer.explain(costs, toExplain, this.#faults);
+      this.#explained = this.#explainer.explain(costs, toExplain, this.#persisting());
       this.#impaired = impaired;
     }
     // A cohort waiting for its members to settle is weighed again each evaluation, even when the
@@ -229,6 +282,7 @@ export class Localizer {
           established: this.#cohortOnsets,
           carried: this.#carried,
           dependsOn: (c, cause) => dependsOn(this.#g, c, cause),
+          scaleCost: this.#explainer.scaleCost,
           gain: (c) => {
             const o = observedAt[c]!;
             const cost = this.#costs;
@@ -238,6 +292,8 @@ export class Localizer {
         this.#coOnset,
       );
       this.#faults = firstPlaces(weighed.faults);
+      this.#faultExplains = weighed.faults.map((f) => f.explains);
+      this.#faultOnset = this.#onsetsOf(weighed.faults);
       this.#cohortOnsets = weighed.established;
       this.#waiting = weighed.waiting;
       this.#carried = new Set(weighed.cohorts.filter((c) => c.host < 0).flatMap((c) => c.members));
@@ -297,6 +353,9 @@ function dependsOn(g: Graph, a: number, b: number): boolean {
   }
   return false;
 }
+
+/** Evaluations by which a failure may precede the fault that caused it (evidence firms at different speeds). */
+const CO_ONSET_SLACK = 2;
 
 /** Evaluations within which a component failing again continues its last failure (for its onset). */
 const FLAP_WINDOW = 4;
