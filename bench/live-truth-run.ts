@@ -59,7 +59,7 @@ export const LIVE_TRUTH_TIMING = {
   gapMs: [10_000, 14_000],
 } as const satisfies Partial<LiveTruthRunOptions>;
 
-/** The hub's grace for late observations (EmbeddedHubOptions.graceMs default): a round closes this after its end. */
+/** The hub's grace for late observations (ReplicatedHubOptions.graceMs default): a round closes this after its end. */
 const GRACE_MS = 2000;
 
 const FAIL = /chaos: (?:failing (\S+) \(([a-z-]+)\)|blinding (\S+) )/;

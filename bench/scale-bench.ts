@@ -17,7 +17,7 @@ import { Worker } from "node:worker_threads";
 import pg from "pg";
 import { MemoryBus } from "../src/bus/memory/memory-bus.js";
 import { openBus } from "../src/bus/open-bus.js";
-import { EmbeddedHub } from "../src/hub/embedded-hub.js";
+import { ReplicatedHub } from "../src/hub/hub.js";
 import { openStore } from "../src/store/open-store.js";
 import { benchBatch, benchModel, SERVICES, VANTAGES, type WorkerReport } from "./scale-world.js";
 
@@ -66,7 +66,7 @@ async function embeddedBaseline(): Promise<{ rate: number; p50: number; p99: num
   const bus = new MemoryBus();
   const latencies: number[] = [];
   let taken = 0;
-  const hub = new EmbeddedHub({
+  const hub = new ReplicatedHub({
     store,
     bus,
     model: benchModel(),

@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { openBus } from "../src/bus/open-bus.js";
-import { EmbeddedHub } from "../src/hub/embedded-hub.js";
+import { ReplicatedHub } from "../src/hub/hub.js";
 import { openStore } from "../src/store/open-store.js";
 import { benchModel, type WorkerReport } from "./scale-world.js";
 
@@ -21,7 +21,7 @@ const opened = await openBus({ url: busUrl, nats: { onError: () => {} } });
 const leaderLock = await opened.leaderLock("hub-leader", 6000);
 let taken = 0;
 let latencies: number[] = [];
-const hub = new EmbeddedHub({
+const hub = new ReplicatedHub({
   store,
   bus: opened.bus,
   model: benchModel(),

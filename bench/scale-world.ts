@@ -1,5 +1,5 @@
 /** The world `bench:scale` runs: one region, 500 services, 5 vantages; and the workers' reports. */
-import type { HubModel } from "../src/hub/embedded-hub.js";
+import type { HubModel } from "../src/hub/hub.js";
 import type { Observation } from "../src/model/observation.js";
 
 export const VANTAGES = ["probe/v1", "probe/v2", "probe/v3", "probe/v4", "probe/v5"];

@@ -1,6 +1,6 @@
 /**
  * bench:ui: how soon the Now page is interactive in headless Chromium against a hub holding 5,000 monitored
- * services and 100,000 observations (an EmbeddedHub over SQLite, fed through its real ingest). Time to
+ * services and 100,000 observations (the real hub over SQLite, fed through its real ingest). Time to
  * interactive = navigation start → the first page of services rendered and a click on "impaired only" handled.
  * Baselines in the same run: the browser loading the raw /api/v1/states JSON (what a page without a summary
  * endpoint would have to fetch first), and the Now page of a 500-service hub.
@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { MemoryBus } from "../src/bus/memory/memory-bus.js";
 import { catalogComponents } from "../src/catalog/catalog-data.js";
-import { EmbeddedHub } from "../src/hub/embedded-hub.js";
+import { ReplicatedHub } from "../src/hub/hub.js";
 import type { ComponentSpec } from "../src/model/model-types.js";
 import type { Observation } from "../src/model/observation.js";
 import { listen } from "../src/server/serve-http.js";
@@ -35,7 +35,7 @@ async function startHub(dir: string, services: number, observations: number) {
     })),
   ];
   const store = await openStore({ dataDir: dir, env: {} });
-  const hub = new EmbeddedHub({
+  const hub = new ReplicatedHub({
     store,
     bus: new MemoryBus(),
     model: { components: model, vantages: VANTAGES, checks: [] },
