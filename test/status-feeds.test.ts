@@ -51,8 +51,7 @@ describe("the Atom feed", () => {
     expect(res.headers.get("content-type")).toBe("application/atom+xml; charset=utf-8");
     expect(xml.name).toBe("feed");
     expect(xml.uri).toBe(ATOM);
-    for (const required of ["id", "title", "updated"])
-      expect(child(xml, required).text).not.toBe("");
+    for (const required of ["id", "title", "updated"]) expect(child(xml, required).text).not.toBe("");
     expect(child(child(xml, "author"), "name").text).toBe("Epicenter");
     const self = xml.children.find((n) => n.name === "link" && n.attributes.rel === "self");
     expect(self?.attributes.href).toMatch(/\/status\/feed\.atom$/);

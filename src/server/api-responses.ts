@@ -5,8 +5,8 @@
  */
 import * as z from "zod";
 import type { Status } from "../model/model-types.js";
-import type { StatuspageCheck } from "../probe/check-types.js";
 import { ERROR_CLASSES } from "../model/observation.js";
+import type { StatuspageCheck } from "../probe/check-types.js";
 import type { TokenRole } from "../store/store.js";
 import type { ServiceStatus } from "./service-status.js";
 
