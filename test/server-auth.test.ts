@@ -91,6 +91,20 @@ const CASES: Record<string, Case> = {
     ok: 200,
     request: async () => ({ path: "/status/api/v2/incidents.json" }),
   },
+  "GET /status/api/v2/uptime.json": {
+    ok: 200,
+    request: async () => ({ path: "/status/api/v2/uptime.json" }),
+  },
+  "GET /status/feed.atom": { ok: 200, request: async () => ({ path: "/status/feed.atom" }) },
+  "GET /status/feed.rss": { ok: 200, request: async () => ({ path: "/status/feed.rss" }) },
+  "GET /status/badge/{component}.svg": {
+    ok: 200,
+    request: async () => ({ path: "/status/badge/acme/api.svg" }),
+  },
+  "GET /status/badge/{component}/uptime.svg": {
+    ok: 200,
+    request: async () => ({ path: "/status/badge/acme/api/uptime.svg?days=7" }),
+  },
   "POST /api/v1/discover": {
     ok: 200,
     request: async () => ({ path: "/api/v1/discover", init: json({ domains: ["shop.example"] }) }),
