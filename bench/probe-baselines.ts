@@ -20,7 +20,7 @@ export interface LoopRun {
 }
 
 /** Runs `worker` in `concurrency` loops; counts only what finishes in the window after `warmSeconds`. */
-async function loop(
+export async function measureLoop(
   concurrency: number,
   seconds: number,
   warmSeconds: number,
@@ -62,7 +62,7 @@ export function ownCpu(): number {
 /** The ceiling: `concurrency` loops of undici GETs over keep-alive connections, round robin over `urls`. */
 export async function bareUndici(urls: string[], concurrency: number, seconds: number): Promise<LoopRun> {
   const dispatcher = new Agent({ keepAliveTimeout: 60_000, connections: null });
-  const run = await loop(concurrency, seconds, 2, ownCpu, async (i) => {
+  const run = await measureLoop(concurrency, seconds, 2, ownCpu, async (i) => {
     const { statusCode, body } = await request(urls[i % urls.length]!, { dispatcher });
     await body.text();
     return statusCode === 200;
@@ -144,7 +144,7 @@ export async function blackbox(
       }
     }
     const paths = urls.map((u) => `/probe?module=http_2xx&target=${encodeURIComponent(u)}`);
-    const run = await loop(
+    const run = await measureLoop(
       concurrency,
       seconds,
       2,

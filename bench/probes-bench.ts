@@ -22,7 +22,15 @@ import { startAgent } from "../src/probe/agent.js";
 import type { CheckRunner } from "../src/probe/check-attempts.js";
 import type { HttpCheck } from "../src/probe/check-types.js";
 import { runCheck } from "../src/probe/run-check.js";
-import { bareUndici, blackbox, ensureBlackbox, type LoopRun, ownCpu, sleep } from "./probe-baselines.js";
+import {
+  bareUndici,
+  blackbox,
+  ensureBlackbox,
+  type LoopRun,
+  measureLoop,
+  ownCpu,
+  sleep,
+} from "./probe-baselines.js";
 import { startTargets } from "./probe-targets.js";
 
 const serving = process.argv[2] === "--serve-tls";
@@ -273,37 +281,6 @@ async function startTlsTargets(count: number) {
   return { urls, ca: pki.ca, stop };
 }
 
-/** `concurrency` loops of `once`; counts what finishes in the `seconds` after a 2 s warm-up. */
-async function bareLoop(
-  concurrency: number,
-  once: (i: number) => Promise<boolean>,
-): Promise<{ checks: number; failed: number; seconds: number; cpuSeconds: number }> {
-  const counts = { checks: 0, failed: 0 };
-  let measuring = false;
-  let running = true;
-  let next = 0;
-  const workers = Array.from({ length: concurrency }, async () => {
-    while (running) {
-      const ok = await once(next++).catch(() => false);
-      if (measuring) {
-        counts.checks++;
-        if (!ok) counts.failed++;
-      }
-    }
-  });
-  await sleep(2000);
-  measuring = true;
-  const cpu0 = ownCpu();
-  const t0 = performance.now();
-  await sleep(seconds * 1000);
-  measuring = false;
-  const wall = (performance.now() - t0) / 1000;
-  const cpuSeconds = ownCpu() - cpu0;
-  running = false;
-  await Promise.all(workers);
-  return { ...counts, seconds: wall, cpuSeconds };
-}
-
 /**
  * The fresh-connection ceiling: connect (TCP, or TLS verified against `trust`), send one GET with
  * Connection: close, read the answer, close. The same work a fresh check does, without anything else.
@@ -354,7 +331,7 @@ async function freshRows(httpUrls: string[]): Promise<{ rows: Row[]; goals: stri
   ];
   for (const kind of kinds) {
     log(`bare loop, fresh ${kind.name} (${kind.what} + request), ${concurrency} concurrent ...`);
-    const bare = await bareLoop(concurrency, kind.once);
+    const bare = await measureLoop(concurrency, seconds, 2, ownCpu, kind.once);
     rows.push({
       run: `bare loop, fresh ${kind.name}: ${kind.what} + one request, ${concurrency} concurrent (ceiling)`,
       ...bare,

@@ -324,8 +324,12 @@ function rssReport(body: string, format: "rss" | "azure-rss", now: number): Feed
   return { format, components: list, incidents };
 }
 
-/** The first `<strong>…</strong>` of plain text (Statuspage feeds write "<strong>Resolved</strong> - …", newest first); a scan, never a backtracking pattern. */
-function latestStatus(text: string): string | undefined {
+/**
+ * The status of an incident's latest update: the first `<strong>…</strong>` holding plain text (Statuspage
+ * feeds write "<strong>Resolved</strong> - …" newest first). A scan, not a regular expression: the
+ * obvious one backtracks quadratically on an unclosed `<strong>` followed by spaces.
+ */
+export function latestStatus(text: string): string | undefined {
   const open = /<strong>/gi;
   for (let m = open.exec(text); m !== null; m = open.exec(text)) {
     const start = m.index + m[0].length;

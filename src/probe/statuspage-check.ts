@@ -20,6 +20,7 @@ import {
   detectFormat,
   type FeedFormat,
   JSON_FEED_LIMIT,
+  latestStatus,
   parseStatusFeed,
   XML_FEED_LIMIT,
 } from "./status-feed-parse.js";
@@ -208,24 +209,6 @@ export function fromFeed(
 }
 
 function isResolved(text: string, title: string): boolean {
-  const subject = latestUpdate(text) ?? title;
+  const subject = latestStatus(text) ?? title;
   return /\b(resolved|completed|postmortem)\b/i.test(subject);
-}
-
-/**
- * The status of an incident's latest update: the first `<strong>…</strong>` holding plain text (Statuspage
- * feeds write "<strong>Resolved</strong> - …" newest first). A scan, not a regular expression: the
- * obvious one backtracks quadratically on an unclosed `<strong>` followed by spaces.
- */
-function latestUpdate(text: string): string | undefined {
-  const open = /<strong>/gi;
-  for (let m = open.exec(text); m !== null; m = open.exec(text)) {
-    const start = m.index + m[0].length;
-    const end = text.indexOf("<", start);
-    if (end < 0) return undefined;
-    if (end > start && text.slice(end, end + 9).toLowerCase() === "</strong>")
-      return text.slice(start, end).trim();
-    open.lastIndex = end;
-  }
-  return undefined;
 }
