@@ -156,3 +156,21 @@ describe("third-party text", () => {
     expect(parseXml(uptime.body).attributes["aria-label"]).toBe(`${name} uptime 30d: ${uptime.texts?.[1]}`);
   });
 });
+
+describe("a service whose id ends in /uptime", () => {
+  it("has a state badge, though its path reads like the uptime badge of the service above it", async () => {
+    const api = served.model.components.find((c) => c.id === "acme/api")!;
+    await served.hub.reload({
+      ...served.model,
+      components: [...served.model.components, { ...api, id: "acme/uptime", name: "Uptime probe" }],
+    });
+    const state = await badge("/status/badge/acme/uptime.svg");
+    expect(state.res.status).toBe(200);
+    expect(state.texts).toEqual(["Uptime probe", "unknown"]);
+    // The uptime badge of a service that exists still wins its path.
+    const uptime = await badge("/status/badge/acme/api/uptime.svg");
+    expect(uptime.texts?.[0]).toMatch(/ uptime 30d$/);
+    // Neither a service acme nor acme/nothing/uptime: still 404.
+    expect((await badge("/status/badge/acme/nothing/uptime.svg")).res.status).toBe(404);
+  });
+});

@@ -35,9 +35,12 @@ const uptimeQuery = z.strictObject({
     .meta({ description: "Days back, today included (1 to 90, default 30)" }),
 });
 
+const findService = (hub: Hub, id: string): Service | undefined =>
+  services(hub).find((s) => s.spec.id === id);
+
 /** The public service named in the path, or 404 saying which ones there are. */
 function publicService(hub: Hub, id: string): Service {
-  const found = services(hub).find((s) => s.spec.id === id);
+  const found = findService(hub, id);
   if (!found)
     throw new ApiError(
       404,
@@ -52,6 +55,17 @@ const svg = (c: Context, body: string) =>
 
 /** The component's id from a path parameter Hono took with its `.svg` suffix (see route-table's honoPath). */
 const withoutSuffix = (param: string) => param.replace(/\.svg$/, "");
+
+/** The service's state now, in a word. */
+const stateBadge = (c: Context, service: Service) =>
+  svg(
+    c,
+    badgeSvg({
+      label: displayName(service.spec, service.spec.id),
+      message: STATE_WORDS[service.status],
+      color: BADGE_COLORS[service.status],
+    }),
+  );
 
 const param = {
   component: { description: "A monitored service's id, such as acme/api", slashes: true },
@@ -75,6 +89,12 @@ export const badgeRoutes: Route[] = [
       404: "No such public service",
     },
     handler: async ({ c, hub, params, query, now }) => {
+      // acme/uptime.svg is also the state badge of a service acme/uptime: when there is no service acme and
+      // there is one acme/uptime, that is what the path names.
+      const whole = findService(hub, params.component!)
+        ? undefined
+        : findService(hub, `${params.component}/uptime`);
+      if (whole) return stateBadge(c, whole);
       const service = publicService(hub, params.component!);
       const days = query.days ?? 30;
       const at = now();
@@ -116,16 +136,6 @@ export const badgeRoutes: Route[] = [
       304: "Not modified (If-None-Match)",
       404: "No such public service",
     },
-    handler: ({ c, hub, params }) => {
-      const service = publicService(hub, withoutSuffix(params.component!));
-      return svg(
-        c,
-        badgeSvg({
-          label: displayName(service.spec, service.spec.id),
-          message: STATE_WORDS[service.status],
-          color: BADGE_COLORS[service.status],
-        }),
-      );
-    },
+    handler: ({ c, hub, params }) => stateBadge(c, publicService(hub, withoutSuffix(params.component!))),
   }),
 ];
