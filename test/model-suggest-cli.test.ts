@@ -3,7 +3,7 @@
  * --config marking what the model has, and --write merging into a config with comments (and adding nothing
  * when run again).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -147,5 +147,13 @@ describe("epicenter model suggest", () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain("broken.yaml");
     expect(readFileSync(file, "utf8")).toBe("components: [\n");
+  });
+
+  it("reads a data directory and never makes one: a mistyped --data is an error naming it (exit 3)", async () => {
+    const r = await suggest("--data", "dat");
+    expect(r.code).toBe(3);
+    expect(r.err).toContain(join(dir, "dat"));
+    expect(r.err).toContain("--data");
+    expect(existsSync(join(dir, "dat"))).toBe(false);
   });
 });

@@ -5,7 +5,7 @@
  * same merge discovery's --write uses).
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { mergeIntoConfig } from "../discover/config-merge.js";
 import type { SuspectedDependency } from "../localize/suspected-dependencies.js";
@@ -15,6 +15,7 @@ import type { ComponentSpec } from "../model/model-types.js";
 import { renderSuspected } from "../server/suspected-routes.js";
 import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
+import { StoreError } from "../store/store-errors.js";
 import { type CliIo, UsageError } from "./io.js";
 import { loadCliModel } from "./model-option.js";
 import { formatTable } from "./table-format.js";
@@ -62,11 +63,16 @@ export async function modelCommand(argv: string[], io: CliIo): Promise<number> {
       ? loadCliModel(io, values.config).graph
       : null;
 
-  // A store that cannot be opened is a StoreError: run() prints it and exits 3.
-  const store: Store = await openStore({
-    dataDir: resolve(io.cwd, values.data ?? DEFAULT_DATA_DIR),
-    env: io.env,
-  });
+  // A store that cannot be opened is a StoreError: run() prints it and exits 3. This command only reads: a
+  // SQLite file that is not there is a mistyped --data (opening it would make an empty store and say so
+  // little as "nothing learned yet").
+  const dataDir = resolve(io.cwd, values.data ?? DEFAULT_DATA_DIR);
+  if (!io.env.EPICENTER_DATABASE_URL && !existsSync(join(dataDir, "epicenter.db")))
+    throw new StoreError(
+      "E_STORE_OPEN",
+      `no hub data in ${dataDir} (no epicenter.db there): pass --data with the directory epicenter serve uses, or set EPICENTER_DATABASE_URL`,
+    );
+  const store: Store = await openStore({ dataDir, env: io.env });
   let all: SuspectedDependency[];
   let known: ComponentSpec[];
   try {
