@@ -10,6 +10,7 @@ import type { HubUser } from "../hub/hub-api.js";
 import { normaliseComponent } from "../model/component-schema.js";
 import { parseDuration } from "../model/duration.js";
 import type { Env } from "../model/env-refs.js";
+import type { MaintenanceSpec } from "../model/maintenance-schedule.js";
 import { checkModel } from "../model/model-check.js";
 import { SourceError, type SourceIssue } from "../model/model-errors.js";
 import type { Model } from "../model/model-types.js";
@@ -52,6 +53,8 @@ export interface Config {
   retention: Retention;
   /** What each vantage probes to judge its own health (`probes.anchors`); empty: no self-check. */
   anchors: Check[];
+  /** `maintenance:`: planned windows, one-off or recurring, their components known to the model. */
+  maintenance: MaintenanceSpec[];
 }
 
 export function loadConfigFile(file: string, inputs: ConfigInputs = {}): Config {
@@ -94,6 +97,14 @@ export function configFromSource(source: YamlSource, inputs: ConfigInputs = {}):
       source.issue([...where[p.check]!, ...p.path], p.message),
     ),
   );
+  const maintenance = parsed.data.maintenance ?? [];
+  throwIfAny(
+    maintenance.flatMap((m, i) =>
+      m.components.flatMap((c, j) =>
+        ids.has(c) ? [] : [source.issue(["maintenance", i, "components", j], `unknown component "${c}"`)],
+      ),
+    ),
+  );
   return {
     file: source.file,
     vantages: parsed.data.vantages ?? [],
@@ -113,6 +124,7 @@ export function configFromSource(source: YamlSource, inputs: ConfigInputs = {}):
     },
     anchors: anchorChecks(source, parsed.data.probes?.anchors ?? []),
     retention: retentionOf(source, parsed.data.storage?.retention),
+    maintenance,
   };
 }
 

@@ -6,6 +6,7 @@
 import * as z from "zod";
 import { componentSchema, durationSchema, idSchema } from "../model/component-schema.js";
 import type { Env } from "../model/env-refs.js";
+import { maintenanceSchema } from "../model/maintenance-schema.js";
 import { notificationsSchema } from "../notify/channel-schema.js";
 import { checkInputSchema } from "../probe/check-schema.js";
 import { probesSchema } from "../probe/probes-schema.js";
@@ -38,6 +39,8 @@ export function configSchema(env: Env) {
     probes: probesSchema.optional(),
     /** Where incident notifications go (src/notify/channel-schema.ts). */
     notifications: notificationsSchema(env).optional(),
+    /** Planned work: incidents of these components notify no one (src/model/maintenance-schema.ts). */
+    maintenance: maintenanceSchema.optional(),
     /** How long the hub keeps history (default: raw results 1 day, minute rollups 3 days, hourly 400 days). */
     storage: z
       .strictObject({
