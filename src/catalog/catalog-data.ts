@@ -1,5 +1,6 @@
 /** Built-in catalog of the providers most of the internet runs on, so users only model their own components; region codes and service names are as the providers publish them (AWS "Regions and Availability Zones" and ip-ranges.json, Google Cloud "Regions and zones", Azure `az account list-locations`, and each vendor's product names). */
 import type { ComponentSpec, RequireItem } from "../model/model-types.js";
+import { controlPlaneComponents } from "./control-planes.js";
 
 /** [code, display name] pairs, as the provider publishes them. */
 type Named = readonly (readonly [string, string])[];
@@ -167,7 +168,11 @@ const AZURE_SERVICES: Named = [
   ["cosmosdb", "Azure Cosmos DB"],
 ];
 
-/** [id, kind, name, requires]: providers, their global services, CDNs, DNS providers and SaaS. */
+/**
+ * [id, kind, name, requires]: providers, their global services, CDNs, DNS providers and SaaS. A global
+ * service here is its data plane (Route 53 answering, CloudFront serving, IAM authorizing in every Region);
+ * the control planes the providers keep apart, some in one region, are in control-planes.ts.
+ */
 const SINGLES: readonly (readonly [string, string, string, readonly string[]])[] = [
   ["aws", "provider", "Amazon Web Services", []],
   ["aws/cloudfront", "cdn", "Amazon CloudFront", ["aws"]],
@@ -241,6 +246,7 @@ function component(id: string, kind: string, name: string, requires: readonly st
 /** The built-in catalog, as fresh objects on every call (callers may mutate them). */
 export function catalogComponents(): ComponentSpec[] {
   const out = SINGLES.map(([id, kind, name, requires]) => component(id, kind, name, requires));
+  out.push(...controlPlaneComponents());
   for (const cloud of CLOUDS) {
     for (const [code, regionName] of cloud.regions) {
       const region = `${cloud.provider}/${code}`;
