@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 const LAYERS: readonly (readonly string[])[] = [
   ["model"],
   ["catalog", "simulate", "localize", "whatif", "replay"],
-  ["store", "probe", "notify", "bus", "discover"],
+  ["store", "probe", "notify", "bus", "discover", "import"],
   ["hub"],
   ["server"],
   ["config"],
@@ -21,7 +21,7 @@ const LAYERS: readonly (readonly string[])[] = [
 ];
 
 /** Folders with no I/O: no `node:` module, no database, bus or HTTP client. */
-const PURE = ["model", "catalog", "localize", "whatif", "simulate"];
+const PURE = ["model", "catalog", "localize", "whatif", "simulate", "import"];
 const DRIVERS = /^(node:|pg$|pg\/|better-sqlite3|@nats-io\/|undici)/;
 /** Declared adapters inside pure folders, each with its reason. */
 const ADAPTERS: Record<string, string> = {

@@ -4,6 +4,7 @@ import { checkCommand } from "./check-command.js";
 import { dataCommand } from "./data-command.js";
 import { demoCommand } from "./demo-command.js";
 import { discoverCommand } from "./discover-command.js";
+import { importCommand } from "./import-command.js";
 import type { CliIo } from "./io.js";
 import { modelCommand } from "./model-command.js";
 import { passwordCommand } from "./password-command.js";
@@ -56,5 +57,9 @@ export function defaultCommands(): CommandTable {
         "model suggest: dependencies your model probably lacks, learned from outages (--write merges them)",
     },
     data: { run: dataCommand, summary: "data update: refresh the IP ranges discovery uses" },
+    import: {
+      run: importCommand,
+      summary: "import uptime-kuma BACKUP.json | gatus config.yaml: their monitors as an epicenter.yaml",
+    },
   };
 }
