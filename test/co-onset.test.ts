@@ -1,7 +1,7 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { weighCoOnset } from "../src/localize/co-onset.js";
-import type { ExplainedFault } from "../src/localize/explain.js";
+import type { ExplainedFault } from "../src/localize/explain-types.js";
 
 /** A fault on `component` explaining `explains`, with what it adds to the explanation's cost. */
 function fault(component: number, explains: number[], cost: number): ExplainedFault {

@@ -7,7 +7,7 @@
  * cause that began with it (its host: its hidden dependents), or, with no such cause, to no modelled
  * component at all: a common cause outside the model, named by the failing components themselves. Pure.
  */
-import type { ExplainedFault } from "./explain.js";
+import type { ExplainedFault } from "./explain-types.js";
 
 export interface CoOnsetOptions {
   /** Evaluations within which failures count as beginning together. */

@@ -7,7 +7,8 @@ import type { Graph } from "../model/graph.js";
 import { UP } from "../model/propagate.js";
 import { type CoOnsetOptions, type EstablishedCohort, weighCoOnset } from "./co-onset.js";
 import { DEFAULT_EVIDENCE, Evidence, type EvidenceOptions, judgeVantages } from "./evidence.js";
-import { type EvidenceCosts, type ExplainedFault, Explainer, type ExplainOptions } from "./explain.js";
+import { Explainer } from "./explain.js";
+import type { EvidenceCosts, ExplainedFault, ExplainOptions } from "./explain-types.js";
 import {
   type Cause,
   type Incident,
@@ -91,7 +92,7 @@ export class Localizer {
         this.#observed.push(c);
       }
     this.#evidence = new Evidence(this.#observed.length, { ...DEFAULT_EVIDENCE, ...options.evidence });
-    this.#explainer = new Explainer(this.#g, options.explain);
+    this.#explainer = new Explainer(this.#g, this.#observed.length, options.explain);
     this.#floor = options.explain?.evidenceFloor ?? 1e-4;
     this.#tracker = new IncidentTracker(options.tracker);
     this.#seen = view.vantages.map(() => new Int8Array(this.#observed.length).fill(-1));
