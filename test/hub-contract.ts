@@ -151,6 +151,27 @@ export function runHubContract(name: string, newHub: NewHub): void {
       expect(h.hub.vantages()).toEqual(["vantage/x", "vantage/y", "hub"]);
     });
 
+    it("takes a batch posted several times at once into its store and states once", async () => {
+      const h = await start();
+      // An agent's retry racing its first try, as two API requests: both reach ingest.
+      const batch = services.map((s) => observation("vantage/x", s, "up"));
+      await Promise.all([h.hub.ingest(batch), h.hub.ingest([...batch].reverse()), h.hub.ingest(batch)]);
+      // A later batch behind them on the bus: once it is taken, so is everything published before it.
+      now += ROUND_MS;
+      const marker = [observation("vantage/y", "shop/a", "up")];
+      await h.hub.ingest(marker);
+      await taken(h, marker);
+      for (const replica of h.replicas) {
+        const text = await replica.metrics();
+        const taken = [...text.matchAll(/^epicenter_checks_run_total\{[^}]*\} (\d+)$/gm)];
+        expect(taken.reduce((n, m) => n + Number(m[1]), 0)).toBe(batch.length + marker.length);
+      }
+      await vi.waitFor(
+        async () => expect(await h.hub.observations({})).toHaveLength(batch.length + marker.length),
+        { timeout: 10_000, interval: 20 },
+      );
+    });
+
     it("refuses a batch naming an unknown component or vantage, or from the future, with each refusal", async () => {
       const h = await start();
       const good = observation("vantage/x", "shop/a", "up");

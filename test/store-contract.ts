@@ -14,6 +14,7 @@ import type {
   SuspectedEvidence,
 } from "../src/store/store.js";
 import { DEFAULT_RETENTION } from "../src/store/store.js";
+import { maintenanceContract } from "./maintenance-store-contract.js";
 
 const T0 = Date.UTC(2026, 10, 24, 12, 0, 0);
 const MIN = 60_000;
@@ -76,6 +77,7 @@ export function runStoreContract(name: string, newStore: NewStore): void {
     afterEach(async () => {
       await store.close();
     });
+    maintenanceContract(() => store);
 
     describe("observations", () => {
       it("reads back exactly what was written, nulls and absent message included", async () => {
@@ -92,9 +94,12 @@ export function runStoreContract(name: string, newStore: NewStore): void {
       });
 
       it("stores an observation once however often it is written, within a batch or across batches", async () => {
-        await store.insertObservations([observation(1), observation(2), observation(1)]);
-        await store.insertObservations([observation(2, { status: "down" }), observation(3)]);
-        await store.insertObservations([]);
+        // Each write reports what it wrote, in batch order: the first copy, never one stored before.
+        const first = await store.insertObservations([observation(1), observation(2), observation(1)]);
+        expect(first).toStrictEqual([observation(1), observation(2)]);
+        const second = await store.insertObservations([observation(2, { status: "down" }), observation(3)]);
+        expect(second).toStrictEqual([observation(3)]);
+        expect(await store.insertObservations([])).toEqual([]);
         const read = await store.queryObservations({});
         expect(read.map((o) => o.id)).toEqual([observation(3).id, observation(2).id, observation(1).id]);
         // The first write wins: a redelivered copy never rewrites history.
@@ -124,17 +129,38 @@ export function runStoreContract(name: string, newStore: NewStore): void {
 
       it("writes batches larger than one statement's parameter limit, of as many new series", async () => {
         const batch = Array.from({ length: 10_000 }, (_, i) => observation(i, { check: `acme/web#${i}` }));
-        await store.insertObservations(batch);
+        expect(await store.insertObservations(batch)).toHaveLength(10_000);
         const read = await store.queryObservations({ limit: 20_000 });
         expect(read.length).toBe(10_000);
         expect(read[0]).toStrictEqual(batch[9_999]);
         expect(read[9_999]).toStrictEqual(batch[0]);
       });
 
+      it("reports each observation written by exactly one of concurrent writes of the same batches", async () => {
+        // Chunks of several statements (1,200 rows), some stored before, copies within and across batches.
+        await store.insertObservations([observation(5), observation(700)]);
+        const batch = Array.from({ length: 1200 }, (_, i) => observation(i));
+        const copy = [...batch.slice(600), observation(1300), ...batch.slice(0, 600), observation(3)];
+        const results = await Promise.all([
+          store.insertObservations(batch),
+          store.insertObservations(copy),
+          store.insertObservations([...batch].reverse()),
+        ]);
+        const reported = results.flat().map((o) => o.id);
+        expect(reported).toHaveLength(1199);
+        expect(new Set(reported).size).toBe(1199);
+        expect(reported).not.toContain(observation(5).id);
+        expect(reported).not.toContain(observation(700).id);
+        expect(reported).toContain(observation(1300).id);
+        expect(await store.queryObservations({ limit: 5000 })).toHaveLength(1201);
+      });
+
       it("skips an observation of a stored (vantage, check, component, at) whatever its id", async () => {
         const first = observation(1, { id: "first" });
-        await store.insertObservations([first, observation(1, { id: "second", status: "down" })]);
-        await store.insertObservations([observation(1, { id: "third" })]);
+        expect(
+          await store.insertObservations([first, observation(1, { id: "second", status: "down" })]),
+        ).toStrictEqual([first]);
+        expect(await store.insertObservations([observation(1, { id: "third" })])).toEqual([]);
         expect(await store.queryObservations({})).toStrictEqual([first]);
         // The id is not a key: the same id at another time, or of another check, is another observation.
         const others = [

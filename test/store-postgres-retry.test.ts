@@ -32,6 +32,7 @@ describe("RetryingObservationWriter", () => {
           calls++;
           const next = failures.shift();
           if (next) throw next;
+          return [];
         },
       },
       { backoffMs: 1, onRetry: (_e, attempt) => retried.push(attempt) },

@@ -10,6 +10,7 @@ import type { Store } from "../store/store.js";
 import { HubBusyError } from "./hub-busy-error.js";
 import type { HubMetrics } from "./hub-metrics.js";
 import { type AdmissionModel, refuseObservations, throwIfRefused } from "./observation-admission.js";
+import { RecentObservations } from "./recent-observations.js";
 
 /** See HubIngestOptions.maxBacklog. */
 export const DEFAULT_INGEST_BACKLOG = 50_000;
@@ -49,33 +50,49 @@ export class HubIngest {
       this.#localizer = bus.consume("localizer", take);
       return [this.#localizer];
     }
-    this.#localizer = bus.consume(`hub-${replicaId}`, take, { startAt, inactiveMs: 10 * 60_000 });
+    const recent = new RecentObservations();
+    this.#localizer = bus.consume(
+      `hub-${replicaId}`,
+      async (batch) => {
+        const fresh = recent.fresh(batch);
+        if (fresh.length > 0) await take(fresh);
+      },
+      { startAt, inactiveMs: 10 * 60_000 },
+    );
     const stored = bus.consume("store", async (batch) => {
-      await store.insertObservations(batch);
-      metrics.observationsIngested.inc(batch.length);
+      metrics.observationsIngested.inc((await store.insertObservations(batch)).length);
     });
     return [stored, this.#localizer];
   }
 
-  /** Admits and commits the batch; throws HubInputError (refused for what it holds) or HubBusyError. */
+  /**
+   * Admits and commits the batch; throws HubInputError (refused for what it holds) or HubBusyError. On the
+   * in-process bus only what the store newly wrote goes on to the localizer: a batch posted twice at once
+   * (an agent's retry racing its first try) is taken once, whichever commits first. On a durable bus the
+   * batch goes to the stream, whose de-duplication (Nats-Msg-Id from the observation ids, within its
+   * window) drops a second publish of the same batch; the "store" group writes each observation once, and
+   * each replica's own group skips observations it took recently (a copy in another batch).
+   */
   async ingest(observations: Observation[], model: AdmissionModel): Promise<void> {
     throwIfRefused(refuseObservations(observations, model));
     this.#admit(observations.length);
     const { bus, store, metrics } = this.#options;
     this.#ingesting += observations.length;
+    let written: Observation[];
     try {
       if (bus.durable) {
         // Durable once the bus has them; the shared "store" group writes them.
         await bus.publish(observations);
         return;
       }
-      await store.insertObservations(observations);
+      written = await store.insertObservations(observations);
     } finally {
       this.#ingesting -= observations.length;
     }
-    metrics.observationsIngested.inc(observations.length);
+    metrics.observationsIngested.inc(written.length);
+    if (written.length === 0) return;
     try {
-      await bus.publish(observations);
+      await bus.publish(written);
     } catch (error) {
       // Committed already: the store has them; only this evaluation misses them.
       this.#options.onWarning?.(`bus publish failed: ${(error as Error).message}`);

@@ -11,7 +11,7 @@ export class HubMetrics {
   });
   readonly observationsIngested = new Counter({
     name: "epicenter_observations_ingested_total",
-    help: "Observations committed to the store.",
+    help: "Observations committed to the store (a copy of a stored one is not counted).",
     registers: [this.registry],
   });
   readonly observationsRefused = new Counter({

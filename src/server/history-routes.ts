@@ -93,6 +93,9 @@ export const historyRoutes: Route[] = [
         }),
       );
       // A batch the agent sends again (its answer was lost) is news to nobody: only what is new goes on.
+      // This read skips what is stored already (on a durable bus, also past the stream's de-duplication
+      // window); two posts racing past it both reach the hub, whose ingest feeds on only the rows its store
+      // wrote (or the stream's message-id de-duplication drops the second).
       const fresh = newObservations(body.observations, await hub.storedObservations(body.observations));
       if (fresh.length > 0) await hub.ingest(fresh);
       return c.json({ accepted: body.observations.length }, 202);

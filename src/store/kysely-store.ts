@@ -5,6 +5,7 @@
 import type { Kysely } from "kysely";
 import { evidenceKey, mergeEvidence } from "../localize/suspected-evidence.js";
 import type { Observation } from "../model/observation.js";
+import { KyselyMaintenanceLog } from "./maintenance-store.js";
 import type { ObservationWriter } from "./observation-insert.js";
 import type {
   AlertState,
@@ -57,6 +58,7 @@ export class KyselyStore implements Store {
   readonly #retention: Retention;
   readonly #series = new SeriesCache();
   readonly #writer: ObservationWriter;
+  readonly maintenances: KyselyMaintenanceLog;
 
   constructor(db: Kysely<StoreDatabase>, options: KyselyStoreOptions) {
     this.#db = db;
@@ -65,11 +67,12 @@ export class KyselyStore implements Store {
     this.#dialect = options.dialect;
     this.#retention = checkRetention(options.retention ?? DEFAULT_RETENTION);
     this.#writer = options.writer(this.#series);
+    this.maintenances = new KyselyMaintenanceLog(db);
   }
 
   /** One transaction; (series, at) already stored are skipped, so a redelivered batch is harmless. */
-  async insertObservations(batch: Observation[]): Promise<void> {
-    await this.#writer.write(batch);
+  insertObservations(batch: Observation[]): Promise<Observation[]> {
+    return this.#writer.write(batch);
   }
 
   /**

@@ -10,6 +10,7 @@
 
 import type { SuspectedEvidence } from "../localize/suspected-dependencies.js";
 import type { Observation } from "../model/observation.js";
+import type { MaintenanceLog } from "./maintenance-store.js";
 
 export interface StoreCapabilities {
   /** Several hub processes may share this store (PostgreSQL yes, SQLite no). */
@@ -172,6 +173,8 @@ export interface StoredCheck {
 export interface Store {
   readonly engine: string;
   readonly capabilities: StoreCapabilities;
+  /** Maintenance windows made through the API or ended early (maintenance-store.ts). */
+  readonly maintenances: MaintenanceLog;
 
   /**
    * Writes a batch in one transaction; resolves once committed. An observation whose (vantage, check,
@@ -179,8 +182,11 @@ export interface Store {
    * included. The id is kept as written but is not a key: two observations with the same id and different
    * (vantage, check, component, at) are both stored. (Agents make ids from exactly those, so for them an id
    * names one observation either way.)
+   * Resolves with the observations this call wrote, in batch order: those skipped (stored before, by this
+   * call's earlier rows, or by a concurrent call that committed first) are not in it. Two concurrent calls
+   * with the same observation never both report it, so what is reported new can be fed on exactly once.
    */
-  insertObservations(batch: Observation[]): Promise<void>;
+  insertObservations(batch: Observation[]): Promise<Observation[]>;
   /**
    * For each observation of `batch`, whether one of its (vantage, check, component, at) is stored already
    * (what `insertObservations` would skip); in batch order. A read only: it holds nothing back from a write.

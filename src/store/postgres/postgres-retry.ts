@@ -44,11 +44,14 @@ export class RetryingObservationWriter implements ObservationWriter {
     this.#onRetry = options.onRetry;
   }
 
-  async write(batch: Observation[]): Promise<void> {
+  /**
+   * A try whose commit landed but whose answer was lost reports nothing written on the next try: those
+   * observations are stored, and only this replica's live evaluation misses them (as on a failed bus publish).
+   */
+  async write(batch: Observation[]): Promise<Observation[]> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.#inner.write(batch);
-        return;
+        return await this.#inner.write(batch);
       } catch (error) {
         if (attempt >= this.#attempts || !isConnectionError(error)) throw error;
         this.#onRetry?.(error as Error, attempt);

@@ -6,7 +6,12 @@
 import type Database from "better-sqlite3";
 import type { Kysely } from "kysely";
 import type { Observation } from "../../model/observation.js";
-import { type ObservationWriter, seriesOf } from "../observation-insert.js";
+import {
+  type ObservationWriter,
+  seriesOf,
+  type WrittenKey,
+  writtenObservations,
+} from "../observation-insert.js";
 import { observationRow } from "../store-rows.js";
 import { type SeriesCache, type SeriesEntry, seriesEntry, seriesKey } from "../store-series.js";
 import { OBSERVATION_COLUMNS, type StoreDatabase } from "../store-tables.js";
@@ -19,7 +24,7 @@ function insertSql(rows: number): string {
   const row = `(${OBSERVATION_COLUMNS.map(() => "?").join(", ")})`;
   return (
     `insert into observations (${OBSERVATION_COLUMNS.join(", ")}) values ` +
-    `${Array.from({ length: rows }, () => row).join(", ")} on conflict do nothing`
+    `${Array.from({ length: rows }, () => row).join(", ")} on conflict do nothing returning at, series`
   );
 }
 
@@ -31,14 +36,18 @@ export class SqliteObservationWriter implements ObservationWriter {
   readonly #insertSeries: Database.Statement;
   readonly #selectSeries: Database.Statement;
   readonly #parameters = new Array<unknown>(ROWS_PER_STATEMENT * COLUMNS);
-  readonly #transaction: (batch: Observation[]) => Map<string, SeriesEntry>;
+  readonly #transaction: (batch: Observation[]) => {
+    created: Map<string, SeriesEntry>;
+    written: Observation[];
+  };
 
   /** `sqlite` is the connection `db` runs on; the tables must exist (prepare after migrating). */
   constructor(db: Kysely<StoreDatabase>, sqlite: Database.Database, series: SeriesCache) {
     this.#db = db;
     this.#series = series;
     this.#insertMany = sqlite.prepare(insertSql(ROWS_PER_STATEMENT));
-    this.#insertOne = sqlite.prepare(insertSql(1));
+    // The one-row statement needs no RETURNING: its change count says whether it wrote.
+    this.#insertOne = sqlite.prepare(insertSql(1).replace(/ returning at, series$/, ""));
     this.#insertSeries = sqlite.prepare(
       "insert into series (component, vantage, check_id, id_form) values (?, ?, ?, ?) on conflict do nothing",
     );
@@ -48,14 +57,19 @@ export class SqliteObservationWriter implements ObservationWriter {
     this.#transaction = sqlite.transaction((batch: Observation[]) => this.#writeNow(batch));
   }
 
-  async write(batch: Observation[]): Promise<void> {
-    if (batch.length === 0) return;
-    const created = await this.#db.connection().execute(async () => this.#transaction(batch));
+  async write(batch: Observation[]): Promise<Observation[]> {
+    if (batch.length === 0) return [];
+    const { created, written } = await this.#db.connection().execute(async () => this.#transaction(batch));
     this.#series.add(created.values());
+    return written;
   }
 
-  /** Runs inside the transaction: new series first, then the rows; returns the series it created. */
-  #writeNow(batch: Observation[]): Map<string, SeriesEntry> {
+  /**
+   * Runs inside the transaction: new series first, then the rows; returns the series it created and the
+   * observations it wrote, in batch order (a later chunk's copy of an earlier chunk's row is skipped by
+   * SQLite, so no row is reported twice).
+   */
+  #writeNow(batch: Observation[]): { created: Map<string, SeriesEntry>; written: Observation[] } {
     const created = new Map<string, SeriesEntry>();
     for (const s of this.#series.unknown(batch)) {
       this.#insertSeries.run(s.component, s.vantage, s.check_id, s.id_form);
@@ -64,20 +78,21 @@ export class SqliteObservationWriter implements ObservationWriter {
     }
     const full = batch.length - (batch.length % ROWS_PER_STATEMENT);
     const parameters = this.#parameters;
+    const written: Observation[] = [];
     for (let start = 0; start < full; start += ROWS_PER_STATEMENT) {
       let p = 0;
-      for (let i = start; i < start + ROWS_PER_STATEMENT; i++) {
-        const row = observationRow(batch[i]!, seriesOf(batch[i]!, this.#series, created));
-        for (const column of OBSERVATION_COLUMNS) parameters[p++] = row[column];
-      }
-      this.#insertMany.run(parameters);
+      const chunk = batch.slice(start, start + ROWS_PER_STATEMENT);
+      const rows = chunk.map((o) => observationRow(o, seriesOf(o, this.#series, created)));
+      for (const row of rows) for (const column of OBSERVATION_COLUMNS) parameters[p++] = row[column];
+      const keys = this.#insertMany.all(parameters) as WrittenKey[];
+      written.push(...(keys.length === chunk.length ? chunk : writtenObservations(chunk, rows, keys)));
     }
     const one = new Array<unknown>(COLUMNS);
     for (let i = full; i < batch.length; i++) {
       const row = observationRow(batch[i]!, seriesOf(batch[i]!, this.#series, created));
       for (let c = 0; c < COLUMNS; c++) one[c] = row[OBSERVATION_COLUMNS[c]!];
-      this.#insertOne.run(one);
+      if (this.#insertOne.run(one).changes > 0) written.push(batch[i]!);
     }
-    return created;
+    return { created, written };
   }
 }
