@@ -169,6 +169,25 @@ function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
         await db.schema.alterTable("tokens").addColumn("vantage", id).execute();
       },
     },
+    // Maintenance windows (maintenance-store.ts): the API's, and config occurrences ended early. Read by
+    // planned end (what is current or upcoming), so that is indexed.
+    "0004-maintenances": {
+      async up(db: AnyDb) {
+        await db.schema
+          .createTable("maintenances")
+          .addColumn("id", id, (c) => c.primaryKey())
+          .addColumn("title", "text", (c) => c.notNull())
+          .addColumn("components", "text", (c) => c.notNull())
+          .addColumn("starts_at", "bigint", (c) => c.notNull())
+          .addColumn("ends_at", "bigint", (c) => c.notNull())
+          .addColumn("source", "text", (c) => c.notNull())
+          .addColumn("created_by", "text")
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .addColumn("ended_at", "bigint")
+          .execute();
+        await db.schema.createIndex("maintenances_ends_at").on("maintenances").column("ends_at").execute();
+      },
+    },
   };
 }
 

@@ -122,6 +122,21 @@ export interface SuspectedEvidenceTable {
   recovered: number | null;
 }
 
+/** A maintenance window made through the API, or a config window's occurrence ended early (maintenance-store.ts). */
+export interface MaintenancesTable {
+  id: string;
+  title: string;
+  /** JSON array of component ids. */
+  components: string;
+  starts_at: number;
+  ends_at: number;
+  /** `api` or `config`. */
+  source: string;
+  created_by: string | null;
+  created_at: number;
+  ended_at: number | null;
+}
+
 export interface HeartbeatsTable {
   check_id: string;
   at: number;
@@ -140,6 +155,7 @@ export interface StoreDatabase {
   tokens: TokensTable;
   heartbeats: HeartbeatsTable;
   suspected_evidence: SuspectedEvidenceTable;
+  maintenances: MaintenancesTable;
 }
 
 /** The columns of `observations`, in the order `observationRow` gives them (the key first). */
