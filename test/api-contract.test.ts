@@ -230,6 +230,9 @@ describe("every JSON route's answer parses with its response schema", () => {
     expect(summary.components.some((c: { group: boolean }) => c.group)).toBe(true);
     expect(summary.incidents.length).toBe(1);
     expect((await answer("GET", "/status/api/v2/incidents.json")).incidents.length).toBe(2);
+    expect((await answer("GET", "/status/api/v2/incidents/unresolved.json")).incidents.length).toBe(1);
+    expect((await answer("GET", "/status/api/v2/status.json")).status).toEqual(summary.status);
+    expect((await answer("GET", "/status/api/v2/components.json")).components).toEqual(summary.components);
     const uptime = await answer("GET", "/status/api/v2/uptime.json");
     expect(uptime.components.length).toBe(SITES.length + 1);
     expect(uptime.components[0].days).toHaveLength(90);

@@ -91,6 +91,18 @@ const CASES: Record<string, Case> = {
     ok: 200,
     request: async () => ({ path: "/status/api/v2/incidents.json" }),
   },
+  "GET /status/api/v2/status.json": {
+    ok: 200,
+    request: async () => ({ path: "/status/api/v2/status.json" }),
+  },
+  "GET /status/api/v2/components.json": {
+    ok: 200,
+    request: async () => ({ path: "/status/api/v2/components.json" }),
+  },
+  "GET /status/api/v2/incidents/unresolved.json": {
+    ok: 200,
+    request: async () => ({ path: "/status/api/v2/incidents/unresolved.json" }),
+  },
   "GET /status/api/v2/uptime.json": {
     ok: 200,
     request: async () => ({ path: "/status/api/v2/uptime.json" }),

@@ -7,10 +7,11 @@
  */
 import type { Context } from "hono";
 import type { Hub } from "../hub/hub-api.js";
+import { iso } from "./api-render.js";
 import { modelIndex } from "./model-routes.js";
 import { cacheable } from "./public-cache.js";
 import { defineRoute, type Route } from "./route-table.js";
-import { incidentJson, page, services } from "./status-page-data.js";
+import { componentsById, incidentJson, page, services } from "./status-page-data.js";
 import { xmlText } from "./xml-text.js";
 
 const STATUS_WORDS: Record<string, string> = {
@@ -38,14 +39,10 @@ interface Feed {
 /** The status page's recent incidents, one entry per update, newest first. */
 async function feed(c: Context, hub: Hub, at: number, publicUrl: string | undefined): Promise<Feed> {
   const { byId } = modelIndex(hub);
-  const impaired = new Set(
-    services(hub)
-      .filter((s) => s.status === "down" || s.status === "partial")
-      .map((s) => s.spec.id),
-  );
+  const shown = componentsById(services(hub), iso(at));
   const pageUrl = page(c, at, publicUrl).url;
   const entries = (await hub.incidents({ limit: 50 }))
-    .map((i) => incidentJson(i, byId, impaired))
+    .map((i) => incidentJson(i, byId, shown))
     .flatMap((incident) =>
       incident.incident_updates.map((u) => ({
         id: `urn:epicenter:incident:${encodeURIComponent(incident.id)}:update:${encodeURIComponent(u.id)}`,

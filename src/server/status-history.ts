@@ -39,7 +39,7 @@ async function history(c: Context, hub: Hub, at: number, publicUrl: string | und
   const { byId } = modelIndex(hub);
   const from = windowStart(at, HISTORY_DAYS);
   const incidents = await incidentsSince(hub, from);
-  const named = incidents.map((i) => ({ stored: i, name: incidentJson(i, byId, new Set()).name }));
+  const named = incidents.map((i) => ({ stored: i, name: incidentJson(i, byId, new Map()).name }));
   const components = [];
   for (const s of services(hub)) {
     const days = dailyUptime(await hourlyRollups(hub, s.spec.id, from, at + 1), from, HISTORY_DAYS);

@@ -74,15 +74,45 @@ export function componentJson(s: Service, at: string, position: number) {
   };
 }
 
+export type ComponentJson = ReturnType<typeof componentJson>;
+
+/** The page's services as Statuspage components, by id: what an incident lists as its components. */
+export function componentsById(list: Service[], at: string): Map<string, ComponentJson> {
+  return new Map(list.map((s, i) => [s.spec.id, componentJson(s, at, i + 1)]));
+}
+
+/**
+ * The fields every real incident update carries that we have nothing for: no per-update component change
+ * list (Statuspage writes null when an update changed none), no tweets, and subscribers are told.
+ */
+const UPDATE_EXTRAS = {
+  affected_components: null,
+  deliver_notifications: true,
+  custom_tweet: null,
+  tweet_id: null,
+} as const;
+
 export const groupOf = (id: string) => id.split("/")[0]!;
 
-/** One incident as Statuspage shows it, with one update per change of the named cause, newest first. */
+/**
+ * One incident as Statuspage shows it, with one update per change of the named cause, newest first. Its
+ * components are the page's own component objects at their current status (`shown`), as real pages list
+ * them; a service no longer on the page is left out.
+ */
 export function incidentJson(
   incident: StoredIncident,
   byId: Map<string, ComponentSpec>,
-  impaired: Set<string>,
+  shown: Map<string, ComponentJson>,
 ) {
   const hit = servicesHit(incident, byId);
+  const components = hit.flatMap((id) => {
+    const c = shown.get(id);
+    return c ? [c] : [];
+  });
+  const impaired = (id: string) => {
+    const status = shown.get(id)?.status;
+    return status === "major_outage" || status === "partial_outage";
+  };
   const name = (id: string) => displayName(byId.get(id), id);
   const top = incident.epicenter[0];
   const title = incident.vantage
@@ -94,7 +124,7 @@ export function incidentJson(
       : (top?.confidence ?? 0) >= 0.5
         ? "identified"
         : "investigating";
-  const impact = hit.length === 0 ? "none" : hit.some((id) => impaired.has(id)) ? "major" : "minor";
+  const impact = hit.length === 0 ? "none" : hit.some(impaired) ? "major" : "minor";
   const updates = incident.history.map((h, i) => {
     const cause = h.epicenter[0];
     const body = cause
@@ -114,6 +144,7 @@ export function incidentJson(
       created_at: iso(h.at),
       updated_at: iso(h.at),
       display_at: iso(h.at),
+      ...UPDATE_EXTRAS,
     };
   });
   if (incident.resolvedAt !== null)
@@ -125,6 +156,7 @@ export function incidentJson(
       created_at: iso(incident.resolvedAt),
       updated_at: iso(incident.resolvedAt),
       display_at: iso(incident.resolvedAt),
+      ...UPDATE_EXTRAS,
     });
   const at = iso(incident.updatedAt);
   return {
@@ -140,6 +172,7 @@ export function incidentJson(
     started_at: iso(incident.openedAt),
     page_id: PAGE_ID,
     incident_updates: updates.reverse(),
-    components: hit.map((id) => ({ id, name: name(id) })),
+    components,
+    reminder_intervals: null,
   };
 }

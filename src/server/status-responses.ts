@@ -1,6 +1,6 @@
 /**
- * The zod schemas of the public status page's JSON (Atlassian Statuspage v2: /status/api/v2/summary.json and
- * incidents.json), as status-routes.ts writes it: the OpenAPI document's and the status page's one source.
+ * The zod schemas of the public status page's JSON (Atlassian Statuspage v2: /status/api/v2/summary.json,
+ * status.json, components.json, incidents.json, incidents/unresolved.json), as status-routes.ts writes it: the OpenAPI document's and the status page's one source.
  * Pure: zod only.
  */
 import * as z from "zod";
@@ -29,6 +29,12 @@ const componentFields = {
   only_show_if_degraded: z.boolean(),
 };
 
+const serviceComponent = z.strictObject({
+  ...componentFields,
+  group_id: z.string(),
+  group: z.literal(false),
+});
+
 /** A group (the first segment of its services' ids) or a monitored service in it. */
 export const statusComponent = z.union([
   z.strictObject({
@@ -37,7 +43,7 @@ export const statusComponent = z.union([
     group: z.literal(true),
     components: z.array(z.string()),
   }),
-  z.strictObject({ ...componentFields, group_id: z.string(), group: z.literal(false) }),
+  serviceComponent,
 ]);
 
 const incidentUpdate = z.strictObject({
@@ -48,6 +54,10 @@ const incidentUpdate = z.strictObject({
   created_at: isoTime,
   updated_at: isoTime,
   display_at: isoTime,
+  affected_components: z.null().meta({ description: "Statuspage's per-update component changes: none kept" }),
+  deliver_notifications: z.boolean(),
+  custom_tweet: z.null(),
+  tweet_id: z.null(),
 });
 
 export const statusIncident = z.strictObject({
@@ -63,19 +73,30 @@ export const statusIncident = z.strictObject({
   started_at: isoTime,
   page_id: z.string(),
   incident_updates: z.array(incidentUpdate).meta({ description: "Newest first" }),
-  components: z.array(z.strictObject({ id: z.string(), name: z.string() })),
+  components: z
+    .array(serviceComponent)
+    .meta({ description: "The services it hits, as the page's components at their current status" }),
+  reminder_intervals: z.null(),
 });
+
+const pageStatus = z
+  .strictObject({
+    indicator: z.enum(["none", "minor", "major", "critical"]),
+    description: z.string(),
+  })
+  .meta({ description: "From the components' statuses as Statuspage derives it (status-indicator.ts)" });
 
 export const statusSummaryResponse = z.strictObject({
   page,
   components: z.array(statusComponent),
   incidents: z.array(statusIncident).meta({ description: "The open ones" }),
   scheduled_maintenances: z.array(z.never()),
-  status: z.strictObject({
-    indicator: z.enum(["none", "minor", "major", "critical"]),
-    description: z.string(),
-  }),
+  status: pageStatus,
 });
+
+export const statusStatusResponse = z.strictObject({ page, status: pageStatus });
+
+export const statusComponentsResponse = z.strictObject({ page, components: z.array(statusComponent) });
 
 export const statusIncidentsResponse = z.strictObject({
   page,

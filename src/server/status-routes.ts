@@ -1,16 +1,21 @@
 /**
  * The public status page's data, in Atlassian Statuspage's v2 format so other tools (our own statuspage check
- * among them) can read it: /status/api/v2/summary.json and /status/api/v2/incidents.json. Anonymous by design
+ * and Statuspage clients from npm among them) can read it: /status/api/v2/summary.json, status.json,
+ * components.json, incidents.json and incidents/unresolved.json, with the keys and words of the real pages
+ * (test/statuspage-shape.test.ts compares them with captured Cloudflare and GitHub pages). Anonymous by design
  * and read-only; it shows only monitored services (grouped by the first segment of their id) and incidents in
  * plain words, never checks, vantages or anything secret.
  */
+import type { Context } from "hono";
+import type { Hub } from "../hub/hub-api.js";
 import { iso } from "./api-render.js";
 import { modelIndex } from "./model-routes.js";
 import { defineRoute, type Route } from "./route-table.js";
 import type { ServiceStatus } from "./service-status.js";
+import { pageStatus } from "./status-indicator.js";
 import {
   COMPONENT_STATUS,
-  componentJson,
+  componentsById,
   groupOf,
   incidentJson,
   PAGE_ID,
@@ -18,92 +23,117 @@ import {
   type Service,
   services,
 } from "./status-page-data.js";
-import { statusIncidentsResponse, statusSummaryResponse } from "./status-responses.js";
+import {
+  statusComponentsResponse,
+  statusIncidentsResponse,
+  statusStatusResponse,
+  statusSummaryResponse,
+} from "./status-responses.js";
 
-/** Statuspage's overall indicator from the services' states. */
-function indicator(statuses: ServiceStatus[]): { indicator: string; description: string } {
-  const down = statuses.filter((s) => s === "down").length;
-  if (statuses.length > 0 && down * 2 > statuses.length)
-    return { indicator: "critical", description: "Major Service Outage" };
-  if (statuses.some((s) => s === "down" || s === "partial"))
-    return { indicator: "major", description: "Partial System Outage" };
-  if (statuses.some((s) => s === "degraded"))
-    return { indicator: "minor", description: "Minor Service Outage" };
-  return { indicator: "none", description: "All Systems Operational" };
+/** The page as Statuspage lays it out now: groups then services, the open incidents, the overall status. */
+async function pageNow(c: Context, hub: Hub, at: number, publicUrl: string | undefined) {
+  const { byId } = modelIndex(hub);
+  const list = services(hub);
+  const stamp = iso(at);
+  const shown = componentsById(list, stamp);
+  const groups = new Map<string, string[]>();
+  for (const s of list) {
+    const g = groupOf(s.spec.id);
+    groups.set(g, [...(groups.get(g) ?? []), s.spec.id]);
+  }
+  const components = [
+    ...[...groups].map(([g, ids], i) => ({
+      id: `group:${g}`,
+      name: g,
+      status: COMPONENT_STATUS[worst(list.filter((s) => groupOf(s.spec.id) === g))],
+      created_at: stamp,
+      updated_at: stamp,
+      position: i + 1,
+      description: null,
+      showcase: false,
+      start_date: null,
+      group_id: null,
+      page_id: PAGE_ID,
+      group: true,
+      only_show_if_degraded: false,
+      components: ids,
+    })),
+    ...shown.values(),
+  ];
+  return {
+    page: page(c, at, publicUrl),
+    components,
+    status: pageStatus([...shown.values()].map((s) => s.status)),
+    incident: (i: Parameters<typeof incidentJson>[0]) => incidentJson(i, byId, shown),
+  };
 }
 
 export function statusRoutes(publicUrl?: string): Route[] {
+  const common = { method: "GET", access: "public", tag: "status page" } as const;
   return [
     defineRoute({
-      method: "GET",
+      ...common,
       path: "/status/api/v2/summary.json",
-      access: "public",
-      tag: "status page",
       summary:
         "Public, no token: the monitored services' states, open incidents and the overall indicator, in Atlassian Statuspage v2 summary format",
       response: statusSummaryResponse,
       responses: { 200: "`{page, components, incidents, scheduled_maintenances, status}`" },
       handler: async ({ c, hub, now }) => {
-        const at = now();
-        const { byId } = modelIndex(hub);
-        const list = services(hub);
-        const stamp = iso(at);
-        const groups = new Map<string, string[]>();
-        for (const s of list) {
-          const g = groupOf(s.spec.id);
-          groups.set(g, [...(groups.get(g) ?? []), s.spec.id]);
-        }
-        const impaired = new Set(
-          list.filter((s) => s.status === "down" || s.status === "partial").map((s) => s.spec.id),
-        );
+        const p = await pageNow(c, hub, now(), publicUrl);
         const open = await hub.incidents({ open: true, limit: 50 });
         return c.json({
-          page: page(c, at, publicUrl),
-          components: [
-            ...[...groups].map(([g, ids], i) => ({
-              id: `group:${g}`,
-              name: g,
-              status: COMPONENT_STATUS[worst(list.filter((s) => groupOf(s.spec.id) === g))],
-              created_at: stamp,
-              updated_at: stamp,
-              position: i + 1,
-              description: null,
-              showcase: false,
-              start_date: null,
-              group_id: null,
-              page_id: PAGE_ID,
-              group: true,
-              only_show_if_degraded: false,
-              components: ids,
-            })),
-            ...list.map((s, i) => componentJson(s, stamp, i + 1)),
-          ],
-          incidents: open.map((i) => incidentJson(i, byId, impaired)),
+          page: p.page,
+          components: p.components,
+          incidents: open.map(p.incident),
           scheduled_maintenances: [],
-          status: indicator(list.map((s) => s.status)),
+          status: p.status,
         });
       },
     }),
     defineRoute({
-      method: "GET",
+      ...common,
+      path: "/status/api/v2/status.json",
+      summary: "Public, no token: the overall indicator alone, in Statuspage v2 format",
+      response: statusStatusResponse,
+      responses: { 200: "`{page, status}`" },
+      handler: async ({ c, hub, now }) => {
+        const p = await pageNow(c, hub, now(), publicUrl);
+        return c.json({ page: p.page, status: p.status });
+      },
+    }),
+    defineRoute({
+      ...common,
+      path: "/status/api/v2/components.json",
+      summary: "Public, no token: the monitored services and their groups, in Statuspage v2 format",
+      response: statusComponentsResponse,
+      responses: { 200: "`{page, components}`" },
+      handler: async ({ c, hub, now }) => {
+        const p = await pageNow(c, hub, now(), publicUrl);
+        return c.json({ page: p.page, components: p.components });
+      },
+    }),
+    defineRoute({
+      ...common,
       path: "/status/api/v2/incidents.json",
-      access: "public",
-      tag: "status page",
       summary: "Public, no token: the 50 most recent incidents, open and resolved, in Statuspage v2 format",
       response: statusIncidentsResponse,
       responses: { 200: "`{page, incidents}`" },
       handler: async ({ c, hub, now }) => {
-        const { byId } = modelIndex(hub);
-        const impaired = new Set(
-          services(hub)
-            .filter((s) => s.status === "down" || s.status === "partial")
-            .map((s) => s.spec.id),
-        );
+        const p = await pageNow(c, hub, now(), publicUrl);
         const recent = await hub.incidents({ limit: 50 });
-        return c.json({
-          page: page(c, now(), publicUrl),
-          incidents: recent.map((i) => incidentJson(i, byId, impaired)),
-        });
+        return c.json({ page: p.page, incidents: recent.map(p.incident) });
+      },
+    }),
+    defineRoute({
+      ...common,
+      path: "/status/api/v2/incidents/unresolved.json",
+      summary: "Public, no token: the open incidents (at most 50), in Statuspage v2 format",
+      response: statusIncidentsResponse,
+      responses: { 200: "`{page, incidents}`" },
+      handler: async ({ c, hub, now }) => {
+        const p = await pageNow(c, hub, now(), publicUrl);
+        const open = await hub.incidents({ open: true, limit: 50 });
+        return c.json({ page: p.page, incidents: open.map(p.incident) });
       },
     }),
   ];
