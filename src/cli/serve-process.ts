@@ -88,6 +88,7 @@ function hubModel(config: Config): HubModel {
     vantages: config.vantages.length > 0 ? config.vantages : [LOCAL_VANTAGE],
     checks: config.checks,
     users: config.server.users,
+    maintenance: config.maintenance,
   };
 }
 

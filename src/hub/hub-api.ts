@@ -15,6 +15,7 @@ import type {
   Store,
   StoredIncident,
 } from "../store/store.js";
+import type { MaintenanceBook } from "./maintenance-book.js";
 
 /** A component's state as the hub sees it now: observed by each vantage, and the localizer's belief. */
 export interface ComponentState {
@@ -53,6 +54,8 @@ export type HubTokens = Pick<Store, "createToken" | "findTokenByHash" | "listTok
 
 export interface Hub {
   readonly tokens: HubTokens;
+  /** Maintenance windows: listed, made and ended through the API, shown on the status page. */
+  readonly maintenance: MaintenanceBook;
   /** Who may log in with a password (the config's `server.users`, after reloads); empty: tokens only. */
   users(): HubUser[];
   /** The model the hub runs now (after reloads). */

@@ -1,5 +1,6 @@
 /** What the hub runs and how: the model, its store and bus, its clock, and the hooks it tells. */
 import type { Bus, LeaderLock } from "../bus/bus.js";
+import type { MaintenanceSpec } from "../model/maintenance-schedule.js";
 import type { ComponentSpec } from "../model/model-types.js";
 import type { Observation } from "../model/observation.js";
 import type { Check } from "../probe/check-types.js";
@@ -13,6 +14,8 @@ export interface HubModel {
   checks: Check[];
   /** Who may log in with a password (the config's `server.users`); none when absent. */
   users?: HubUser[];
+  /** The config's maintenance windows (`maintenance:`); none when absent. */
+  maintenance?: MaintenanceSpec[];
 }
 
 export interface ReplicatedHubOptions {

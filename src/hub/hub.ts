@@ -44,6 +44,7 @@ import { LastFailures } from "./last-failures.js";
 import { Leadership } from "./leadership.js";
 import { defaultRound, LiveRounds } from "./live-rounds.js";
 import { LiveStates } from "./live-states.js";
+import { MaintenanceBook } from "./maintenance-book.js";
 import { saveModelSnapshot } from "./model-snapshot.js";
 import { StoreUpkeep } from "./store-upkeep.js";
 import { SuspectedLedger } from "./suspected-ledger.js";
@@ -54,6 +55,7 @@ export class ReplicatedHub implements Hub {
   readonly store: Store;
   readonly tokens: HubTokens;
   readonly metricsRegistry = new HubMetrics();
+  readonly maintenance: MaintenanceBook;
   readonly #clock: () => number;
   readonly #options: ReplicatedHubOptions;
   readonly #ledger = new IncidentLedger(
@@ -90,6 +92,7 @@ export class ReplicatedHub implements Hub {
     this.#options = options;
     this.#replicaId = options.replicaId ?? randomBytes(4).toString("hex");
     const warn = options.onWarning;
+    this.maintenance = new MaintenanceBook(options.store.maintenances, this.#clock, warn);
     this.#ingest = new HubIngest({
       store: options.store,
       bus: options.bus,
@@ -105,7 +108,7 @@ export class ReplicatedHub implements Hub {
       store: options.store,
       events: this.#events,
       metrics: this.metricsRegistry,
-      ...(options.onIncident ? { onIncident: options.onIncident } : {}),
+      ...(options.onIncident ? { onIncident: this.maintenance.hold(options.onIncident) } : {}),
       ...(warn ? { onWarning: warn } : {}),
     });
   }
@@ -346,6 +349,7 @@ export class ReplicatedHub implements Hub {
       if (changed.length > 0) this.#events.emit({ type: "state", states: changed });
     }
     if (this.leading) await this.#upkeep.run(now, this.store, this.#options.onWarning);
+    await this.maintenance.tick(now, this.#model.maintenance ?? []);
     await this.#recorder.idle();
   }
 
