@@ -238,6 +238,14 @@ describe("every JSON route's answer parses with its response schema", () => {
     expect(uptime.components[0].days).toHaveLength(90);
   });
 
+  it("the SLA report", async () => {
+    const day = new Date(T0).toISOString().slice(0, 10);
+    const next = new Date(T0 + 86_400_000).toISOString().slice(0, 10);
+    const sla = await answer("GET", `/api/v1/reports/sla?from=${day}&to=${next}`);
+    expect(sla.components.length).toBe(SITES.length + 1);
+    expect(sla.components.some((c: { seenHours: number }) => c.seenHours > 0)).toBe(true);
+  });
+
   it("tokens, login and discovery", async () => {
     const created = await answer("POST", "/api/v1/tokens", {
       name: "short",

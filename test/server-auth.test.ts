@@ -137,6 +137,10 @@ const CASES: Record<string, Case> = {
     }),
   },
   "GET /api/v1/rollups": { ok: 200, request: async () => ({ path: "/api/v1/rollups?resolution=1m" }) },
+  "GET /api/v1/reports/sla": {
+    ok: 200,
+    request: async () => ({ path: "/api/v1/reports/sla?from=2026-11-01&to=2026-11-02" }),
+  },
   "GET /api/v1/incidents": { ok: 200, request: async () => ({ path: "/api/v1/incidents?open=true" }) },
   "GET /api/v1/incidents/{id}": { ok: 200, request: async () => ({ path: "/api/v1/incidents/inc-1" }) },
   "POST /api/v1/incidents/{id}/ack": {

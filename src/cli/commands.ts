@@ -36,7 +36,10 @@ export function defaultCommands(): CommandTable {
     schema: { run: schemaCommand, summary: "print the JSON Schema of epicenter.yaml" },
     replay: { run: replayCommand, summary: "run a scenario through the localizer and judge it" },
     whatif: { run: whatifCommand, summary: "what goes down, and why, if these components fail" },
-    report: { run: reportCommand, summary: "report concentration: what each shared component holds up" },
+    report: {
+      run: reportCommand,
+      summary: "report concentration | sla: what each shared component holds up; availability per component",
+    },
     check: {
       run: checkCommand,
       summary: "run one check now (http, https, tcp, dns, tls): status, error class, phases",

@@ -4,6 +4,7 @@ import { type CandidateImpact, type ConcentrationReport, concentration } from ".
 import { loadDiscoveryModel } from "./discover-command.js";
 import { type CliIo, UsageError } from "./io.js";
 import { loadCliModel, MODEL_COMMAND_OPTIONS } from "./model-option.js";
+import { reportSlaCommand } from "./report-sla.js";
 import { count, firstOf, formatTable, parseLimit, plural } from "./table-format.js";
 
 const reportHelp = `epicenter report concentration [--config FILE | --discovery FILE] [--json] [--limit N]
@@ -27,7 +28,9 @@ const DEFINITIONS = [
   "1,500 to 2,500 moderately, below unconcentrated: US merger guidelines).",
 ];
 
-export function reportCommand(argv: string[], io: CliIo): number {
+export function reportCommand(argv: string[], io: CliIo): number | Promise<number> {
+  // `report sla` reads the hub's store, not a model: its own options (report-sla.ts).
+  if (argv[0] === "sla") return reportSlaCommand(argv.slice(1), io);
   const { values, positionals } = parseArgs({
     args: argv,
     options: { ...MODEL_COMMAND_OPTIONS, discovery: { type: "string" } },
@@ -39,7 +42,7 @@ export function reportCommand(argv: string[], io: CliIo): number {
   }
   if (positionals.length !== 1 || positionals[0] !== "concentration")
     throw new UsageError(
-      `${positionals.length === 0 ? "report needs a report name" : `unknown report "${positionals.join(" ")}"`}; the report is "concentration"\n\n${reportHelp}`,
+      `${positionals.length === 0 ? "report needs a report name" : `unknown report "${positionals.join(" ")}"`}; the reports are "concentration" and "sla" (epicenter report sla --help)\n\n${reportHelp}`,
     );
   const limit = parseLimit(values.limit, 20);
   if (values.discovery !== undefined && values.config !== undefined)

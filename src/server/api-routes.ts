@@ -8,6 +8,7 @@ import { loginRoutes } from "./login-routes.js";
 import { modelRoutes } from "./model-routes.js";
 import { openApiDocument } from "./openapi-document.js";
 import { defineRoute, type Route } from "./route-table.js";
+import { slaRoutes } from "./sla-routes.js";
 import { badgeRoutes } from "./status-badges.js";
 import { feedRoutes } from "./status-feeds.js";
 import { historyRoute } from "./status-history.js";
@@ -76,6 +77,7 @@ export function apiRoutes(options: RouteOptions): Route[] {
     ...badgeRoutes,
     ...feedRoutes(options.publicUrl),
     historyRoute(options.publicUrl),
+    ...slaRoutes,
     ...discoverRoutes(() => {
       discovery ??= discoveryService();
       return discovery;

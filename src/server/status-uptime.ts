@@ -57,9 +57,9 @@ export function uptimeOf(days: readonly DayUptime[]): number | null {
   return seen === 0 ? null : days.reduce((n, d) => n + d.upHours, 0) / seen;
 }
 
-/** Every hourly rollup of `component` in [from, to), all pages of them. */
+/** Every hourly rollup of `component` in [from, to), all pages of them (a hub, or a store for SLA reports). */
 export async function hourlyRollups(
-  hub: Hub,
+  hub: Pick<Hub, "rollups">,
   component: string,
   from: number,
   to: number,
