@@ -92,7 +92,12 @@ export class ReplicatedHub implements Hub {
     this.#options = options;
     this.#replicaId = options.replicaId ?? randomBytes(4).toString("hex");
     const warn = options.onWarning;
-    this.maintenance = new MaintenanceBook(options.store.maintenances, this.#clock, warn);
+    this.maintenance = new MaintenanceBook(
+      options.store.maintenances,
+      this.#clock,
+      () => this.#model.maintenance ?? [],
+      warn,
+    );
     this.#ingest = new HubIngest({
       store: options.store,
       bus: options.bus,
@@ -349,7 +354,7 @@ export class ReplicatedHub implements Hub {
       if (changed.length > 0) this.#events.emit({ type: "state", states: changed });
     }
     if (this.leading) await this.#upkeep.run(now, this.store, this.#options.onWarning);
-    await this.maintenance.tick(now, this.#model.maintenance ?? []);
+    await this.maintenance.tick(now);
     await this.#recorder.idle();
   }
 

@@ -32,7 +32,6 @@ const LOOKBACK_MS = 30 * 86_400_000;
 export class MaintenanceBook {
   readonly #log: MaintenanceLog;
   readonly #clock: () => number;
-  #specs: readonly MaintenanceSpec[] = [];
   #stored: StoredMaintenance[] = [];
   #readAt = Number.NEGATIVE_INFINITY;
   /** Notifications held, by incident id: the latest event of an incident nobody was told of yet. */
@@ -43,9 +42,18 @@ export class MaintenanceBook {
 
   readonly #warn: (message: string) => void;
 
-  constructor(log: MaintenanceLog, clock: () => number, warn: (message: string) => void = () => {}) {
+  /** The config's windows as the hub runs them now (after reloads). */
+  readonly #specs: () => readonly MaintenanceSpec[];
+
+  constructor(
+    log: MaintenanceLog,
+    clock: () => number,
+    specs: () => readonly MaintenanceSpec[],
+    warn: (message: string) => void = () => {},
+  ) {
     this.#log = log;
     this.#clock = clock;
+    this.#specs = specs;
     this.#warn = warn;
   }
 
@@ -60,7 +68,7 @@ export class MaintenanceBook {
       if (end <= w.start || !(w.start < to && end > from)) return;
       views.push({ ...w, end, plannedEnd: w.end, endedAt, createdBy: m?.createdBy ?? null });
     };
-    for (const w of windowsBetween(this.#specs, from, to)) add(w, stored.get(w.id));
+    for (const w of windowsBetween(this.#specs(), from, to)) add(w, stored.get(w.id));
     for (const m of this.#stored)
       if (m.source === "api")
         add(
@@ -142,11 +150,10 @@ export class MaintenanceBook {
   }
 
   /**
-   * One beat of the hub: the config's windows as it runs now, the store's reread when due, and held
-   * notifications released for incidents no longer in maintenance (still open: a resolve drops them).
+   * One beat of the hub: the store's windows reread when due, and held notifications released for
+   * incidents no longer in maintenance (still open: a resolve drops them).
    */
-  async tick(now: number, specs: readonly MaintenanceSpec[]): Promise<void> {
-    this.#specs = specs;
+  async tick(now: number): Promise<void> {
     try {
       await this.refresh(now);
     } catch (error) {
