@@ -2,7 +2,7 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { backoffDelay } from "../src/model/backoff.js";
-import { DEFAULT_BACKOFF } from "../src/notify/notifier.js";
+import { DEFAULT_BACKOFF } from "../src/notify/channel-delivery.js";
 
 const policy = fc
   .record({ firstMs: fc.integer({ min: 0, max: 100_000 }), spanMs: fc.integer({ min: 0, max: 10_000_000 }) })
