@@ -1,7 +1,8 @@
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoAddresses } from "../src/demo/demo-model.js";
-import { type DemoWorld, DemoWorldError, startDemoWorld } from "../src/demo/demo-world.js";
+import { type DemoWorld, startDemoWorld } from "../src/demo/demo-world.js";
+import { DemoWorldError } from "../src/demo/demo-world-error.js";
 import { compileGraph } from "../src/model/graph.js";
 import { summarizeImpact, whatIf } from "../src/whatif/what-if.js";
 

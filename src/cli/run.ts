@@ -1,6 +1,6 @@
 /** The CLI core: `run(argv, io)` returns an exit status; only main.ts touches the process. */
 import { BusError } from "../bus/bus-errors.js";
-import { DemoWorldError } from "../demo/demo-world.js";
+import { DemoWorldError } from "../demo/demo-world-error.js";
 import { SourceError } from "../model/model-errors.js";
 import { ListenError } from "../server/serve-http.js";
 import { StoreError } from "../store/store-errors.js";
