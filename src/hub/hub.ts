@@ -3,13 +3,13 @@
  * they are acknowledged, then through the bus to every replica's live states and localizer rounds. The
  * leader (a lone hub always leads) stores the localizer's incidents, announces them and hands them to
  * `onIncident` (the notifier); a standby follows what the leader stored. Owns time: each tick closes rounds,
- * judges heartbeats, folds rollups and applies retention. Composes the parts named in README's layout.
+ * judges heartbeats, folds rollups and applies retention. Composes the parts named in README's layout:
+ * the running model (model-run.ts), heartbeat judging (heartbeat-judge.ts), suspected dependencies over runs
+ * (suspected-sync.ts), ingest, leadership, the incident ledger and recorder, events, states, upkeep.
  */
 import { randomBytes } from "node:crypto";
 import type { Subscription } from "../bus/bus.js";
-import { SuspectedDependencies, type SuspectedDependency } from "../localize/suspected-dependencies.js";
-import { pairsFromEvidence } from "../localize/suspected-evidence.js";
-import { compileGraph, type Graph } from "../model/graph.js";
+import type { SuspectedDependency } from "../localize/suspected-dependencies.js";
 import type { ComponentSpec } from "../model/model-types.js";
 import type { Observation } from "../model/observation.js";
 import type { Check } from "../probe/check-types.js";
@@ -21,17 +21,8 @@ import type {
   Store,
   StoredIncident,
 } from "../store/store.js";
-import { summarizeImpact, WhatIf } from "../whatif/what-if.js";
-import { Heartbeats, HUB_VANTAGE, heartbeatCheck } from "./heartbeats.js";
-import {
-  type ComponentState,
-  type Hub,
-  type HubEvent,
-  HubInputError,
-  type HubTokens,
-  type HubUser,
-  type WhatIfAnswer,
-} from "./hub-api.js";
+import { HeartbeatJudge } from "./heartbeat-judge.js";
+import type { ComponentState, Hub, HubEvent, HubTokens, HubUser, WhatIfAnswer } from "./hub-api.js";
 import { HubEvents } from "./hub-events.js";
 import { HubIngest } from "./hub-ingest.js";
 import { HubMetrics } from "./hub-metrics.js";
@@ -42,17 +33,17 @@ import { IncidentRecorder } from "./incident-recorder.js";
 import { mergeIncidents } from "./incident-view.js";
 import { LastFailures } from "./last-failures.js";
 import { Leadership } from "./leadership.js";
-import { defaultRound, LiveRounds } from "./live-rounds.js";
 import { LiveStates } from "./live-states.js";
 import { MaintenanceBook } from "./maintenance-book.js";
+import { ModelRun } from "./model-run.js";
 import { saveModelSnapshot } from "./model-snapshot.js";
 import { StoreUpkeep } from "./store-upkeep.js";
-import { SuspectedLedger } from "./suspected-ledger.js";
+import { SuspectedSync } from "./suspected-sync.js";
 
 export type { HubModel, ReplicatedHubOptions };
 
 export class ReplicatedHub implements Hub {
-  readonly store: Store;
+  readonly #store: Store;
   readonly tokens: HubTokens;
   readonly metricsRegistry = new HubMetrics();
   readonly maintenance: MaintenanceBook;
@@ -68,16 +59,11 @@ export class ReplicatedHub implements Hub {
   readonly #recorder: IncidentRecorder;
   readonly #follower = new IncidentFollower();
   readonly #states = new LiveStates();
-  readonly #heartbeats = new Heartbeats();
+  readonly #heartbeats: HeartbeatJudge;
   readonly #failures = new LastFailures();
-  /** Suspected dependencies of every run (kept in the store); `#suspectedRun` is the current run's. */
-  readonly #suspected = new SuspectedLedger();
-  #suspectedRun: SuspectedDependencies | null = null;
-  #model!: HubModel;
-  #graph!: Graph;
-  #whatIf!: WhatIf;
-  #rounds!: LiveRounds;
-  #roundMs = 10_000;
+  readonly #suspected: SuspectedSync;
+  /** The model running now, with its graph and live rounds (replaced on reload). */
+  #run!: ModelRun;
   #subscriptions: Subscription[] = [];
   readonly #replicaId: string;
   #ticker: ReturnType<typeof setInterval> | null = null;
@@ -86,7 +72,7 @@ export class ReplicatedHub implements Hub {
   #pendingEvents: LedgerEvent[] | null = null;
 
   constructor(options: ReplicatedHubOptions) {
-    this.store = options.store;
+    this.#store = options.store;
     this.tokens = options.store;
     this.#clock = options.clock ?? Date.now;
     this.#options = options;
@@ -95,7 +81,7 @@ export class ReplicatedHub implements Hub {
     this.maintenance = new MaintenanceBook(
       options.store.maintenances,
       this.#clock,
-      () => this.#model.maintenance ?? [],
+      () => this.#run.model.maintenance ?? [],
       warn,
     );
     this.#ingest = new HubIngest({
@@ -116,6 +102,18 @@ export class ReplicatedHub implements Hub {
       ...(options.onIncident ? { onIncident: this.maintenance.hold(options.onIncident) } : {}),
       ...(warn ? { onWarning: warn } : {}),
     });
+    this.#heartbeats = new HeartbeatJudge({
+      store: options.store,
+      ingest: (batch) => this.ingest(batch),
+      ...(warn ? { onWarning: warn } : {}),
+    });
+    this.#suspected = new SuspectedSync({
+      store: options.store,
+      ledger: this.#ledger,
+      recorder: this.#recorder,
+      incidents: () => this.#run.rounds.localizer.incidents,
+      ...(warn ? { onWarning: warn } : {}),
+    });
   }
 
   /** Whether this replica stores incidents and notifies (always, without a leader lock). */
@@ -127,17 +125,17 @@ export class ReplicatedHub implements Hub {
   async start(): Promise<void> {
     const now = this.#clock();
     this.#upkeep.start(now);
-    this.#heartbeats.start(now, await this.store.lastHeartbeats());
+    await this.#heartbeats.start(now);
     // A replica waiting for the leader lock takes the stored open incidents over when it wins it (#lead).
-    const open = this.leading ? await this.store.listIncidents({ open: true, limit: 1000 }) : [];
-    if (this.leading) this.#suspected.load(await this.store.listSuspectedEvidence());
+    const open = this.leading ? await this.#store.listIncidents({ open: true, limit: 1000 }) : [];
+    if (this.leading) await this.#suspected.load();
     this.#install(this.#options.model, open, now);
-    if (this.leading) await saveModelSnapshot(this.store, this.#model, now);
+    if (this.leading) await saveModelSnapshot(this.#store, this.#run.model, now);
     this.#subscriptions = this.#ingest.consume(
       async (batch) => this.#take(batch),
       this.#replicaId,
       // A replica's own group starts a few rounds back, to warm its localizer up.
-      now - 3 * this.#roundMs,
+      now - 3 * this.#run.roundMs,
     );
     // Seek the lock now, so a lone replica leads from its first moment rather than its first tick.
     await this.#lead(now);
@@ -157,7 +155,7 @@ export class ReplicatedHub implements Hub {
     await Promise.all(this.#subscriptions.map((s) => s.unsubscribe()));
     this.#subscriptions = [];
     // What the localizer learned since the last round is kept too (nothing accepted is lost).
-    if (this.leading) this.#syncSuspected(this.#clock());
+    if (this.leading) this.#suspected.sync(this.#clock());
     await this.#recorder.idle();
     await this.#leadership.release();
   }
@@ -170,7 +168,7 @@ export class ReplicatedHub implements Hub {
     const now = this.#clock();
     await this.#recorder.idle();
     this.#install(model, this.#ledger.open, now);
-    if (this.leading) await saveModelSnapshot(this.store, this.#model, now);
+    if (this.leading) await saveModelSnapshot(this.#store, this.#run.model, now);
     this.#events.emit({
       type: "config",
       action: "reloaded",
@@ -185,29 +183,29 @@ export class ReplicatedHub implements Hub {
   }
 
   get roundMs(): number {
-    return this.#roundMs;
+    return this.#run.roundMs;
   }
 
   components(): ComponentSpec[] {
-    return this.#model.components;
+    return this.#run.model.components;
   }
 
   checks(): Check[] {
-    return this.#model.checks;
+    return this.#run.model.checks;
   }
 
   users(): HubUser[] {
-    return this.#model.users ?? [];
+    return this.#run.model.users ?? [];
   }
 
   vantages(): string[] {
-    return localizerVantages(this.#model);
+    return this.#run.vantages;
   }
 
   ingest(observations: Observation[]): Promise<void> {
     return this.#ingest.ingest(observations, {
       vantages: new Set(this.vantages()),
-      components: this.#graph.index,
+      components: this.#run.graph.index,
       now: this.#clock(),
     });
   }
@@ -220,32 +218,16 @@ export class ReplicatedHub implements Hub {
       m.checksRun.inc({ vantage: o.vantage, status: o.status });
       this.#states.take(o);
       this.#failures.add(o);
-      if (!this.#rounds.add(o)) m.observationsIgnored.inc();
+      if (!this.#run.rounds.add(o)) m.observationsIgnored.inc();
     }
   }
 
-  async heartbeat(token: string, at: number): Promise<boolean> {
-    const check = heartbeatCheck(this.#model.checks, token);
-    if (!check) return false;
-    await this.store.recordHeartbeat(check.id, at);
-    this.#heartbeats.beat(check.id, at);
-    return true;
+  heartbeat(token: string, at: number): Promise<boolean> {
+    return this.#heartbeats.beat(this.#run.model.checks, token, at);
   }
 
   whatIf(failed: string[]): WhatIfAnswer {
-    const indices = failed.map((id, i) => {
-      const c = this.#graph.index.get(id);
-      if (c === undefined)
-        throw new HubInputError("E_UNKNOWN_COMPONENT", `unknown component "${id}"`, `failed[${i}]`);
-      return c;
-    });
-    const summary = summarizeImpact(this.#graph, this.#whatIf.run(indices));
-    return {
-      failed: summary.failed,
-      down: summary.down,
-      degraded: summary.degraded,
-      observedHit: summary.entries.filter((e) => e.observed).map((e) => e.id),
-    };
+    return this.#run.whatIf(failed);
   }
 
   async acknowledge(incidentId: string, by: string): Promise<StoredIncident | null> {
@@ -254,8 +236,8 @@ export class ReplicatedHub implements Hub {
     // An open incident of this hub's is saved whole (it holds the acknowledgement now); any other is
     // acknowledged in the store.
     const live = this.#ledger.acknowledge(incidentId, by, now);
-    if (live) await this.store.saveIncident(live);
-    const stored = live ?? (await this.store.acknowledgeIncident(incidentId, by, now));
+    if (live) await this.#store.saveIncident(live);
+    const stored = live ?? (await this.#store.acknowledgeIncident(incidentId, by, now));
     if (!stored) return null;
     // A standby's copy of the leader's incident shows the acknowledgement at once, not at the next read.
     this.#follower.update(stored);
@@ -264,7 +246,7 @@ export class ReplicatedHub implements Hub {
   }
 
   states(): ComponentState[] {
-    return this.#states.states(this.#model.components, this.openIncidents);
+    return this.#states.states(this.#run.model.components, this.openIncidents);
   }
 
   lastFailures(component: string): Observation[] {
@@ -273,12 +255,12 @@ export class ReplicatedHub implements Hub {
 
   async incidents(query: IncidentQuery = {}): Promise<StoredIncident[]> {
     const live = this.#live();
-    const stored = await this.store.listIncidents({ ...query, limit: (query.limit ?? 100) + live.length });
+    const stored = await this.#store.listIncidents({ ...query, limit: (query.limit ?? 100) + live.length });
     return mergeIncidents(stored, live, query);
   }
 
   async incident(id: string): Promise<StoredIncident | null> {
-    return this.#live().find((i) => i.id === id) ?? (await this.store.getIncident(id));
+    return this.#live().find((i) => i.id === id) ?? (await this.#store.getIncident(id));
   }
 
   /** What the hub holds of incidents beyond the store: copies not saved yet, under the open ones as now. */
@@ -289,26 +271,23 @@ export class ReplicatedHub implements Hub {
   }
 
   observations(query: ObservationQuery): Promise<Observation[]> {
-    return this.store.queryObservations(query);
+    return this.#store.queryObservations(query);
   }
 
   storedObservations(batch: readonly Observation[]): Promise<boolean[]> {
-    return this.store.storedObservations(batch);
+    return this.#store.storedObservations(batch);
   }
 
   rollups(query: RollupQuery): Promise<Rollup[]> {
-    return this.store.queryRollups(query);
+    return this.#store.queryRollups(query);
   }
 
   /**
    * Dependencies the model probably lacks, learned from every incident so far, best score first: the
    * leader's own (this run's evidence included), a standby's as the leader stored them.
    */
-  async suspectedDependencies(): Promise<SuspectedDependency[]> {
-    if (!this.leading) return pairsFromEvidence(await this.store.listSuspectedEvidence());
-    if (this.#suspectedRun)
-      this.#suspected.take(this.#suspectedRun.evidence(), (id) => this.#ledger.storedId(id));
-    return this.#suspected.list();
+  suspectedDependencies(): Promise<SuspectedDependency[]> {
+    return this.#suspected.list(this.leading);
   }
 
   subscribe(listener: (event: HubEvent) => void): () => void {
@@ -334,26 +313,32 @@ export class ReplicatedHub implements Hub {
   async tick(): Promise<void> {
     const now = this.#clock();
     await this.#lead(now);
-    if (this.leading) await this.#judgeHeartbeats(now);
+    if (this.leading)
+      await this.#heartbeats.judge(
+        now,
+        this.#run.roundMs,
+        this.#run.model.checks,
+        this.#leadership.replicated,
+      );
     const timer = this.metricsRegistry.localizerSeconds.startTimer();
     const events: LedgerEvent[] = [];
     this.#pendingEvents = events;
-    const closed = this.#rounds.tick(now);
+    const closed = this.#run.rounds.tick(now);
     this.#pendingEvents = null;
     if (closed > 0) timer();
     if (!this.leading)
-      for (const e of await this.#follower.follow(now, this.store, this.#options.onWarning))
+      for (const e of await this.#follower.follow(now, this.#store, this.#options.onWarning))
         this.#events.emit(e);
     if (this.leading) {
       events.push(...this.#ledger.expire(now));
       if (events.length > 0) this.#recorder.record(events);
-      if (closed > 0) this.#syncSuspected(now);
+      if (closed > 0) this.#suspected.sync(now);
     }
     if (closed > 0 && this.#events.size > 0) {
       const changed = this.#states.changed(this.states());
       if (changed.length > 0) this.#events.emit({ type: "state", states: changed });
     }
-    if (this.leading) await this.#upkeep.run(now, this.store, this.#options.onWarning);
+    if (this.leading) await this.#upkeep.run(now, this.#store, this.#options.onWarning);
     await this.maintenance.tick(now);
     await this.#recorder.idle();
   }
@@ -364,7 +349,7 @@ export class ReplicatedHub implements Hub {
     await this.#recorder.idle();
     let open: StoredIncident[];
     try {
-      open = await this.store.listIncidents({ open: true, limit: 1000 });
+      open = await this.#store.listIncidents({ open: true, limit: 1000 });
     } catch (error) {
       // Leading without the stored incidents would open a second one for each: another tick tries again.
       this.#options.onWarning?.(
@@ -373,15 +358,19 @@ export class ReplicatedHub implements Hub {
       await this.#leadership.giveUp();
       return;
     }
-    const events = this.#ledger.takeOver(open, now + (this.#options.adoptWithinMs ?? 6 * this.#roundMs), now);
+    const events = this.#ledger.takeOver(
+      open,
+      now + (this.#options.adoptWithinMs ?? 6 * this.#run.roundMs),
+      now,
+    );
     try {
-      this.#suspected.load(await this.store.listSuspectedEvidence());
+      await this.#suspected.load();
     } catch (error) {
       this.#options.onWarning?.(`could not read suspected dependencies: ${(error as Error).message}`);
     }
     await this.#leadership.lead(async () => {
       this.#heartbeats.restart(now);
-      await saveModelSnapshot(this.store, this.#model, now).catch((e: Error) =>
+      await saveModelSnapshot(this.#store, this.#run.model, now).catch((e: Error) =>
         this.#options.onWarning?.(`could not store the model snapshot: ${e.message}`),
       );
     });
@@ -390,73 +379,17 @@ export class ReplicatedHub implements Hub {
 
   #install(model: HubModel, open: StoredIncident[], now: number): void {
     // The run ending (a reload) hands over what it learned while its incident ids still map.
-    if (this.#suspectedRun && this.leading) this.#syncSuspected(now);
-    this.#suspectedRun = new SuspectedDependencies();
-    this.#model = model;
+    const suspected = this.#suspected.newRun(now, this.leading);
     this.#failures.keepOnly(new Set(model.components.map((c) => c.id)));
-    this.#graph = compileGraph({ components: model.components }, { includeHidden: false });
-    this.#whatIf = new WhatIf(this.#graph);
-    this.#roundMs = this.#options.roundMs ?? defaultRound(model.checks);
-    this.#rounds = new LiveRounds(
-      { graph: this.#graph, vantages: localizerVantages(model) },
-      {
-        roundMs: this.#roundMs,
-        graceMs: this.#options.graceMs ?? 2000,
-        // Live checks are spread over the round: see TrackerOptions.changeAfter.
-        localizer: { tracker: { changeAfter: 2, suspected: this.#suspectedRun } },
-        onEvent: (event) => {
-          const ledgerEvent = this.#ledger.apply(event, this.#clock());
-          this.#pendingEvents?.push(ledgerEvent);
-        },
+    this.#run = new ModelRun(model, {
+      ...(this.#options.roundMs === undefined ? {} : { roundMs: this.#options.roundMs }),
+      ...(this.#options.graceMs === undefined ? {} : { graceMs: this.#options.graceMs }),
+      suspected,
+      onEvent: (event) => {
+        const ledgerEvent = this.#ledger.apply(event, this.#clock());
+        this.#pendingEvents?.push(ledgerEvent);
       },
-    );
-    this.#ledger.begin(open, now + (this.#options.adoptWithinMs ?? 6 * this.#roundMs));
-  }
-
-  /**
-   * Saves what the localizer learned of suspected dependencies: incidents that came to suspect more components
-   * (announced as changed to live subscribers, not to `onIncident`: nothing to notify), then the evidence.
-   * Queued after the incidents' own saves, so evidence never names an incident the store does not have.
-   */
-  #syncSuspected(now: number): void {
-    const run = this.#suspectedRun;
-    if (!run) return;
-    const grown = this.#ledger
-      .suspectedGrown(this.#rounds.localizer.incidents, now)
-      .map((i) => structuredClone(i));
-    this.#suspected.take(run.evidence(), (id) => this.#ledger.storedId(id));
-    const rows = this.#suspected.drain();
-    if (grown.length > 0) this.#recorder.changed(grown);
-    if (rows.length === 0) return;
-    this.#recorder.after(async () => {
-      try {
-        await this.store.saveSuspectedEvidence(rows);
-      } catch (error) {
-        this.#suspected.unsaved(rows);
-        this.#options.onWarning?.(`could not store suspected dependencies: ${(error as Error).message}`);
-      }
     });
+    this.#ledger.begin(open, now + (this.#options.adoptWithinMs ?? 6 * this.#run.roundMs));
   }
-
-  /** Heartbeat checks become observations from the hub's own vantage once per round. */
-  async #judgeHeartbeats(now: number): Promise<void> {
-    if (!this.#heartbeats.due(now, this.#roundMs)) return;
-    this.#heartbeats.restart(now);
-    // Replicas behind one address share the beats: one may arrive at a standby, which stores it.
-    if (this.#leadership.replicated) {
-      try {
-        this.#heartbeats.take(await this.store.lastHeartbeats());
-      } catch (error) {
-        this.#options.onWarning?.(`could not read heartbeats: ${(error as Error).message}`);
-      }
-    }
-    const batch = this.#heartbeats.judge(now, this.#model.checks);
-    if (batch.length > 0)
-      await this.ingest(batch).catch((e: Error) => this.#options.onWarning?.(`heartbeats: ${e.message}`));
-  }
-}
-
-/** The localizer's vantages: the model's, and the hub's own when it judges heartbeats. */
-function localizerVantages(model: HubModel): string[] {
-  return model.checks.some((c) => c.type === "heartbeat") ? [...model.vantages, HUB_VANTAGE] : model.vantages;
 }

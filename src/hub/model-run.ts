@@ -1,0 +1,70 @@
+/**
+ * One model as the hub runs it, from one config (re)load to the next: the model, its compiled graph and
+ * what-if engine, the localizer's vantages and the live rounds that feed its localizer. Split from the hub
+ * (hub.ts), which installs a new run on reload and keeps the incidents across runs. Pure.
+ */
+import type { IncidentEvent } from "../localize/incident-tracker.js";
+import type { SuspectedDependencies } from "../localize/suspected-dependencies.js";
+import { compileGraph, type Graph } from "../model/graph.js";
+import { summarizeImpact, WhatIf } from "../whatif/what-if.js";
+import { HUB_VANTAGE } from "./heartbeats.js";
+import { HubInputError, type WhatIfAnswer } from "./hub-api.js";
+import type { HubModel } from "./hub-options.js";
+import { defaultRound, LiveRounds } from "./live-rounds.js";
+
+export interface ModelRunOptions {
+  /** Round length; default from the checks' intervals (`defaultRound`). */
+  roundMs?: number;
+  graceMs?: number;
+  /** This run's learner of suspected dependencies, fed by its localizer. */
+  suspected: SuspectedDependencies;
+  /** The localizer's incident events. */
+  onEvent: (event: IncidentEvent) => void;
+}
+
+export class ModelRun {
+  readonly model: HubModel;
+  readonly graph: Graph;
+  /** The localizer's vantages: the model's, and the hub's own when it judges heartbeats. */
+  readonly vantages: string[];
+  readonly roundMs: number;
+  readonly rounds: LiveRounds;
+  readonly #whatIf: WhatIf;
+
+  constructor(model: HubModel, options: ModelRunOptions) {
+    this.model = model;
+    this.graph = compileGraph({ components: model.components }, { includeHidden: false });
+    this.#whatIf = new WhatIf(this.graph);
+    this.vantages = model.checks.some((c) => c.type === "heartbeat")
+      ? [...model.vantages, HUB_VANTAGE]
+      : model.vantages;
+    this.roundMs = options.roundMs ?? defaultRound(model.checks);
+    this.rounds = new LiveRounds(
+      { graph: this.graph, vantages: this.vantages },
+      {
+        roundMs: this.roundMs,
+        graceMs: options.graceMs ?? 2000,
+        // Live checks are spread over the round: see TrackerOptions.changeAfter.
+        localizer: { tracker: { changeAfter: 2, suspected: options.suspected } },
+        onEvent: options.onEvent,
+      },
+    );
+  }
+
+  /** What fails with `failed` (component ids); throws HubInputError naming an unknown one. */
+  whatIf(failed: string[]): WhatIfAnswer {
+    const indices = failed.map((id, i) => {
+      const c = this.graph.index.get(id);
+      if (c === undefined)
+        throw new HubInputError("E_UNKNOWN_COMPONENT", `unknown component "${id}"`, `failed[${i}]`);
+      return c;
+    });
+    const summary = summarizeImpact(this.graph, this.#whatIf.run(indices));
+    return {
+      failed: summary.failed,
+      down: summary.down,
+      degraded: summary.degraded,
+      observedHit: summary.entries.filter((e) => e.observed).map((e) => e.id),
+    };
+  }
+}
