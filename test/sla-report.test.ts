@@ -5,7 +5,7 @@
  * unknown and left out of the denominator), the incidents that overlap the window, excluded intervals
  * (the maintenance seam) left out; bad dates are refused with a reason.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -140,6 +140,19 @@ describe("slaReport over the store", () => {
     expect(c.upHours).toBeCloseTo(UP - 3, 10);
     expect(c.unknownHours).toBe(26);
     expect(c.availability).toBeCloseTo((UP - 3) / (SEEN - 6), 10);
+  });
+
+  it("excludes a window only for the components it names", async () => {
+    const exclude = [{ from: NOV2, to: NOV2 + 6 * HOUR, components: ["acme/web"] }];
+    const report = await slaReport(source(), {
+      from: NOV1,
+      to: NOV4,
+      components: [api()],
+      exclude,
+      now: NOW,
+    });
+    expect(report.components[0]).toMatchObject({ excludedHours: 0, seenHours: SEEN, unknownHours: 27 });
+    expect(report.excluded).toEqual(exclude);
   });
 
   it("counts no hour after now, and a component no vantage saw is unknown, not 100%", async () => {
@@ -284,5 +297,57 @@ describe("GET /api/v1/reports/sla", () => {
       webRoot: null,
     });
     expect((await closed.request("/api/v1/reports/sla?from=2026-11-01&to=2026-11-04")).status).toBe(401);
+  });
+});
+
+describe("maintenance windows in SLA reports", () => {
+  // Last: the window made here stays in the store for what follows.
+  it("leaves a component's own maintenance out, in the API and the CLI (store and --config windows)", async () => {
+    await served.hub.maintenance.create({
+      title: "Database failover drill",
+      components: ["acme/api"],
+      start: NOV2,
+      end: NOV2 + 6 * HOUR,
+      by: "test",
+    });
+    const app = createApp({
+      hub: served.hub,
+      auth: { anonymousRead: true },
+      now: () => served.now,
+      webRoot: null,
+    });
+    const res = await app.request("/api/v1/reports/sla?from=2026-11-01&to=2026-11-04");
+    const body = slaResponse.parse(await res.json());
+    const a = body.components.find((c) => c.id === "acme/api")!;
+    expect(a).toMatchObject({ excludedHours: 6, seenHours: SEEN - 6, unknownHours: 27 });
+    expect(a.availability).toBeCloseTo((UP - 3) / (SEEN - 6), 10);
+    expect(body.components.find((c) => c.id === "acme/web")).toMatchObject({ excludedHours: 0 });
+    expect(body.excluded).toMatchObject([
+      { title: "Database failover drill", from: "2026-11-02T00:00:00.000Z", components: ["acme/api"] },
+    ]);
+    // The CLI reads the same stored window, and the config's own on top (Nov 3, 00:00-02:00: the down hours).
+    writeFileSync(
+      join(dir, "epicenter.yaml"),
+      [
+        "components:",
+        "  - { id: acme/api, observed: true }",
+        "maintenance:",
+        "  - { id: restart, title: Planned restart, components: [acme/api],",
+        '      start: "2026-11-03T00:00:00Z", end: "2026-11-03T02:00:00Z" }',
+        "",
+      ].join("\n"),
+    );
+    const { io, out } = captureIo(dir);
+    const args = ["report", "sla", "--from", "2026-11-01", "--to", "2026-11-04", "--component", "acme/api"];
+    expect(await run([...args, "--data", dir, "--config", "epicenter.yaml", "--json"], io)).toBe(0);
+    const cli = slaResponse.parse(JSON.parse(out.join("")));
+    expect(cli.components[0]).toMatchObject({ excludedHours: 8, seenHours: SEEN - 8, unknownHours: 27 });
+    expect(cli.components[0]!.availability).toBeCloseTo((UP - 3) / (SEEN - 8), 10);
+    expect(cli.excluded.map((x) => x.title)).toEqual(["Database failover drill", "Planned restart"]);
+    const table = captureIo(dir);
+    expect(await run([...args, "--data", dir], table.io)).toBe(0);
+    expect(table.out.join("\n")).toMatch(
+      /Maintenance excluded:\n\s+2026-11-02 00:00\s+2026-11-02 06:00\s+Database failover drill\s+acme\/api/,
+    );
   });
 });

@@ -5,9 +5,13 @@
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { loadConfigFile } from "../config/config-load.js";
+import { MaintenanceBook } from "../hub/maintenance-book.js";
+import type { MaintenanceSpec } from "../model/maintenance-schedule.js";
 import type { ComponentSpec } from "../model/model-types.js";
 import {
   type ComponentSla,
+  maintenanceExclusions,
   parseSlaTime,
   type SlaReport,
   slaReport,
@@ -20,13 +24,16 @@ import { type CliIo, UsageError } from "./io.js";
 import { formatTable } from "./table-format.js";
 import { DEFAULT_DATA_DIR } from "./token-command.js";
 
-export const slaHelp = `epicenter report sla --from DATE --to DATE [--component ID] [--data DIR] [--json | --csv]
+export const slaHelp = `epicenter report sla --from DATE --to DATE [--component ID] [--config F] [--data DIR] [--json | --csv]
 
 Availability per observed component over [--from, --to) (UTC dates like 2026-11-01, or ISO 8601 times on
 the hour), read from the hub's store: an hour some vantage saw counts by the share of its checks that
 answered (averaged over the vantages); an hour no vantage saw is unknown: left out of the percentage, not
-counted as up (nor as down). Each component lists the stored incidents that hit it in the window.
+counted as up (nor as down). Hours of a component's own maintenance windows are excluded: those the store
+keeps (made through the API, or ended early) and, with --config, the config's. Each component lists the
+stored incidents that hit it in the window.
   --component ID  only this component (default: every observed component of the model the hub last ran)
+  --config F      the hub's epicenter.yaml: its maintenance: windows are excluded too
   --data DIR      the hub's data directory (default ./${DEFAULT_DATA_DIR}); EPICENTER_DATABASE_URL, when set,
                   selects PostgreSQL instead
   --json          the JSON of GET /api/v1/reports/sla
@@ -36,6 +43,7 @@ const OPTIONS = {
   from: { type: "string" },
   to: { type: "string" },
   component: { type: "string" },
+  config: { type: "string" },
   data: { type: "string" },
   json: { type: "boolean" },
   csv: { type: "boolean" },
@@ -61,6 +69,11 @@ export async function reportSlaCommand(argv: string[], io: CliIo, now = Date.now
   const to = bound("to", values.to);
   const problem = slaWindowProblem(from, to);
   if (problem) throw new UsageError(`--from ${values.from} --to ${values.to}: ${problem}`);
+  // A config with errors is a SourceError: run() prints each with its line and exits 1.
+  const specs: MaintenanceSpec[] =
+    values.config === undefined
+      ? []
+      : loadConfigFile(resolve(io.cwd, values.config), { env: io.env }).maintenance;
   // A store that cannot be opened is a StoreError: run() prints it and exits 3.
   const store = await openStore({ dataDir: resolve(io.cwd, values.data ?? DEFAULT_DATA_DIR), env: io.env });
   let report: SlaReport;
@@ -86,7 +99,15 @@ export async function reportSlaCommand(argv: string[], io: CliIo, now = Date.now
       rollups: store.queryRollups.bind(store),
       incidents: store.listIncidents.bind(store),
     };
-    report = await slaReport(source, { from, to, components, model, now });
+    // The hub's own merge of config and stored windows (an occurrence ended early ends early here too).
+    const book = new MaintenanceBook(
+      store.maintenances,
+      () => now,
+      () => specs,
+    );
+    await book.refresh(from, true);
+    const exclude = maintenanceExclusions(book.windows(from, to));
+    report = await slaReport(source, { from, to, components, model, exclude, now });
   } finally {
     await store.close();
   }
@@ -144,8 +165,21 @@ export function slaTable(report: SlaReport): string {
   lines.push(
     "",
     "Availability is up time over seen time. Unknown: hours no vantage saw, counted neither up nor down.",
-    "Downtime: the seen hours' down share. Excluded: maintenance, not counted.",
+    "Downtime: the seen hours' down share. Excluded: the component's maintenance, not counted.",
   );
+  if (report.excluded.length > 0) {
+    lines.push("", "Maintenance excluded:");
+    lines.push(
+      ...formatTable(
+        report.excluded.map((x) => [
+          day(x.from),
+          day(x.to),
+          x.title ?? "",
+          x.components === undefined ? "every component" : x.components.join(", "),
+        ]),
+      ),
+    );
+  }
   return lines.join("\n");
 }
 

@@ -2,10 +2,12 @@
  * SLA reports: each component's availability over [from, to) from the store's hourly rollups, counted as the
  * status page's history counts it (status-uptime.ts: an hour some vantage saw counts by the share of its
  * checks that answered; an hour none saw is unknown, left out of the denominator, so a blind watcher is
- * neither 100% nor an outage), with the stored incidents that cost it. Excluded intervals (maintenance) are
- * the caller's: every hour that touches one is left out, and counted apart.
+ * neither 100% nor an outage), with the stored incidents that cost it. Excluded intervals (maintenance
+ * windows, `maintenanceExclusions`) are the caller's: every hour that touches one of a component's own is
+ * left out of its counts, and counted apart.
  */
 import type { Hub } from "../hub/hub-api.js";
+import type { MaintenanceWindow } from "../model/maintenance-schedule.js";
 import type { ComponentSpec } from "../model/model-types.js";
 import type { Rollup, StoredIncident } from "../store/store.js";
 import { displayName, servicesHit } from "./service-status.js";
@@ -26,6 +28,24 @@ export interface Interval {
   to: number;
 }
 
+/** Time that does not count against the SLA: a maintenance window, for its components (absent: all). */
+export interface Exclusion extends Interval {
+  id?: string;
+  title?: string;
+  components?: readonly string[];
+}
+
+/** Maintenance windows (the hub's MaintenanceBook.windows) as exclusions of their own components. */
+export function maintenanceExclusions(windows: readonly MaintenanceWindow[]): Exclusion[] {
+  return windows.map((w) => ({
+    id: w.id,
+    title: w.title,
+    from: w.start,
+    to: w.end,
+    components: w.components,
+  }));
+}
+
 export interface SlaOptions {
   from: number;
   to: number;
@@ -34,10 +54,10 @@ export interface SlaOptions {
   /** Every component of the model, to name incidents' epicenters (default: `components`). */
   model?: readonly ComponentSpec[];
   /**
-   * Time that does not count against the SLA (maintenance windows): an hour that overlaps one is left out
-   * of both seen and unknown time and reported as excluded. Empty by default: the seam maintenance fills.
+   * Time that does not count against the SLA (maintenance windows): an hour that overlaps one of a
+   * component's is left out of its seen and unknown time and reported as excluded.
    */
-  exclude?: readonly Interval[];
+  exclude?: readonly Exclusion[];
   /** Hours from now on have not happened yet and are not counted at all. */
   now: number;
 }
@@ -72,7 +92,8 @@ export interface ComponentSla {
 export interface SlaReport {
   from: number;
   to: number;
-  excluded: Interval[];
+  /** The exclusions that overlap the window. */
+  excluded: Exclusion[];
   components: ComponentSla[];
 }
 
@@ -109,16 +130,17 @@ export async function slaReport(source: SlaSource, options: SlaOptions): Promise
   // Hours that have not begun are left out; the hour running now counts with what it has.
   const to = Math.max(from, Math.min(options.to, Math.ceil(now / HOUR_MS) * HOUR_MS));
   const exclude = (options.exclude ?? []).filter((x) => x.from < to && x.to > from);
-  const excludedHour = (hour: number) => exclude.some((x) => x.from < hour + HOUR_MS && x.to > hour);
   const hours = (to - from) / HOUR_MS;
-  let excludedHours = 0;
-  for (let h = from; h < to; h += HOUR_MS) if (excludedHour(h)) excludedHours++;
   const days = Math.max(1, Math.ceil((to - from) / DAY_MS));
   const byId = new Map((options.model ?? components).map((c) => [c.id, c]));
   for (const c of components) if (!byId.has(c.id)) byId.set(c.id, c);
   const incidents = to > from ? await incidentsOverlapping(source, from, to) : [];
   const out: ComponentSla[] = [];
   for (const spec of components) {
+    const own = exclude.filter((x) => x.components === undefined || x.components.includes(spec.id));
+    const excludedHour = (hour: number) => own.some((x) => x.from < hour + HOUR_MS && x.to > hour);
+    let excludedHours = 0;
+    for (let h = from; h < to; h += HOUR_MS) if (excludedHour(h)) excludedHours++;
     const rollups = to > from ? await hourlyRollups(source, spec.id, from, to) : ([] as Rollup[]);
     const counted = rollups.filter(
       (r) => r.at >= from && r.at < to && !excludedHour(Math.floor(r.at / HOUR_MS) * HOUR_MS),
@@ -152,7 +174,7 @@ export async function slaReport(source: SlaSource, options: SlaOptions): Promise
         .sort((a, b) => a.openedAt - b.openedAt),
     });
   }
-  return { from, to, excluded: exclude.map((x) => ({ from: x.from, to: x.to })), components: out };
+  return { from, to, excluded: exclude.map((x) => ({ ...x })), components: out };
 }
 
 /** How the status page words an incident: its likely cause, or the watcher's own network. */

@@ -8,7 +8,13 @@ import { ApiError } from "./api-errors.js";
 import { iso } from "./api-render.js";
 import { modelIndex } from "./model-routes.js";
 import { defineRoute, type Route } from "./route-table.js";
-import { parseSlaTime, type SlaReport, slaReport, slaWindowProblem } from "./sla-report.js";
+import {
+  maintenanceExclusions,
+  parseSlaTime,
+  type SlaReport,
+  slaReport,
+  slaWindowProblem,
+} from "./sla-report.js";
 
 const slaTime = (bound: string) =>
   z
@@ -50,7 +56,16 @@ const slaIncident = z.object({
 export const slaResponse = z.object({
   from: z.string(),
   to: z.string(),
-  excluded: z.array(z.object({ from: z.string(), to: z.string() })),
+  excluded: z.array(
+    z.object({
+      id: z.string().nullable(),
+      title: z.string().nullable(),
+      from: z.string(),
+      to: z.string(),
+      /** null: every component. */
+      components: z.array(z.string()).nullable(),
+    }),
+  ),
   components: z.array(
     z.object({
       id: z.string(),
@@ -72,7 +87,13 @@ export function slaJson(report: SlaReport): z.infer<typeof slaResponse> {
   return {
     from: iso(report.from),
     to: iso(report.to),
-    excluded: report.excluded.map((x) => ({ from: iso(x.from), to: iso(x.to) })),
+    excluded: report.excluded.map((x) => ({
+      id: x.id ?? null,
+      title: x.title ?? null,
+      from: iso(x.from),
+      to: iso(x.to),
+      components: x.components ? [...x.components] : null,
+    })),
     components: report.components.map((c) => ({
       ...c,
       incidents: c.incidents.map((i) => ({
@@ -91,7 +112,7 @@ export const slaRoutes: Route[] = [
     access: "viewer",
     tag: "history",
     summary:
-      "Availability per observed component over [from, to) from the hourly rollups: hours no vantage saw are unknown and left out of the percentage; the incidents that cost it",
+      "Availability per observed component over [from, to) from the hourly rollups: hours no vantage saw are unknown and left out of the percentage, hours of its own maintenance windows excluded; the incidents that cost it",
     query: slaQuery,
     response: slaResponse,
     responses: {
@@ -114,8 +135,16 @@ export const slaRoutes: Route[] = [
         }
         components = [spec];
       }
-      // Maintenance windows will be passed here as `exclude` once the hub keeps them.
-      const report = await slaReport(hub, { from: query.from, to: query.to, components, model, now: now() });
+      // A component's own maintenance windows do not count against it.
+      const exclude = maintenanceExclusions(hub.maintenance.windows(query.from, query.to));
+      const report = await slaReport(hub, {
+        from: query.from,
+        to: query.to,
+        components,
+        model,
+        exclude,
+        now: now(),
+      });
       return c.json(slaJson(report));
     },
   }),
