@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { DeadLetterFile } from "../bus/dead-letter-file.js";
 import { httpPublisher } from "../bus/http/http-publisher.js";
 import { vantageToken } from "../bus/nats/nats-connect.js";
+import { Spool } from "../bus/spool.js";
 import { loadConfigFile } from "../config/config-load.js";
 import type { Observation } from "../model/observation.js";
 import { type Agent, type AgentStats, checksForVantage, startAgent } from "../probe/agent.js";
@@ -20,7 +21,7 @@ import { startAgentBus } from "./agent-bus.js";
 import { type CliIo, UsageError } from "./io.js";
 import { untilStopSignal } from "./stop-signal.js";
 
-const agentHelp = `epicenter agent --vantage NAME [--config FILE] [--hub URL --token T [--dead-letter FILE]] [--local-address A] [--anchor TARGET]...
+const agentHelp = `epicenter agent --vantage NAME [--config FILE] [--hub URL --token T [--dead-letter FILE] [--spool FILE]] [--local-address A] [--anchor TARGET]...
 epicenter agent --vantage NAME --bus nats://HOST:4222 [--credentials FILE] [--spool FILE] [--anchor TARGET]...
 
 Runs the checks of epicenter.yaml assigned to vantage NAME (a check with no "vantages" runs everywhere) and
@@ -36,14 +37,17 @@ hands every result, as an observation, to the hub. Stop with Ctrl-C: in-flight c
                         (default ./data/dead-letter/<vantage>.jsonl)
   --token T             the hub token: an agent token for this vantage (epicenter token create --role agent
                         --vantage NAME), or an editor's; the environment
-                        variable EPICENTER_TOKEN is read when --token is absent (keeps it out of ps)
+                        variable EPICENTER_TOKEN is read when --token is absent (keeps it out of ps). A token
+                        the hub refuses (401/403: revoked, expired) is said in every status line; observations
+                        wait (and at stop go to the spool) until the agent is restarted with a new one
   --bus URL             a NATS JetStream bus (scale-out): the checks come from the hub's assignments (changes
                         apply within seconds), observations go to the stream; while the bus is away they are
                         spooled to a file and replayed in order when it is back
   --credentials FILE    the NATS user of this vantage: a .creds file (nsc) or a file "user:password"; the
                         server should let it publish only to epicenter.obs.<vantage> (docs/scale-out.md)
   --spool FILE          where observations wait while the bus is away (default ./data/spool/<vantage>.jsonl;
-                        the last assignment is kept next to it, so a restart during an outage keeps checking)
+                        the last assignment is kept next to it, so a restart during an outage keeps checking);
+                        with --hub, where what is unpublished at stop is kept, published first at the next start
   --local-address A     source address for every probe (several vantages on one host: 127.0.0.2, ...)
   --anchor TARGET       a well-known http(s):// URL or tcp://host:port this vantage should always reach;
                         repeat it. Reported as the vantage's own health so the hub can tell a blind watcher
@@ -91,8 +95,9 @@ export async function agentCommand(argv: string[], io: CliIo, until?: Promise<vo
   if (busUrl && values.hub) throw new UsageError("--bus and --hub: choose one way to send observations");
   if (busUrl && values.config)
     throw new UsageError("with --bus the checks come from the hub's assignments; leave out --config");
-  if (!busUrl && (values.credentials || values.spool))
-    throw new UsageError("--credentials and --spool go with --bus nats://HOST:4222");
+  if (!busUrl && values.credentials) throw new UsageError("--credentials goes with --bus nats://HOST:4222");
+  if (!busUrl && !values.hub && values.spool)
+    throw new UsageError("--spool goes with --hub URL or --bus nats://HOST:4222");
   if (values["dead-letter"] && !values.hub)
     throw new UsageError("--dead-letter goes with --hub URL (the hub is what refuses observations)");
   if (busUrl) return agentOnBus(busUrl, vantage, values, cliAnchors, statusEvery, io, until);
@@ -114,13 +119,12 @@ export async function agentCommand(argv: string[], io: CliIo, until?: Promise<vo
   const publisher = values.hub ? httpPublisher({ hub: values.hub, token: token! }) : null;
   const deadLetter = publisher
     ? new DeadLetterFile({
-        file: resolve(
-          io.cwd,
-          values["dead-letter"] ??
-            join("data", "dead-letter", `${vantageToken(vantage).replace(/\//g, "_")}.jsonl`),
-        ),
+        file: resolve(io.cwd, values["dead-letter"] ?? join("data", "dead-letter", vantageFile(vantage))),
         onWarning: (m) => io.err(`warning: ${m}`),
       })
+    : null;
+  const kept = publisher
+    ? await openKept(resolve(io.cwd, values.spool ?? join("data", "spool", vantageFile(vantage))), io)
     : null;
   const publish =
     publisher ??
@@ -136,9 +140,14 @@ export async function agentCommand(argv: string[], io: CliIo, until?: Promise<vo
     runner: (check, ctx) => runCheck(check, { ...ctx, policy: config.probes, http }),
     publish,
     ...(deadLetter ? { onRefused: (refused) => deadLetter.add(refused) } : {}),
+    ...(kept ? { pending: kept.pending, onLeft: kept.keep } : {}),
     ...(values["local-address"] ? { localAddress: values["local-address"] } : {}),
   });
   const assigned = agent.stats().checks;
+  if (kept?.pending.length)
+    status(
+      `agent ${vantage}: publishing first ${kept.pending.length} observations kept in ${kept.spool.file}`,
+    );
   status(
     `agent ${vantage}: ${assigned} of ${config.checks.length} checks from ${config.file}` +
       `${anchors.length ? `, ${anchors.length} anchors` : ""}; ${publisher ? `publishing to ${values.hub} (refused observations to ${deadLetter!.file})` : "observations on stdout"}`,
@@ -150,12 +159,58 @@ export async function agentCommand(argv: string[], io: CliIo, until?: Promise<vo
   await publisher?.close();
   await http.close();
   await deadLetter?.flush();
+  await kept?.spool.close();
+  const refusal = tokenRefusal(final);
+  if (refusal) io.err(`agent ${vantage}: ${refusal}`);
   status(
     `agent ${vantage}: stopped after ${final.checksRun} checks; ${final.observationsPublished} observations published` +
       `${final.refused ? `, ${final.refused} refused by the hub (in ${deadLetter?.file})` : ""}` +
+      `${final.kept ? `, ${final.kept} kept in ${kept?.spool.file} for the next start` : ""}` +
       `${final.dropped ? `, ${final.dropped} dropped` : ""}`,
   );
   return 0;
+}
+
+/** `<vantage>.jsonl`, the vantage id made a file name. */
+function vantageFile(vantage: string): string {
+  return `${vantageToken(vantage).replace(/\//g, "_")}.jsonl`;
+}
+
+/**
+ * The --hub agent's spool: what a previous run left unpublished (read, and the file emptied: from here
+ * they wait in the agent's buffer like any new observation, and go back to the file if still unpublished
+ * at stop), and where this run's leftovers go.
+ */
+async function openKept(
+  file: string,
+  io: CliIo,
+): Promise<{ spool: Spool; pending: Observation[]; keep: (left: Observation[]) => Promise<void> }> {
+  const spool = await Spool.open({ file, onWarning: (m) => io.err(`warning: ${m}`) });
+  const pending: Observation[] = [];
+  await spool.replay(async (batch) => {
+    pending.push(...batch);
+  });
+  return {
+    spool,
+    pending,
+    keep: async (left) => {
+      if (!(await spool.append(left))) throw new Error(`the spool ${file} is full`);
+    },
+  };
+}
+
+/**
+ * What to do when the hub refuses the agent's token (401, 403: revoked, expired, or not this vantage's),
+ * or null while it does not: nothing is published then, and only a new token helps.
+ */
+export function tokenRefusal(s: AgentStats): string | null {
+  if (s.publishFailingSince === null || (s.lastPublishStatus !== 401 && s.lastPublishStatus !== 403))
+    return null;
+  return (
+    `hub refuses the token (HTTP ${s.lastPublishStatus}) since ${new Date(s.publishFailingSince).toISOString()}: ` +
+    `create a new one with epicenter token create --role agent --vantage ${s.vantage} and restart the agent ` +
+    "with it (observations wait, and are kept in the spool at stop)"
+  );
 }
 
 /** Status lines every `statusEvery` s (with `extra` appended) until stopped; then stops the agent. */
@@ -194,10 +249,7 @@ async function agentOnBus(
   io: CliIo,
   until: Promise<void> | undefined,
 ): Promise<number> {
-  const spoolFile = resolve(
-    io.cwd,
-    values.spool ?? join("data", "spool", `${vantageToken(vantage).replace(/\//g, "_")}.jsonl`),
-  );
+  const spoolFile = resolve(io.cwd, values.spool ?? join("data", "spool", vantageFile(vantage)));
   let agent: Agent | null = null;
   let policy: ProbePolicy | undefined;
   const link = await startAgentBus({
@@ -262,7 +314,9 @@ export function statusLine(
   if (s.refused > 0) parts.push(`refused ${s.refused} (dead-lettered)`);
   if (s.skipped > 0) parts.push(`skipped ${s.skipped} (still running)`);
   if (s.health) parts.push(`vantage ${s.health}`);
-  if (s.lastPublishError && s.publishErrors > before.stats.publishErrors)
+  const refusal = tokenRefusal(s);
+  if (refusal) parts.push(refusal);
+  else if (s.lastPublishError && s.publishErrors > before.stats.publishErrors)
     parts.push(`hub: ${s.lastPublishError}`);
   return parts.join(", ");
 }

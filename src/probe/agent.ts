@@ -29,6 +29,10 @@ export interface AgentOptions {
   publish: PublishFn;
   /** Told of observations the far side refused for good (the CLI writes them to a dead-letter file). */
   onRefused?: (refused: RefusedObservation[]) => void;
+  /** Given what is still unpublished at stop (the CLI's spool), so it is kept instead of dropped. */
+  onLeft?: (left: Observation[]) => Promise<void>;
+  /** Observations a previous run left unpublished, published before any new one. */
+  pending?: readonly Observation[];
   /** Wall clock for observation times (default Date.now). */
   clock?: () => number;
   /**
@@ -61,8 +65,14 @@ export interface AgentStats {
   dropped: number;
   /** Refused for good by the hub (an unknown component, a bad field): set aside, not retried. */
   refused: number;
+  /** Unpublished at stop and handed to onLeft. */
+  kept: number;
   publishErrors: number;
   lastPublishError: string | null;
+  /** The status the hub answered the last failed publish with (null: no answer). */
+  lastPublishStatus: number | null;
+  /** Epoch ms since when publishing fails (null while it works). */
+  publishFailingSince: number | null;
   /** Scheduling lag (start − due) over the last minute of runs. */
   lagP50Ms: number | null;
   lagP99Ms: number | null;
@@ -139,8 +149,10 @@ export function startAgent(options: AgentOptions): Agent {
     ...(options.batchMax !== undefined ? { batchMax: options.batchMax } : {}),
     ...(options.bufferMax !== undefined ? { bufferMax: options.bufferMax } : {}),
     ...(options.onRefused ? { onRefused: options.onRefused } : {}),
+    ...(options.onLeft ? { onLeft: options.onLeft } : {}),
     clock,
   });
+  if (options.pending?.length) batcher.add(options.pending);
   const lags = new LagWindow();
   const counts = { checksRun: 0, failures: 0 };
   const local = options.localAddress ? { localAddress: options.localAddress } : {};
@@ -200,8 +212,11 @@ export function startAgent(options: AgentOptions): Agent {
       observationsBuffered: b.buffered,
       dropped: b.dropped,
       refused: b.refused,
+      kept: b.kept,
       publishErrors: b.publishErrors,
       lastPublishError: b.lastError,
+      lastPublishStatus: b.lastStatus,
+      publishFailingSince: b.failingSince,
       lagP50Ms: lag.p50Ms,
       lagP99Ms: lag.p99Ms,
       health,

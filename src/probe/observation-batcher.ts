@@ -5,7 +5,8 @@
  * observations beyond it are dropped and counted. A batch refused for what it holds (a permanent refusal:
  * an observation the hub will never take) is split until the refused observations are found: those are
  * handed to `onRefused` (the agent's dead-letter file) and the rest are delivered, so one bad observation
- * never blocks the ones behind it.
+ * never blocks the ones behind it. What is still unpublished at close goes to `onLeft` (the agent's spool, for
+ * its next start) when one is given, instead of being dropped.
  */
 import { backoffDelay } from "../model/backoff.js";
 import type { Observation } from "../model/observation.js";
@@ -50,7 +51,12 @@ export interface BatcherOptions {
   retryMs?: number;
   /** Told of each observation refused for good (default: only counted). */
   onRefused?: (refused: RefusedObservation[]) => void;
-  /** Wall clock for `refusedAt` (default Date.now). */
+  /**
+   * Given what is still unpublished when close() ends (the far side away or refusing the credentials), so
+   * it is kept rather than dropped; awaited. A rejection drops them after all (counted).
+   */
+  onLeft?: (left: Observation[]) => Promise<void>;
+  /** Wall clock for `refusedAt` and `failingSince` (default Date.now). */
   clock?: () => number;
 }
 
@@ -61,16 +67,23 @@ export interface BatcherStats {
   dropped: number;
   /** Refused for good by the far side (handed to onRefused). */
   refused: number;
+  /** Unpublished at close and handed to onLeft. */
+  kept: number;
   publishErrors: number;
   lastError: string | null;
+  /** The status of the last failed publish's answer (null: no answer, or a publish that said none). */
+  lastStatus: number | null;
+  /** Epoch ms of the first of the failed publishes since the last one that went through; null when none. */
+  failingSince: number | null;
 }
 
 export class ObservationBatcher {
-  readonly #o: Required<Omit<BatcherOptions, "onRefused">> & Pick<BatcherOptions, "onRefused">;
+  readonly #o: Required<Omit<BatcherOptions, "onRefused" | "onLeft">> &
+    Pick<BatcherOptions, "onRefused" | "onLeft">;
   #buffer: Observation[] = [];
   #timer: ReturnType<typeof setTimeout> | null = null;
   #sending: Promise<void> | null = null;
-  #flight: { size: number; abandoned: boolean } | null = null;
+  #flight: Flight | null = null;
   #failures = 0;
   #closed = false;
   /** Inside close(), before its deadline: a failed batch goes back to be tried again. */
@@ -81,8 +94,11 @@ export class ObservationBatcher {
     published: 0,
     dropped: 0,
     refused: 0,
+    kept: 0,
     publishErrors: 0,
     lastError: null as string | null,
+    lastStatus: null as number | null,
+    failingSince: null as number | null,
   };
 
   constructor(options: BatcherOptions) {
@@ -131,14 +147,26 @@ export class ObservationBatcher {
       }
     }
     this.#draining = false;
-    // A batch still in flight at the deadline is given up: counted dropped, whatever it does later.
+    // A batch still in flight at the deadline is given up, whatever it does later: kept with the rest
+    // (the far side drops a copy it stored meanwhile) or counted dropped.
+    const left: Observation[] = [];
     if (this.#flight) {
       this.#flight.abandoned = true;
-      this.#stats.dropped += this.#flight.size;
+      left.push(...this.#flight.work.flatMap((w) => w.part));
       this.#flight = null;
     }
-    this.#stats.dropped += this.#buffer.length;
+    left.push(...this.#buffer);
     this.#buffer = [];
+    if (left.length > 0 && this.#o.onLeft) {
+      try {
+        await this.#o.onLeft(left);
+        this.#stats.kept += left.length;
+        return this.stats();
+      } catch (error) {
+        this.#stats.lastError = `cannot keep ${left.length} unpublished observations: ${(error as Error).message}`;
+      }
+    }
+    this.#stats.dropped += left.length;
     return this.stats();
   }
 
@@ -163,7 +191,7 @@ export class ObservationBatcher {
     if (this.#sending) return this.#sending;
     const batch = this.#buffer.splice(0, this.#o.batchMax);
     if (batch.length === 0) return Promise.resolve();
-    const flight = { size: batch.length, abandoned: false };
+    const flight: Flight = { size: batch.length, abandoned: false, work: [] };
     this.#flight = flight;
     this.#sending = this.#deliver(batch, flight)
       .then((unsettled) => {
@@ -196,8 +224,9 @@ export class ObservationBatcher {
    * Publishes `batch`, splitting what is refused for good until every observation is published or refused
    * (in order); returns what is left unsettled by a transient failure (empty when all settled).
    */
-  async #deliver(batch: Observation[], flight: { size: number; abandoned: boolean }): Promise<Observation[]> {
-    const work: { part: Observation[]; refusal: PublishRefusal | null }[] = [{ part: batch, refusal: null }];
+  async #deliver(batch: Observation[], flight: Flight): Promise<Observation[]> {
+    const work: Flight["work"] = [{ part: batch, refusal: null }];
+    flight.work = work;
     while (work.length > 0) {
       const item = work[0]!;
       if (item.refusal === null) {
@@ -206,6 +235,8 @@ export class ObservationBatcher {
           if (flight.abandoned) return [];
           work.shift();
           this.#stats.published += item.part.length;
+          this.#stats.failingSince = null;
+          this.#stats.lastStatus = null;
           flight.size -= item.part.length;
           continue;
         } catch (error) {
@@ -213,7 +244,9 @@ export class ObservationBatcher {
           this.#stats.publishErrors++;
           this.#stats.lastError = error instanceof Error ? error.message : String(error);
           const refusal = (typeof error === "object" && error !== null ? error : {}) as PublishRefusal;
+          this.#stats.lastStatus = refusal.status ?? null;
           if (refusal.permanent !== true) {
+            this.#stats.failingSince ??= this.#o.clock();
             this.#retryAfterMs = refusal.retryAfterMs ?? null;
             return work.flatMap((w) => w.part);
           }
@@ -270,6 +303,13 @@ function blame(
   }
   const half = Math.ceil(part.length / 2);
   return { refused: [], rest: [part.slice(0, half), part.slice(half)] };
+}
+
+/** A batch being published: what is left of it to settle (its parts, in order), and whether close gave it up. */
+interface Flight {
+  size: number;
+  abandoned: boolean;
+  work: { part: Observation[]; refusal: PublishRefusal | null }[];
 }
 
 /** Whether `promise` settled within `ms`. */
