@@ -6,6 +6,7 @@ import { IncidentPage } from "./incident-page.js";
 import { LoginPage } from "./login-page.js";
 import { NowPage } from "./now-page.js";
 import { navigate, onLinkClick, useLocation } from "./router.js";
+import { SlaPage } from "./sla-page.js";
 import { StatusPage } from "./status-page.js";
 import { Link } from "./ui.js";
 import { WhatIfPage } from "./whatif-page.js";
@@ -29,6 +30,7 @@ function Page({ path, onLogin }: { path: string | null; onLogin: () => void }) {
   if (path === "/map") return <MapPage />;
   if (path === "/whatif") return <WhatIfPage />;
   if (path === "/status") return <StatusPage />;
+  if (path === "/reports/sla") return <SlaPage />;
   if (path === "/login") return <LoginPage onLogin={onLogin} />;
   if (path.startsWith("/components/")) return <ComponentPage id={path.slice("/components/".length)} />;
   if (path.startsWith("/incidents/")) return <IncidentPage id={path.slice("/incidents/".length)} />;
@@ -50,6 +52,7 @@ const NAV: [string, string][] = [
   ["/", "Now"],
   ["/map", "Map"],
   ["/whatif", "What-if"],
+  ["/reports/sla", "SLA"],
   ["/status", "Status page"],
 ];
 
