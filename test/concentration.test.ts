@@ -116,6 +116,28 @@ describe("concentration definitions", () => {
     expect(top.hosting).toEqual(full.hosting);
   });
 
+  it("counts the observed components some one candidate takes down, in all and per candidate kind", () => {
+    const anyOf = (...of: string[]): RequireItem => ({ type: "anyOf", of, hidden: false });
+    const g = compileGraph(
+      {
+        components: [
+          comp("d1", "dns", false),
+          comp("d2", "dns", false),
+          comp("c1", "cdn", false, hard("d2")),
+          comp("a", "service", true, hard("d1")),
+          comp("b", "service", true, anyOf("d1", "d2")),
+          comp("c", "service", true, hard("c1")),
+          comp("e", "service", true),
+        ],
+      },
+      { includeHidden: true },
+    );
+    const report = concentration(g);
+    // a on d1; c on c1 and, through it, on d2; b is redundant; e depends on nothing.
+    expect(report.critical).toBe(2);
+    expect(report.criticalByKind).toEqual({ cdn: 1, dns: 2 });
+  });
+
   test.prop([modelArbitrary()], { numRuns: 200 })(
     "agrees with a full propagation per candidate on any model",
     (components) => {

@@ -22,7 +22,8 @@ it alone fails; the single points of failure; the Herfindahl–Hirschman index o
 const DEFINITIONS = [
   "Shared components: every component whose kind is not 'service'. Counts are observed components, the",
   "component itself not counted, down (degraded) when it alone fails and everything else is healthy.",
-  "A single point of failure takes down at least one observed component alone.",
+  "A single point of failure takes down at least one observed component alone; an observed component is",
+  "critically dependent when some single point of failure takes it down.",
   "Hosting: an observed component is hosted by every provider it depends on, directly or not, and counts",
   "as one unit split equally among them; HHI = 10,000 × Σ share² (> 2,500 highly concentrated,",
   "1,500 to 2,500 moderately, below unconcentrated: US merger guidelines).",
@@ -120,6 +121,9 @@ function renderConcentration(
     ),
   );
   if (more > 0) lines.push(`  … and ${count(more)} more (--limit 0 shows all)`);
+  lines.push(
+    `Critically dependent: ${count(report.critical)} of ${count(report.observed)} observed (${pct(report.critical)}) go down if some one shared component fails`,
+  );
   const h = report.hosting;
   lines.push(
     "",

@@ -11,6 +11,9 @@
  * - A **single point of failure** is a candidate whose failure alone takes down at least one observed
  *   component other than itself (down ≥ 1). Redundancy that holds (an `anyOf` with a healthy member, a met
  *   quorum) only degrades, so it does not make a SPOF.
+ * - An observed component is **critically dependent** on the candidates whose failure alone takes it down;
+ *   `critical` counts the observed components with at least one (of those evaluated), `criticalByKind` the
+ *   same per candidate kind (the IMC 2020 paper's "critically dependent on a third-party DNS, CDN or CA").
  * - **Hosting**: an observed component is hosted by every component of kind `provider` it depends on,
  *   directly or transitively, through any kind of dependency. Each hosted observed component is one unit,
  *   split equally among its providers; a provider's **share** is the sum of its parts over all hosted observed
@@ -66,6 +69,10 @@ export interface ConcentrationReport {
   candidates: CandidateImpact[];
   /** Candidates with down ≥ 1, in the same order. */
   spofs: SinglePointOfFailure[];
+  /** Observed components that at least one evaluated candidate alone takes down. */
+  critical: number;
+  /** The same, per kind of the candidate that takes them down (a component may count under several). */
+  criticalByKind: Record<string, number>;
   hosting: HostingConcentration;
 }
 
@@ -110,7 +117,12 @@ export function concentration(g: Graph, options: ConcentrationOptions = {}): Con
   const hostedBy = new Map<number, Int32Array>();
   const impacts: CandidateImpact[] = [];
   const spofs: SinglePointOfFailure[] = [];
+  // Per kind, which observed components some candidate of that kind takes down (one byte per component).
+  const downBy = new Map<string, Uint8Array>();
+  const anyDown = new Uint8Array(g.size);
   for (const c of candidates) {
+    const marks = downBy.get(g.kind[c]!) ?? new Uint8Array(g.size);
+    downBy.set(g.kind[c]!, marks);
     const examples: number[] = [];
     const hosts: number[] | undefined = g.kind[c] === PROVIDER ? [] : undefined;
     let down = 0;
@@ -120,6 +132,8 @@ export function concentration(g: Graph, options: ConcentrationOptions = {}): Con
       hosts?.push(x);
       if (state === DOWN) {
         down++;
+        marks[x] = 1;
+        anyDown[x] = 1;
         if (examples.length < exampleCount) examples.push(x);
       } else if (state === DEGRADED) degraded++;
     });
@@ -140,7 +154,19 @@ export function concentration(g: Graph, options: ConcentrationOptions = {}): Con
     b.down - a.down || b.degraded - a.degraded || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   impacts.sort(order);
   spofs.sort(order);
-  return { observed, candidateCount, candidates: impacts, spofs, hosting: hosting(g, hostedBy) };
+  const total = (marks: Uint8Array) => marks.reduce((n, m) => n + m, 0);
+  const criticalByKind: Record<string, number> = {};
+  for (const [kind, marks] of [...downBy].sort((a, b) => (a[0] < b[0] ? -1 : 1)))
+    criticalByKind[kind] = total(marks);
+  return {
+    observed,
+    candidateCount,
+    candidates: impacts,
+    spofs,
+    critical: total(anyDown),
+    criticalByKind,
+    hosting: hosting(g, hostedBy),
+  };
 }
 
 /** Shares of hosting among providers and their HHI, from what each provider hosts (see the module comment). */
