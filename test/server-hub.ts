@@ -57,6 +57,8 @@ export interface ServerHubOptions {
   vantages?: string[];
   /** The hub's clock at start (default: now). */
   now?: number;
+  /** Checks besides the two above (a statuspage check, say). */
+  checks?: Check[];
 }
 
 export interface ServerHub {
@@ -79,7 +81,7 @@ export async function openServerHub(options: ServerHubOptions = {}): Promise<Ser
   const model: HubModel = {
     components: config.model.components,
     vantages: options.vantages ?? config.vantages,
-    checks: CHECKS,
+    checks: [...CHECKS, ...(options.checks ?? [])],
     users: options.users ?? [],
   };
   const store = await openStore({ dataDir, env: {} });

@@ -38,7 +38,8 @@ export function defaultCommands(): CommandTable {
     whatif: { run: whatifCommand, summary: "what goes down, and why, if these components fail" },
     report: {
       run: reportCommand,
-      summary: "report concentration | sla: what each shared component holds up; availability per component",
+      summary:
+        "report concentration | sla | vendor-lag: what each shared component holds up; availability per component; how late vendors said so",
     },
     check: {
       run: checkCommand,

@@ -5,6 +5,7 @@ import { loadDiscoveryModel } from "./discover-command.js";
 import { type CliIo, UsageError } from "./io.js";
 import { loadCliModel, MODEL_COMMAND_OPTIONS } from "./model-option.js";
 import { reportSlaCommand } from "./report-sla.js";
+import { reportVendorLagCommand } from "./report-vendor-lag.js";
 import { count, firstOf, formatTable, parseLimit, plural } from "./table-format.js";
 
 const reportHelp = `epicenter report concentration [--config FILE | --discovery FILE] [--json] [--limit N]
@@ -32,6 +33,7 @@ const DEFINITIONS = [
 export function reportCommand(argv: string[], io: CliIo): number | Promise<number> {
   // `report sla` reads the hub's store, not a model: its own options (report-sla.ts).
   if (argv[0] === "sla") return reportSlaCommand(argv.slice(1), io);
+  if (argv[0] === "vendor-lag") return reportVendorLagCommand(argv.slice(1), io);
   const { values, positionals } = parseArgs({
     args: argv,
     options: { ...MODEL_COMMAND_OPTIONS, discovery: { type: "string" } },
@@ -43,7 +45,7 @@ export function reportCommand(argv: string[], io: CliIo): number | Promise<numbe
   }
   if (positionals.length !== 1 || positionals[0] !== "concentration")
     throw new UsageError(
-      `${positionals.length === 0 ? "report needs a report name" : `unknown report "${positionals.join(" ")}"`}; the reports are "concentration" and "sla" (epicenter report sla --help)\n\n${reportHelp}`,
+      `${positionals.length === 0 ? "report needs a report name" : `unknown report "${positionals.join(" ")}"`}; the reports are "concentration", "sla" and "vendor-lag" (epicenter report sla --help, report vendor-lag --help)\n\n${reportHelp}`,
     );
   const limit = parseLimit(values.limit, 20);
   if (values.discovery !== undefined && values.config !== undefined)

@@ -263,9 +263,27 @@ export const incident = z.strictObject({
   updatedAt: isoTime,
 });
 
+/** How late the vendor said so (incident-vendor.ts). */
+const incidentVendor = z
+  .strictObject({
+    source: z.string().meta({ description: "The feed's host (status.aws.amazon.com)" }),
+    admittedAt: isoTime.nullable().meta({ description: "When the feed first said it; null: it never did" }),
+    resolvedAt: isoTime.nullable().meta({
+      description: "When everything the feed named during the incident was up again; null: not yet",
+    }),
+    leadMs: z.number().nullable().meta({
+      description: "admittedAt − openedAt: how far Epicenter was ahead (negative: the vendor first)",
+    }),
+  })
+  .nullable()
+  .meta({
+    description: "How late the vendor's status feed said so; null: no statuspage check covers the epicenter",
+  });
+
 /** An incident with its history: each change of the ranked epicenters. */
 export const incidentDetail = incident.extend({
   history: z.array(z.strictObject({ at: isoTime, epicenter: z.array(ranked) })),
+  vendor: incidentVendor,
 });
 
 export const incidentsResponse = z.strictObject({ incidents: z.array(incident) });

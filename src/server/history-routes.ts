@@ -12,6 +12,7 @@ import {
   rollupsResponse,
 } from "./api-responses.js";
 import { incidentsQuery, ingestBody, observationsQuery, rollupsQuery } from "./api-schemas.js";
+import { vendorJson } from "./incident-vendor.js";
 import { newObservations, throwIfForbidden, vantageRefusals } from "./ingest-rights.js";
 import { modelIndex } from "./model-routes.js";
 import { defineRoute, type Route } from "./route-table.js";
@@ -143,10 +144,11 @@ export const historyRoutes: Route[] = [
     params: incidentParam,
     response: incidentResponse,
     responses: { 200: "`{incident: {…, history: [{at, epicenter}]}}`", 404: "No such incident" },
-    handler: async ({ c, hub, params }) => {
+    handler: async ({ c, hub, params, now }) => {
       const incident = await hub.incident(params.id!);
       if (!incident) throw new ApiError(404, "not_found", `no incident "${params.id}"`);
-      return c.json({ incident: renderIncident(incident, true) });
+      const vendor = await vendorJson(hub, incident, now());
+      return c.json({ incident: { ...renderIncident(incident, true), vendor } });
     },
   }),
   defineRoute({
@@ -158,10 +160,11 @@ export const historyRoutes: Route[] = [
     params: incidentParam,
     response: incidentResponse,
     responses: { 200: "`{incident}` as acknowledged", 404: "No such incident" },
-    handler: async ({ c, hub, params, caller }) => {
+    handler: async ({ c, hub, params, caller, now }) => {
       const incident = await hub.acknowledge(params.id!, caller!.name);
       if (!incident) throw new ApiError(404, "not_found", `no incident "${params.id}"`);
-      return c.json({ incident: renderIncident(incident, true) });
+      const vendor = await vendorJson(hub, incident, now());
+      return c.json({ incident: { ...renderIncident(incident, true), vendor } });
     },
   }),
   heartbeatRoute("POST"),

@@ -8,6 +8,7 @@ import { api, type IncidentDetail, type Observation } from "./api.js";
 import { EpicenterView } from "./epicenter-view.js";
 import { componentPath } from "./router.js";
 import { clock, duration, Link, Problem, percent, useLoad } from "./ui.js";
+import { VendorLine } from "./vendor-line.js";
 
 type Entry =
   | { at: number; kind: "joined"; component: string; vantage: string; errorClass: string | null }
@@ -111,6 +112,7 @@ export function IncidentPage({ id }: { id: string }) {
             {copied ? " (copied)" : ""}
           </p>
           <h2>Named cause now</h2>
+          <VendorLine vendor={d.incident.vendor} />
           <Ranking epicenter={d.incident.epicenter} />
           {d.incident.resolvedAt ? null : <EpicenterView incident={d.incident} />}
           <h2>Timeline</h2>
