@@ -102,7 +102,7 @@ describe.skipIf(browserMissing("web-sla-page"))("the SLA page", () => {
     expect(problems).toEqual([]);
   }, 60_000);
 
-  it("changes the window through the form and the URL; the nav links the page; no sideways scroll at 360 px", async () => {
+  it("changes the window through the form and the URL, shows a bad date's reason; the nav links the page; no sideways scroll at 360 px", async () => {
     await page.goto(`${http.url}/reports/sla?from=2026-11-01&to=2026-11-04`);
     await page.locator("table.sla tr[data-id='acme/api']").waitFor({ timeout: 15_000 });
     expect(await page.locator("nav a[href='/reports/sla']").getAttribute("aria-current")).toBe("page");
@@ -113,6 +113,18 @@ describe.skipIf(browserMissing("web-sla-page"))("the SLA page", () => {
     await expect
       .poll(() => cells("acme/api"), { timeout: 15_000 })
       .toEqual(["Public API", "0.00%", "2 h 00 min", "2 h", "22 h", "0 h", "1"]);
+    // A bad date is the API's 400, its reason on the page.
+    await page.getByLabel("From (UTC)").fill("2026-02-30");
+    await page.getByRole("button", { name: "Show" }).click();
+    await expect
+      .poll(() => page.locator("main").textContent(), { timeout: 15_000 })
+      .toContain('"2026-02-30" is not a date like 2026-11-01');
+    // Chromium logs the refused request itself; that one is expected.
+    const refused = problems.findIndex((p) => /status of 400/.test(p));
+    expect(refused).toBeGreaterThanOrEqual(0);
+    problems.splice(refused, 1);
+    await page.goto(`${http.url}/reports/sla?from=2026-11-01&to=2026-11-04`);
+    await page.locator("table.sla tr[data-id='acme/api']").waitFor({ timeout: 15_000 });
     await page.setViewportSize({ width: 360, height: 800 });
     try {
       expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(360);

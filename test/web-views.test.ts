@@ -191,6 +191,7 @@ describe.skipIf(browserMissing("web-views"))(
       ["map", "/map"],
       ["whatif", "/whatif?failed=aws/us-east-1"],
       ["status", "/status"],
+      ["sla", "/reports/sla"],
       ["login", "/login"],
     ];
 

@@ -110,7 +110,9 @@ export function SlaPage() {
         <label>
           From (UTC){" "}
           <input
-            type="date"
+            type="text"
+            placeholder="2026-11-01"
+            spellCheck={false}
             value={draft.from}
             required
             onChange={(e) => setDraft({ ...draft, from: e.target.value })}
@@ -119,7 +121,9 @@ export function SlaPage() {
         <label>
           To, exclusive (UTC){" "}
           <input
-            type="date"
+            type="text"
+            placeholder="2026-11-01"
+            spellCheck={false}
             value={draft.to}
             required
             onChange={(e) => setDraft({ ...draft, to: e.target.value })}
