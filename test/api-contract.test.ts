@@ -238,6 +238,23 @@ describe("every JSON route's answer parses with its response schema", () => {
     expect(uptime.components[0].days).toHaveLength(90);
   });
 
+  it("maintenance windows and the Statuspage scheduled maintenances", async () => {
+    const made = await answer("POST", "/api/v1/maintenances", {
+      title: "Planned",
+      components: [LONE],
+      start: new Date(clock.now).toISOString(),
+      end: new Date(clock.now + 3_600_000).toISOString(),
+    });
+    expect(
+      (await answer("GET", "/api/v1/maintenances")).maintenances.map((m: { id: string }) => m.id),
+    ).toContain(made.maintenance.id);
+    for (const path of ["", "/upcoming", "/active"])
+      await answer("GET", `/status/api/v2/scheduled-maintenances${path}.json`);
+    expect(
+      (await answer("DELETE", `/api/v1/maintenances/${made.maintenance.id}`)).maintenance.endedAt,
+    ).not.toBeNull();
+  });
+
   it("the SLA report", async () => {
     const day = new Date(T0).toISOString().slice(0, 10);
     const next = new Date(T0 + 86_400_000).toISOString().slice(0, 10);

@@ -108,6 +108,45 @@ const CASES: Record<string, Case> = {
     request: async () => ({ path: "/status/api/v2/uptime.json" }),
   },
   "GET /status/feed.atom": { ok: 200, request: async () => ({ path: "/status/feed.atom" }) },
+  "GET /api/v1/maintenances": { ok: 200, request: async () => ({ path: "/api/v1/maintenances" }) },
+  "POST /api/v1/maintenances": {
+    ok: 201,
+    request: async () => ({
+      path: "/api/v1/maintenances",
+      init: json({
+        title: "Planned",
+        components: ["acme/api"],
+        start: new Date(Date.now()).toISOString(),
+        end: new Date(Date.now() + 3_600_000).toISOString(),
+      }),
+    }),
+  },
+  "DELETE /api/v1/maintenances/{id}": {
+    ok: 200,
+    request: async () => {
+      const at = Date.now();
+      const made = await hub.maintenance.create({
+        title: "To end",
+        components: ["acme/api"],
+        start: at,
+        end: at + 3_600_000,
+        by: "test",
+      });
+      return { path: `/api/v1/maintenances/${made!.id}`, init: { method: "DELETE" } };
+    },
+  },
+  "GET /status/api/v2/scheduled-maintenances.json": {
+    ok: 200,
+    request: async () => ({ path: "/status/api/v2/scheduled-maintenances.json" }),
+  },
+  "GET /status/api/v2/scheduled-maintenances/upcoming.json": {
+    ok: 200,
+    request: async () => ({ path: "/status/api/v2/scheduled-maintenances/upcoming.json" }),
+  },
+  "GET /status/api/v2/scheduled-maintenances/active.json": {
+    ok: 200,
+    request: async () => ({ path: "/status/api/v2/scheduled-maintenances/active.json" }),
+  },
   "GET /status/feed.rss": { ok: 200, request: async () => ({ path: "/status/feed.rss" }) },
   "GET /status/badge/{component}.svg": {
     ok: 200,

@@ -5,6 +5,7 @@ import { discoverRoutes } from "./discover-routes.js";
 import { streamRoute } from "./event-stream.js";
 import { historyRoutes } from "./history-routes.js";
 import { loginRoutes } from "./login-routes.js";
+import { maintenanceRoutes } from "./maintenance-routes.js";
 import { modelRoutes } from "./model-routes.js";
 import { openApiDocument } from "./openapi-document.js";
 import { defineRoute, type Route } from "./route-table.js";
@@ -76,6 +77,7 @@ export function apiRoutes(options: RouteOptions): Route[] {
     ...statusRoutes(options.publicUrl),
     ...badgeRoutes,
     ...feedRoutes(options.publicUrl),
+    ...maintenanceRoutes(options.publicUrl),
     historyRoute(options.publicUrl),
     ...slaRoutes,
     ...discoverRoutes(() => {
