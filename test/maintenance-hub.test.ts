@@ -161,6 +161,18 @@ describe("maintenance on the hub", () => {
     expect((await hub.incidents({})).length).toBe(1);
   });
 
+  it("tells the localizer: services in maintenance are their own cause, not an outage of their region", async () => {
+    const deploy: MaintenanceSpec = { ...window, id: "deploy", title: "Deploy", components: services };
+    const store = await openStore({ dataDir: dir });
+    const { hub, settled } = await startHub(store, [deploy]);
+    for (let i = 0; i < 6; i++) await round(hub, "down");
+    await settled();
+    const named = hub.openIncidents.map((i) => i.epicenter[0]?.component);
+    expect(named.length).toBeGreaterThan(0);
+    for (const c of named) expect(services).toContain(c);
+    expect(receiver.received).toHaveLength(0);
+  });
+
   it("notifies as before without maintenance", async () => {
     const store = await openStore({ dataDir: dir });
     const { hub, settled } = await startHub(store, []);

@@ -385,6 +385,7 @@ export class ReplicatedHub implements Hub {
       ...(this.#options.roundMs === undefined ? {} : { roundMs: this.#options.roundMs }),
       ...(this.#options.graceMs === undefined ? {} : { graceMs: this.#options.graceMs }),
       suspected,
+      maintenance: (at) => this.maintenance.inMaintenance(at),
       onEvent: (event) => {
         const ledgerEvent = this.#ledger.apply(event, this.#clock());
         this.#pendingEvents?.push(ledgerEvent);

@@ -18,6 +18,8 @@ export interface LiveRoundsOptions {
   graceMs: number;
   localizer?: Partial<LocalizerOptions>;
   onEvent?: (event: IncidentEvent) => void;
+  /** The components in maintenance at a moment (MaintenanceBook.inMaintenance), told to the localizer. */
+  maintenance?: (at: number) => ReadonlySet<string>;
 }
 
 export class LiveRounds {
@@ -32,12 +34,14 @@ export class LiveRounds {
   /** Start of the oldest round not yet closed. */
   #open = Number.NEGATIVE_INFINITY;
   #evaluations = 0;
+  readonly #maintenance: ((at: number) => ReadonlySet<string>) | undefined;
 
   constructor(view: LocalizerView, options: LiveRoundsOptions) {
     this.#roundMs = options.roundMs;
     this.#graceMs = options.graceMs;
     this.#component = new Map(view.graph.ids.map((id, i) => [id, i]));
     this.#vantage = new Map(view.vantages.map((id, i) => [id, i]));
+    this.#maintenance = options.maintenance;
     this.#components = view.graph.size;
     this.localizer = new Localizer(view, {
       ...options.localizer,
@@ -84,6 +88,7 @@ export class LiveRounds {
         const v = Math.floor(key / this.#components);
         this.localizer.observe(start, v, key - v * this.#components, status);
       }
+      if (this.#maintenance) this.localizer.setMaintenance(this.#inMaintenance(start));
       // Evaluate now rather than when the next round's first observation arrives.
       this.localizer.advance(start + 1);
       this.#evaluations++;
@@ -92,6 +97,20 @@ export class LiveRounds {
     const current = this.#roundStart(now - this.#graceMs);
     if (current > this.#open) this.#open = current;
     return closed;
+  }
+
+  /**
+   * The graph indices of the components in maintenance at any time of the round from `start`: planned work
+   * that begins or ends inside a round explains what fails in it.
+   */
+  #inMaintenance(start: number): Set<number> {
+    const out = new Set<number>();
+    for (const at of [start, start + this.#roundMs - 1])
+      for (const id of this.#maintenance!(at)) {
+        const c = this.#component.get(id);
+        if (c !== undefined) out.add(c);
+      }
+    return out;
   }
 
   #roundStart(t: number): number {

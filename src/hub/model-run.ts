@@ -20,6 +20,8 @@ export interface ModelRunOptions {
   suspected: SuspectedDependencies;
   /** The localizer's incident events. */
   onEvent: (event: IncidentEvent) => void;
+  /** The components in maintenance at a moment, for the localizer (see LiveRoundsOptions.maintenance). */
+  maintenance?: (at: number) => ReadonlySet<string>;
 }
 
 export class ModelRun {
@@ -47,6 +49,7 @@ export class ModelRun {
         // Live checks are spread over the round: see TrackerOptions.changeAfter.
         localizer: { tracker: { changeAfter: 2, suspected: options.suspected } },
         onEvent: options.onEvent,
+        ...(options.maintenance ? { maintenance: options.maintenance } : {}),
       },
     );
   }

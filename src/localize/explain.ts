@@ -62,6 +62,8 @@ export class Explainer {
   #groups: ReadonlyArray<ReadonlyArray<number>> = [];
   /** What the model's size adds to the fault cost (`faultCostPerScale`), in nats. */
   readonly scaleCost: number;
+  /** Components in planned maintenance (see `know`). */
+  #known: ReadonlySet<number> = new Set();
 
   /** `observed`: how many observed components `g` has (the caller counts them already). */
   constructor(g: Graph, observed: number, options: Partial<ExplainOptions> = {}) {
@@ -70,6 +72,16 @@ export class Explainer {
     this.#prices = new FaultPersistence(g, observed, this.#o);
     this.scaleCost = this.#prices.scaleCost;
     this.#hypothesis = new Hypothesis(g, this.#prices);
+  }
+
+  /**
+   * Components in planned maintenance, known causes of what fails below them (see FaultPersistence.know).
+   * A change reprices faults, so no earlier ranking stands.
+   */
+  know(components: ReadonlySet<number>): void {
+    this.#known = components;
+    this.#prices.know(components);
+    this.#settled.clear();
   }
 
   /** Every component that could explain an impaired observed component: it and its ancestors. */
@@ -114,8 +126,9 @@ export class Explainer {
     const settled = this.#settled;
     for (let i = 0; i < chosen.length; i++) {
       const current = chosen[i]!;
-      // A fault that explains what it explained last time, at about the same cost, was swapped then.
-      if (isSettled(settled.get(current.component), current)) continue;
+      // A fault that explains what it explained last time, at about the same cost, was swapped then; a known
+      // cause (maintenance) is not swapped for a guess.
+      if (isSettled(settled.get(current.component), current) || this.#known.has(current.component)) continue;
       this.#hypothesis.retract(current);
       const local = this.candidates(current.explains.length > 0 ? current.explains : [current.component]);
       const best = this.#bestChoice(evidence, local, states, bound);
@@ -179,6 +192,20 @@ export class Explainer {
       if (bound[c]! < 0)
         for (const state of states) entries.push({ component: c, state, cost: bound[c]!, version: -1 });
     let version = 0;
+    // Known causes first (components in planned maintenance, free): what fails below them is theirs, before a
+    // guess above them could take it as one fault.
+    for (const c of cands) {
+      if (!this.#known.has(c) || bound[c]! >= 0) continue;
+      let mine: Choice | undefined;
+      for (const state of states) {
+        const trial = this.#hypothesis.trial(evidence, c, state);
+        if (!mine || trial.cost < mine.cost) mine = trial;
+      }
+      if (!mine || mine.cost >= 0) continue;
+      this.#hypothesis.commit(mine);
+      chosen.push(mine);
+      version++;
+    }
     // Faults persist: what the previous explanation held failed is kept first while it still pays for
     // itself, so symptoms that appear later are explained on top of it rather than merged with it.
     const inCands = new Set(cands);

@@ -34,6 +34,8 @@ export class FaultPersistence implements FaultPrices {
   #tailing = new Set<number>();
   /** True while ranking alternatives rather than choosing faults. */
   #ranking = false;
+  /** Components known to be failing on purpose (planned maintenance): see `know`. */
+  #known: ReadonlySet<number> = new Set();
 
   /** `observed`: how many observed components the graph has (the fault cost grows with it). */
   constructor(g: Graph, observed: number, options: ExplainOptions) {
@@ -43,7 +45,18 @@ export class FaultPersistence implements FaultPrices {
     this.#faultCost = options.faultCost + this.scaleCost;
   }
 
+  /**
+   * Components in planned maintenance: known causes of what fails below them, so a fault there costs
+   * nothing and spares any of its dependents for free (planned work may take down some of what needs it,
+   * or none). The search then explains failures below them by them, and planned work is not read as an
+   * outage of the provider above it.
+   */
+  know(components: ReadonlySet<number>): void {
+    this.#known = components;
+  }
+
   prior(c: number, optimistic = false): number {
+    if (this.#known.has(c)) return 0;
     const discount = this.#persisting?.has(c) && (optimistic || !this.#ranking) ? this.#o.persistDiscount : 0;
     return this.#faultCost - discount;
   }
@@ -59,6 +72,7 @@ export class FaultPersistence implements FaultPrices {
    * shown what it is.
    */
   spareCost(c: number, slot: number): number {
+    if (this.#known.has(c)) return 0;
     if (!this.#persisting?.has(c)) return this.#o.sparedCost;
     if (this.#recovering.has(c)) return 0;
     const g = this.#g;

@@ -48,6 +48,8 @@ export class Localizer {
   #roundAt = Number.NEGATIVE_INFINITY;
   #roundHasData = false;
   #signature = "";
+  /** The components in maintenance, sorted and joined (see `setMaintenance`). */
+  #maintenanceKey = "";
   /** Per observed component: 0 when up, else 1 + 3·state + the firmest evidence level seen in that state. */
   readonly #held: Uint8Array;
   #causes: Cause[] = [];
@@ -104,6 +106,20 @@ export class Localizer {
     this.#upAt = new Int32Array(this.#observed.length).fill(-1_000_000);
     this.#coOnset = options.coOnset ?? {};
     this.#selfHealthy = view.vantages.map(() => null);
+  }
+
+  /**
+   * The components in planned maintenance now (graph indices; the hub passes its maintenance windows' before
+   * each evaluation): known causes of what fails below them, so planned work is named as such and not read
+   * as an outage of the provider above it. A change is explained anew at the next evaluation.
+   */
+  setMaintenance(components: ReadonlySet<number>): void {
+    const key = [...components].sort((a, b) => a - b).join(",");
+    if (key === this.#maintenanceKey) return;
+    this.#maintenanceKey = key;
+    this.#explainer.know(new Set(components));
+    // Not the same explanation any more, whatever the evidence says.
+    this.#signature = "";
   }
 
   /** Observations handled so far. */
