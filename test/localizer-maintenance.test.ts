@@ -15,37 +15,24 @@ const ROUND = 30_000;
 const UP = 0;
 const DOWN = 2;
 
+/** A component requiring `requires` (hard, in the model). */
+const comp = (id: string, kind: string, requires: string[], observed = false): ComponentSpec => ({
+  id,
+  kind,
+  observed,
+  requires: requires.map((r) => ({ type: "hard", id: r, hidden: false })),
+});
+
 /** A region with a network, six services on it and three on its disks; three more elsewhere. */
 const components: ComponentSpec[] = [
-  { id: "cloud", kind: "provider", requires: [] },
-  { id: "cloud/r1", kind: "region", requires: [{ type: "hard", id: "cloud" }] },
-  { id: "cloud/r1/net", kind: "cloud-service", requires: [{ type: "hard", id: "cloud/r1" }] },
-  { id: "cloud/r1/disk", kind: "cloud-service", requires: [{ type: "hard", id: "cloud/r1" }] },
-  { id: "cloud/r2", kind: "region", requires: [{ type: "hard", id: "cloud" }] },
-  ...[0, 1, 2, 3, 4, 5].map(
-    (i): ComponentSpec => ({
-      id: `a${i}`,
-      kind: "service",
-      observed: true,
-      requires: [{ type: "hard", id: "cloud/r1/net" }],
-    }),
-  ),
-  ...[0, 1, 2].map(
-    (i): ComponentSpec => ({
-      id: `d${i}`,
-      kind: "service",
-      observed: true,
-      requires: [{ type: "hard", id: "cloud/r1/disk" }],
-    }),
-  ),
-  ...[0, 1, 2].map(
-    (i): ComponentSpec => ({
-      id: `b${i}`,
-      kind: "service",
-      observed: true,
-      requires: [{ type: "hard", id: "cloud/r2" }],
-    }),
-  ),
+  comp("cloud", "provider", []),
+  comp("cloud/r1", "region", ["cloud"]),
+  comp("cloud/r1/net", "cloud-service", ["cloud/r1"]),
+  comp("cloud/r1/disk", "cloud-service", ["cloud/r1"]),
+  comp("cloud/r2", "region", ["cloud"]),
+  ...[0, 1, 2, 3, 4, 5].map((i) => comp(`a${i}`, "service", ["cloud/r1/net"], true)),
+  ...[0, 1, 2].map((i) => comp(`d${i}`, "service", ["cloud/r1/disk"], true)),
+  ...[0, 1, 2].map((i) => comp(`b${i}`, "service", ["cloud/r2"], true)),
 ];
 
 const graph: Graph = compileGraph({ components }, { includeHidden: false });
