@@ -4,7 +4,6 @@
  * maintenance at a moment (`inMaintenance`, the seam for the localizer), and holds incident notifications
  * whose cause, or every affected component, is in maintenance until it ends (`hold`). Probing goes on.
  */
-import { randomBytes } from "node:crypto";
 import {
   componentsInMaintenance,
   type MaintenanceSpec,
@@ -101,7 +100,7 @@ export class MaintenanceBook {
     const now = this.#clock();
     const stamp = new Date(input.start).toISOString().replace(/[-:]|\.\d+/g, "");
     const m: StoredMaintenance = {
-      id: `mnt-${stamp}-${randomBytes(3).toString("hex")}`,
+      id: `mnt-${stamp}-${randomHex(3)}`,
       title: input.title,
       components: input.components,
       start: input.start,
@@ -203,4 +202,14 @@ export class MaintenanceBook {
     if (cause !== undefined && on.has(cause)) return true;
     return incident.affected.length > 0 && incident.affected.every((c) => on.has(c));
   }
+}
+
+/**
+ * `bytes` random bytes as hex, from the Web Crypto global (Node and browsers alike: the dashboard's
+ * typecheck reads this file through hub-api.ts's types and has no node: modules).
+ */
+function randomHex(bytes: number): string {
+  return [...crypto.getRandomValues(new Uint8Array(bytes))]
+    .map((b) => b.toString(16).padStart(2, "0"))
+    .join("");
 }
