@@ -21,7 +21,12 @@ import type { MaintenanceBook } from "./maintenance-book.js";
 export interface ComponentState {
   component: string;
   /** Latest status per vantage (observed components only). */
-  observed: { vantage: string; status: "up" | "degraded" | "down"; at: number; errorClass: string | null }[];
+  observed: {
+    vantage: string;
+    status: "up" | "degraded" | "down";
+    at: number;
+    errorClass: Observation["errorClass"];
+  }[];
   /** The localizer's view: up, or failing as an epicenter, or affected by one. */
   belief: "up" | "failing" | "affected";
   /** Open incident naming or affecting it. */

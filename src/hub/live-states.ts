@@ -11,7 +11,7 @@ import type { ComponentState } from "./hub-api.js";
 interface Latest {
   status: Observation["status"];
   at: number;
-  errorClass: string | null;
+  errorClass: Observation["errorClass"];
 }
 
 export class LiveStates {

@@ -10,6 +10,7 @@ import { renderIncident, renderState } from "./api-render.js";
 import { streamQuery } from "./api-schemas.js";
 import { callerRevoked } from "./request-auth.js";
 import { defineRoute } from "./route-table.js";
+import { streamFrame } from "./stream-responses.js";
 
 /** Queued bytes beyond which a client that does not read is dropped (EventSource reconnects by itself). */
 const MAX_QUEUED_BYTES = 1024 * 1024;
@@ -19,15 +20,22 @@ export const DEFAULT_STREAM_HEARTBEAT_MS = 15_000;
 /** How often an open stream checks its token again: a revoked right outlives its revocation by at most this. */
 const DEFAULT_STREAM_RECHECK_MS = 2_000;
 
-/** One SSE frame. JSON.stringify never emits a raw newline, so the data fits on one `data:` line. */
+/** A hub event as its frame (the shapes are stream-responses.ts's). */
 function formatEvent(event: HubEvent): string {
-  const data =
-    event.type === "incident"
-      ? { action: event.action, incident: renderIncident(event.incident, true) }
-      : event.type === "state"
-        ? { states: event.states.map(renderState) }
-        : { action: event.action, message: event.message };
-  return `event: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`;
+  switch (event.type) {
+    case "incident": {
+      // Rendered with its history, which renderIncident's type leaves optional.
+      const incident = renderIncident(event.incident, true);
+      return streamFrame("incident", {
+        action: event.action,
+        incident: { ...incident, history: incident.history ?? [] },
+      });
+    }
+    case "state":
+      return streamFrame("state", { states: event.states.map(renderState) });
+    case "config":
+      return streamFrame("config", { action: event.action, message: event.message });
+  }
 }
 
 export function streamRoute(heartbeatMs: number, recheckMs = DEFAULT_STREAM_RECHECK_MS) {
@@ -61,7 +69,7 @@ export function streamRoute(heartbeatMs: number, recheckMs = DEFAULT_STREAM_RECH
             const unsubscribe = hub.subscribe((event) => send(formatEvent(event)));
             const timer = setInterval(() => send(": keep-alive\n\n"), heartbeatMs);
             const end = (reason: string) => {
-              send(`event: closed\ndata: ${JSON.stringify({ reason })}\n\n`);
+              send(streamFrame("closed", { reason }));
               if (!open) return;
               release();
               controller.close();

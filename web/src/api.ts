@@ -7,6 +7,7 @@
 import type * as z from "zod";
 import type * as contract from "../../src/server/api-responses.js";
 import type * as statusContract from "../../src/server/status-responses.js";
+import type * as stream from "../../src/server/stream-responses.js";
 
 const TOKEN_KEY = "epicenter.token";
 /** Set when the token is a session from a password login, which logout revokes on the hub. */
@@ -71,14 +72,24 @@ export async function api<T>(
   return (await res.json()) as T;
 }
 
+/** The live events a page hears (`closed` ends the stream; EventSource's reconnect then gets the 401). */
+type LiveEventType = Exclude<stream.StreamEventType, "closed">;
+const LIVE_EVENTS: readonly LiveEventType[] = ["incident", "state", "config"];
+
+/** One live event: its name and the data the server sent with it (src/server/stream-responses.ts). */
+export type LiveEvent = { [K in LiveEventType]: { type: K; data: stream.StreamData[K] } }[LiveEventType];
+
 /** Subscribes to the hub's live events; returns the close function. EventSource reconnects by itself. */
-export function openStream(onEvent: (type: string, data: unknown) => void): () => void {
+export function openStream(onEvent: (event: LiveEvent) => void): () => void {
   const token = getToken();
   const source = new EventSource(
     `/api/v1/stream${token ? `?access_token=${encodeURIComponent(token)}` : ""}`,
   );
-  for (const type of ["incident", "state", "config"])
-    source.addEventListener(type, (e) => onEvent(type, JSON.parse((e as MessageEvent<string>).data)));
+  for (const type of LIVE_EVENTS)
+    source.addEventListener(type, (e) =>
+      // The server writes each frame through streamFrame, typed by the same schemas.
+      onEvent({ type, data: JSON.parse((e as MessageEvent<string>).data) } as LiveEvent),
+    );
   return () => source.close();
 }
 
