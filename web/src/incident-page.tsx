@@ -6,6 +6,8 @@
 import { useState } from "react";
 import { api, type IncidentDetail, type Observation } from "./api.js";
 import { EpicenterView } from "./epicenter-view.js";
+import { IncidentChart } from "./incident-chart.js";
+import type { ObservedComponent } from "./incident-chart-layout.js";
 import { componentPath } from "./router.js";
 import { clock, duration, Link, Problem, percent, useLoad } from "./ui.js";
 import { VendorLine } from "./vendor-line.js";
@@ -22,7 +24,16 @@ const LOOKBACK_MS = 10 * 60_000;
 /** Affected services whose first failing check is looked up (each one query). */
 const JOIN_LOOKUPS = 30;
 
-async function loadIncident(id: string): Promise<{ incident: IncidentDetail; entries: Entry[] }> {
+interface Loaded {
+  incident: IncidentDetail;
+  entries: Entry[];
+  /** The looked-up components' observations in the window, which the chart counts failing over time. */
+  observed: ObservedComponent[];
+  from: number;
+  to: number;
+}
+
+async function loadIncident(id: string): Promise<Loaded> {
   const { incident } = await api<{ incident: IncidentDetail }>(`/api/v1/incidents/${encodeURIComponent(id)}`);
   const opened = Date.parse(incident.openedAt);
   const end = incident.resolvedAt ? Date.parse(incident.resolvedAt) : Date.now();
@@ -36,6 +47,7 @@ async function loadIncident(id: string): Promise<{ incident: IncidentDetail; ent
       by: incident.acknowledgedBy,
     });
   if (incident.resolvedAt) entries.push({ at: Date.parse(incident.resolvedAt), kind: "resolved" });
+  const observed: ObservedComponent[] = [];
   const joined = await Promise.all(
     [...new Set([...incident.affected, ...incident.epicenter.map((e) => e.component)])]
       .slice(0, JOIN_LOOKUPS)
@@ -47,6 +59,15 @@ async function loadIncident(id: string): Promise<{ incident: IncidentDetail; ent
           limit: "10000",
         });
         const { observations } = await api<{ observations: Observation[] }>(`/api/v1/observations?${q}`);
+        if (observations.length > 0)
+          observed.push({
+            component,
+            observations: observations.map((o) => ({
+              at: Date.parse(o.at),
+              vantage: o.vantage,
+              status: o.status,
+            })),
+          });
         // Newest first: the earliest failing one is the last in the list.
         const first = observations.findLast((o) => o.status !== "up");
         return first
@@ -62,7 +83,9 @@ async function loadIncident(id: string): Promise<{ incident: IncidentDetail; ent
   );
   for (const j of joined) if (j) entries.push(j);
   entries.sort((a, b) => a.at - b.at);
-  return { incident, entries };
+  // The chart spans the first symptom (or the opening) to the end, with a little room before.
+  const first = Math.min(opened, entries[0]?.at ?? opened);
+  return { incident, entries, observed, from: first - Math.max(10_000, (end - first) / 20), to: end };
 }
 
 function Ranking({ epicenter }: { epicenter: IncidentDetail["epicenter"] }) {
@@ -116,6 +139,16 @@ export function IncidentPage({ id }: { id: string }) {
           <Ranking epicenter={d.incident.epicenter} />
           {d.incident.resolvedAt ? null : <EpicenterView incident={d.incident} />}
           <h2>Timeline</h2>
+          <IncidentChart
+            components={d.observed}
+            history={d.incident.history.map((h) => ({ at: Date.parse(h.at), epicenter: h.epicenter }))}
+            openedAt={Date.parse(d.incident.openedAt)}
+            resolvedAt={d.incident.resolvedAt ? Date.parse(d.incident.resolvedAt) : null}
+            from={d.from}
+            to={d.to}
+            followed={Math.min(JOIN_LOOKUPS, d.incident.affected.length)}
+            affected={d.incident.affected.length}
+          />
           <ol className="timeline" data-testid="timeline">
             {d.entries.map((e, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: entries are rebuilt whole; two may share kind and time

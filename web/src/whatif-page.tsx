@@ -1,9 +1,12 @@
 /**
  * What-if: pick components, see what would go down or degrade (your services first), and the concentration
- * ranking: which shared components and providers most of your services hang on. The URL keeps the pick.
+ * ranking: which shared components and providers most of your services hang on, drawn as a bar chart of the
+ * largest blast radii and a treemap of hosting shares over the tables that list them. The URL keeps the pick.
  */
 import { useState } from "react";
 import { api, type ComponentSpec, type Concentration, type WhatIfAnswer } from "./api.js";
+import { BlastChart } from "./blast-chart.js";
+import { HostingTreemap } from "./hosting-treemap.js";
 import { componentPath, navigate, useLocation } from "./router.js";
 import { Link, Problem, useLoad } from "./ui.js";
 
@@ -133,6 +136,10 @@ export function WhatIfPage() {
             Of {conc.data.observed} monitored services, {conc.data.spofCount} shared components are single
             points of failure. Hosting concentration (HHI): {Math.round(conc.data.hosting.hhi)} of 10,000.
           </p>
+          <div className="two">
+            <BlastChart candidates={conc.data.candidates} />
+            <HostingTreemap providers={conc.data.hosting.providers} hosted={conc.data.hosting.hosted} />
+          </div>
           <div className="two">
             <table>
               <caption>Shared components your services hang on</caption>
