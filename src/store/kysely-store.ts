@@ -3,9 +3,10 @@
  * StoreDialect. Every multi-statement write runs in one transaction, so it is all there or not at all.
  */
 import type { Kysely } from "kysely";
-import { evidenceKey, mergeEvidence } from "../localize/suspected-evidence.js";
 import type { Observation } from "../model/observation.js";
+import { KyselyIncidentStore } from "./incident-store.js";
 import { KyselyMaintenanceLog } from "./maintenance-store.js";
+import { KyselyNotificationLog } from "./notification-log.js";
 import type { ObservationWriter } from "./observation-insert.js";
 import type {
   AlertState,
@@ -24,16 +25,14 @@ import type {
 } from "./store.js";
 import { DEFAULT_RETENTION } from "./store.js";
 import { chunks, type StoreDialect } from "./store-dialect.js";
-import { StoreError } from "./store-errors.js";
+import { DEFAULT_LIMIT, rowLimit } from "./store-limits.js";
 import { checkRetention, deleteExpired } from "./store-retention.js";
 import { HOUR, MINUTE, rollupHours, rollupMinutes } from "./store-rollups.js";
 import * as rows from "./store-rows.js";
 import { findSeries, loadSeries, SeriesCache } from "./store-series.js";
 import { ROLLUP_TABLES, type StoreDatabase } from "./store-tables.js";
-
-/** Default page sizes: observations and rollups as store.ts says, the rest small enough for one screen. */
-const DEFAULT_LIMIT = 1_000;
-const DEFAULT_SMALL_LIMIT = 100;
+import { KyselySuspectedStore } from "./suspected-store.js";
+import { KyselyTokenStore } from "./token-store.js";
 
 export interface KyselyStoreOptions {
   engine: string;
@@ -45,11 +44,6 @@ export interface KyselyStoreOptions {
   writer: (series: SeriesCache) => ObservationWriter;
 }
 
-/** A limit as a whole number of rows, never negative. */
-function rowLimit(limit: number | undefined, fallback: number): number {
-  return Math.max(0, Math.floor(limit ?? fallback));
-}
-
 export class KyselyStore implements Store {
   readonly engine: string;
   readonly capabilities: StoreCapabilities;
@@ -59,6 +53,10 @@ export class KyselyStore implements Store {
   readonly #series = new SeriesCache();
   readonly #writer: ObservationWriter;
   readonly maintenances: KyselyMaintenanceLog;
+  readonly #incidents: KyselyIncidentStore;
+  readonly #notifications: KyselyNotificationLog;
+  readonly #tokens: KyselyTokenStore;
+  readonly #suspected: KyselySuspectedStore;
 
   constructor(db: Kysely<StoreDatabase>, options: KyselyStoreOptions) {
     this.#db = db;
@@ -68,6 +66,10 @@ export class KyselyStore implements Store {
     this.#retention = checkRetention(options.retention ?? DEFAULT_RETENTION);
     this.#writer = options.writer(this.#series);
     this.maintenances = new KyselyMaintenanceLog(db);
+    this.#incidents = new KyselyIncidentStore(db);
+    this.#notifications = new KyselyNotificationLog(db);
+    this.#tokens = new KyselyTokenStore(db);
+    this.#suspected = new KyselySuspectedStore(db, this.#dialect);
   }
 
   /** One transaction; (series, at) already stored are skipped, so a redelivered batch is harmless. */
@@ -219,219 +221,64 @@ export class KyselyStore implements Store {
     return found.map(rows.checkFrom);
   }
 
-  /**
-   * Inserts or replaces by id, except that an acknowledgement already stored is kept when the incoming
-   * copy has none: a hub saving its own (older) copy never erases what a person acknowledged meanwhile.
-   */
-  async saveIncident(incident: StoredIncident): Promise<void> {
-    await this.#db
-      .insertInto("incidents")
-      .values(rows.incidentRow(incident))
-      .onConflict((oc) =>
-        oc.column("id").doUpdateSet((eb) => ({
-          opened_at: eb.ref("excluded.opened_at"),
-          resolved_at: eb.ref("excluded.resolved_at"),
-          epicenter: eb.ref("excluded.epicenter"),
-          affected: eb.ref("excluded.affected"),
-          history: eb.ref("excluded.history"),
-          vantage: eb.ref("excluded.vantage"),
-          acknowledged_at: eb.fn.coalesce("excluded.acknowledged_at", "incidents.acknowledged_at"),
-          acknowledged_by: eb.fn.coalesce("excluded.acknowledged_by", "incidents.acknowledged_by"),
-          updated_at: eb.ref("excluded.updated_at"),
-          suspected: eb.fn.coalesce("excluded.suspected", "incidents.suspected"),
-        })),
-      )
-      .execute();
+  saveIncident(incident: StoredIncident): Promise<void> {
+    return this.#incidents.saveIncident(incident);
   }
 
-  async getIncident(id: string): Promise<StoredIncident | null> {
-    const r = await this.#db.selectFrom("incidents").selectAll().where("id", "=", id).executeTakeFirst();
-    return r ? rows.incidentFrom(r) : null;
+  getIncident(id: string): Promise<StoredIncident | null> {
+    return this.#incidents.getIncident(id);
   }
 
-  /** Newest opened first (ties by id, descending), at most `limit` (default 100). */
-  async listIncidents(query: IncidentQuery = {}): Promise<StoredIncident[]> {
-    let q = this.#db.selectFrom("incidents").selectAll();
-    if (query.open === true) q = q.where("resolved_at", "is", null);
-    if (query.open === false) q = q.where("resolved_at", "is not", null);
-    if (query.before !== undefined) q = q.where("opened_at", "<", query.before);
-    const found = await q
-      .orderBy("opened_at", "desc")
-      .orderBy("id", "desc")
-      .limit(rowLimit(query.limit, DEFAULT_SMALL_LIMIT))
-      .execute();
-    return found.map(rows.incidentFrom);
+  listIncidents(query: IncidentQuery = {}): Promise<StoredIncident[]> {
+    return this.#incidents.listIncidents(query);
   }
 
-  async acknowledgeIncident(id: string, by: string, at: number): Promise<StoredIncident | null> {
-    return this.#db.transaction().execute(async (trx) => {
-      const r = await trx
-        .updateTable("incidents")
-        .set({ acknowledged_at: at, acknowledged_by: by })
-        .where("id", "=", id)
-        .returningAll()
-        .executeTakeFirst();
-      return r ? rows.incidentFrom(r) : null;
-    });
+  acknowledgeIncident(id: string, by: string, at: number): Promise<StoredIncident | null> {
+    return this.#incidents.acknowledgeIncident(id, by, at);
   }
 
-  /** Idempotent by id: a delivery recorded twice is stored once (the first record wins). */
-  async recordDelivery(delivery: DeliveryRecord): Promise<void> {
-    await this.#db
-      .insertInto("deliveries")
-      .values(rows.deliveryRow(delivery))
-      .onConflict((oc) => oc.column("id").doNothing())
-      .execute();
+  recordDelivery(delivery: DeliveryRecord): Promise<void> {
+    return this.#notifications.recordDelivery(delivery);
   }
 
-  /** Newest first (ties by id, descending), of one incident or all, at most `limit` (default 100). */
-  async listDeliveries(incidentId?: string, limit?: number): Promise<DeliveryRecord[]> {
-    let q = this.#db.selectFrom("deliveries").selectAll();
-    if (incidentId !== undefined) q = q.where("incident_id", "=", incidentId);
-    const found = await q
-      .orderBy("at", "desc")
-      .orderBy("id", "desc")
-      .limit(rowLimit(limit, DEFAULT_SMALL_LIMIT))
-      .execute();
-    return found.map(rows.deliveryFrom);
+  listDeliveries(incidentId?: string, limit?: number): Promise<DeliveryRecord[]> {
+    return this.#notifications.listDeliveries(incidentId, limit);
   }
 
-  async getAlertState(incidentId: string, channel: string): Promise<AlertState | null> {
-    const r = await this.#db
-      .selectFrom("alert_states")
-      .selectAll()
-      .where("incident_id", "=", incidentId)
-      .where("channel", "=", channel)
-      .executeTakeFirst();
-    return r ? rows.alertStateFrom(r) : null;
+  getAlertState(incidentId: string, channel: string): Promise<AlertState | null> {
+    return this.#notifications.getAlertState(incidentId, channel);
   }
 
-  /** Replaces the state of (incidentId, channel). */
-  async setAlertState(state: AlertState): Promise<void> {
-    await this.#db
-      .insertInto("alert_states")
-      .values({
-        incident_id: state.incidentId,
-        channel: state.channel,
-        delivered: state.delivered,
-        digest: state.digest,
-        at: state.at,
-      })
-      .onConflict((oc) =>
-        oc.columns(["incident_id", "channel"]).doUpdateSet((eb) => ({
-          delivered: eb.ref("excluded.delivered"),
-          digest: eb.ref("excluded.digest"),
-          at: eb.ref("excluded.at"),
-        })),
-      )
-      .execute();
+  setAlertState(state: AlertState): Promise<void> {
+    return this.#notifications.setAlertState(state);
   }
 
-  /** Newest first (ties by incident, channel). */
-  async listUnresolvedAlertStates(): Promise<AlertState[]> {
-    const found = await this.#db
-      .selectFrom("alert_states")
-      .selectAll()
-      .where("delivered", "<>", "resolved")
-      .orderBy("at", "desc")
-      .orderBy("incident_id")
-      .orderBy("channel")
-      .execute();
-    return found.map(rows.alertStateFrom);
+  listUnresolvedAlertStates(): Promise<AlertState[]> {
+    return this.#notifications.listUnresolvedAlertStates();
   }
 
-  /** Throws StoreError E_STORE_CONFLICT when the id or the hash is already stored. */
-  async createToken(token: StoredToken): Promise<void> {
-    const r = await this.#db
-      .insertInto("tokens")
-      .values(rows.tokenRow(token))
-      .onConflict((oc) => oc.doNothing())
-      .executeTakeFirst();
-    if (Number(r.numInsertedOrUpdatedRows ?? 0) === 0) {
-      throw new StoreError(
-        "E_STORE_CONFLICT",
-        `token ${token.id} not created: its id or secret is already stored; make a new token`,
-      );
-    }
+  createToken(token: StoredToken): Promise<void> {
+    return this.#tokens.createToken(token);
   }
 
-  async findTokenByHash(hash: string): Promise<StoredToken | null> {
-    const r = await this.#db.selectFrom("tokens").selectAll().where("hash", "=", hash).executeTakeFirst();
-    return r ? rows.tokenFrom(r) : null;
+  findTokenByHash(hash: string): Promise<StoredToken | null> {
+    return this.#tokens.findTokenByHash(hash);
   }
 
-  /** Newest created first (ties by id). */
-  async listTokens(): Promise<StoredToken[]> {
-    const found = await this.#db
-      .selectFrom("tokens")
-      .selectAll()
-      .orderBy("created_at", "desc")
-      .orderBy("id")
-      .execute();
-    return found.map(rows.tokenFrom);
+  listTokens(): Promise<StoredToken[]> {
+    return this.#tokens.listTokens();
   }
 
-  /** Revoking twice keeps the first revocation time and still returns true. */
-  async revokeToken(id: string, at: number): Promise<boolean> {
-    const r = await this.#db
-      .updateTable("tokens")
-      .set((eb) => ({ revoked_at: eb.fn.coalesce("revoked_at", eb.val(at)) }))
-      .where("id", "=", id)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) > 0;
+  revokeToken(id: string, at: number): Promise<boolean> {
+    return this.#tokens.revokeToken(id, at);
   }
 
-  /**
-   * Upserts by (component, cause, incident), merged as mergeEvidence merges: entries repeated in the batch
-   * are merged first (PostgreSQL refuses to update one row twice in a statement), then with what is stored,
-   * in one transaction.
-   */
-  async saveSuspectedEvidence(evidence: SuspectedEvidence[]): Promise<void> {
-    const merged = new Map<string, SuspectedEvidence>();
-    for (const e of evidence) {
-      const key = evidenceKey(e);
-      const seen = merged.get(key);
-      merged.set(key, seen ? mergeEvidence(seen, e) : e);
-    }
-    const all = [...merged.values()].map(rows.suspectedRow);
-    if (all.length === 0) return;
-    await this.#db.transaction().execute(async (trx) => {
-      for (const part of chunks(all, 6, this.#dialect.maxParameters)) {
-        await trx
-          .insertInto("suspected_evidence")
-          .values(part)
-          .onConflict((oc) =>
-            oc.columns(["component", "cause", "incident_id"]).doUpdateSet((eb) => ({
-              // Portable min and max (SQLite's min(a, b) is PostgreSQL's least(a, b)).
-              first_seen: eb
-                .case()
-                .when("excluded.first_seen", "<", eb.ref("suspected_evidence.first_seen"))
-                .then(eb.ref("excluded.first_seen"))
-                .else(eb.ref("suspected_evidence.first_seen"))
-                .end(),
-              last_seen: eb
-                .case()
-                .when("excluded.last_seen", ">", eb.ref("suspected_evidence.last_seen"))
-                .then(eb.ref("excluded.last_seen"))
-                .else(eb.ref("suspected_evidence.last_seen"))
-                .end(),
-              recovered: eb.fn.coalesce("suspected_evidence.recovered", "excluded.recovered"),
-            })),
-          )
-          .execute();
-      }
-    });
+  saveSuspectedEvidence(evidence: SuspectedEvidence[]): Promise<void> {
+    return this.#suspected.saveSuspectedEvidence(evidence);
   }
 
-  async listSuspectedEvidence(): Promise<SuspectedEvidence[]> {
-    const found = await this.#db
-      .selectFrom("suspected_evidence")
-      .selectAll()
-      .orderBy("component")
-      .orderBy("cause")
-      .orderBy("incident_id")
-      .execute();
-    return found.map(rows.suspectedFrom);
+  listSuspectedEvidence(): Promise<SuspectedEvidence[]> {
+    return this.#suspected.listSuspectedEvidence();
   }
 
   /** Keeps the latest beat: a beat older than the one stored (a late retry) does not move it back. */
