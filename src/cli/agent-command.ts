@@ -15,6 +15,7 @@ import { type Agent, type AgentStats, checksForVantage, startAgent } from "../pr
 import { parseHostPort } from "../probe/check-fields.js";
 import type { Check } from "../probe/check-types.js";
 import { HttpAgents } from "../probe/http-agent.js";
+import { nameServerFor } from "../probe/name-server.js";
 import { runCheck } from "../probe/run-check.js";
 import type { ProbePolicy } from "../probe/target-guard.js";
 import { startAgentBus } from "./agent-bus.js";
@@ -133,11 +134,13 @@ export async function agentCommand(argv: string[], io: CliIo, until?: Promise<vo
     });
   const status = publisher ? io.out : io.err;
   const http = new HttpAgents();
+  const nameServer = nameServerFor(config.resolvers, vantage);
   const agent = startAgent({
     vantage,
     checks: config.checks,
     anchors,
-    runner: (check, ctx) => runCheck(check, { ...ctx, policy: config.probes, http }),
+    runner: (check, ctx) =>
+      runCheck(check, { ...ctx, policy: config.probes, http, ...(nameServer ? { nameServer } : {}) }),
     publish,
     ...(deadLetter ? { onRefused: (refused) => deadLetter.add(refused) } : {}),
     ...(kept ? { pending: kept.pending, onLeft: kept.keep } : {}),

@@ -21,6 +21,7 @@ import { createChannels } from "../notify/channels/create-channel.js";
 import { Notifier } from "../notify/notifier.js";
 import { type Agent, checksForVantage, startAgent } from "../probe/agent.js";
 import { HttpAgents } from "../probe/http-agent.js";
+import { nameServerFor } from "../probe/name-server.js";
 import { runCheck } from "../probe/run-check.js";
 import { DEFAULT_PROBE_POLICY, type ProbePolicy } from "../probe/target-guard.js";
 import { createToken } from "../server/auth-tokens.js";
@@ -175,6 +176,7 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
 
     // Local probes and discovery connect where the config's probes.deny and allow say, as it says now.
     let policy = config?.probes;
+    let resolvers = config?.resolvers;
     const discovery = discoveryService({
       policy: () => policy ?? DEFAULT_PROBE_POLICY,
       ...(options.discoveryDns ? { dns: options.discoveryDns } : {}),
@@ -205,7 +207,15 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
         vantage: v.id,
         ...(v.localAddress ? { localAddress: v.localAddress } : {}),
         checks: model.checks,
-        runner: (check, ctx) => runCheck(check, policy ? { ...ctx, policy, http } : { ...ctx, http }),
+        runner: (check, ctx) => {
+          const nameServer = nameServerFor(resolvers, v.id);
+          return runCheck(check, {
+            ...ctx,
+            http,
+            ...(policy ? { policy } : {}),
+            ...(nameServer ? { nameServer } : {}),
+          });
+        },
         ...(config && config.anchors.length > 0 ? { anchors: config.anchors } : {}),
         publish: (batch) => hub.ingest(batch),
       });
@@ -248,6 +258,7 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
         }
         running = next;
         policy = next.probes;
+        resolvers = next.resolvers;
         const nextModel = hubModel(next);
         void hub
           .reload(nextModel)

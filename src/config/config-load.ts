@@ -20,6 +20,7 @@ import { normaliseCheck } from "../probe/check-normalise.js";
 import { checkChecks } from "../probe/check-rules.js";
 import { checkForTarget, TargetError } from "../probe/check-target.js";
 import type { Check } from "../probe/check-types.js";
+import type { NameServers } from "../probe/name-server.js";
 import type { probesSchema } from "../probe/probes-schema.js";
 import type { ProbePolicy } from "../probe/target-guard.js";
 import { publicBase } from "../server/host-policy.js";
@@ -47,6 +48,8 @@ export interface Config {
   checks: Check[];
   /** The target guard's policy; extra CAs read (PEM text). */
   probes: ProbePolicy;
+  /** `probes.resolver`: the DNS server each vantage's checks ask; absent: the system's resolver. */
+  resolvers?: NameServers;
   /** `publicUrl`: where users reach the hub, without a trailing slash; absent: any Host is answered. */
   server: { anonymousRead: boolean; users: HubUser[]; publicUrl?: string };
   /** History kept, ms (DEFAULT_RETENTION where the file says nothing). */
@@ -123,6 +126,7 @@ export function configFromSource(source: YamlSource, inputs: ConfigInputs = {}):
         : { publicUrl: publicBase(parsed.data.server.publicUrl) }),
     },
     anchors: anchorChecks(source, parsed.data.probes?.anchors ?? []),
+    ...resolversOf(source, parsed.data.probes?.resolver, parsed.data.vantages ?? []),
     retention: retentionOf(source, parsed.data.storage?.retention),
     maintenance,
   };
@@ -149,6 +153,28 @@ function retentionOf(
   };
   throwIfAny(issues);
   return retention;
+}
+
+/** `probes.resolver` as NameServers; a vantage it names must be one of `vantages` (when the file lists them). */
+function resolversOf(
+  source: YamlSource,
+  input: z.output<typeof probesSchema>["resolver"],
+  vantages: string[],
+): { resolvers?: NameServers } {
+  if (input === undefined) return {};
+  if (typeof input === "string") return { resolvers: { default: input, vantages: {} } };
+  const named = input.vantages ?? {};
+  throwIfAny(
+    Object.keys(named)
+      .filter((v) => vantages.length > 0 && !vantages.includes(v))
+      .map((v) =>
+        source.issue(
+          ["probes", "resolver", "vantages", v],
+          `unknown vantage "${v}"; the config's vantages are ${vantages.join(", ")}`,
+        ),
+      ),
+  );
+  return { resolvers: { ...(input.default ? { default: input.default } : {}), vantages: named } };
 }
 
 /** `probes.anchors` as checks, every 30 s; the agent reports their results on its own vantage. */

@@ -1,6 +1,6 @@
 /**
- * The dns runner: one question to the system's resolvers or to the check's `server`, the answers judged
- * against what the check expects. Every failure is error class `dns`; which failure is the message's first
+ * The dns runner: one question to the check's `server`, the vantage's `probes.resolver` or the system's
+ * resolvers, the answers judged against what the check expects. Every failure is error class `dns`; which failure is the message's first
  * word: NXDOMAIN (no such name), SERVFAIL (the server failed), TIMEOUT (no answer in time), NODATA (the
  * name exists but has no records of this type, or the answer was empty), REFUSED, mismatch (answers
  * differ from the expectation).
@@ -66,13 +66,15 @@ function judge(expect: DnsCheck["expect"], answers: string[]): string | undefine
 
 function ask(check: DnsCheck, ctx: ProbeContext): Promise<Answer[]> {
   const resolver = new Resolver({ timeout: Math.max(1, check.timeoutMs), tries: 1 });
-  if (check.server) {
+  // The check's own server first, then the vantage's `probes.resolver`.
+  const server = check.server ?? ctx.nameServer;
+  if (server) {
     // The name server is a target too: the guard judges its address before any packet is sent.
-    const host = check.server.replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
+    const host = server.replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
     const decision = guardAddress(host, ctx.policy);
     if (!decision.allowed)
       throw new ProbeError("blocked", `name server refused by the probe policy: ${decision.reason}`);
-    resolver.setServers([check.server]);
+    resolver.setServers([server]);
   }
   if (ctx.localAddress) {
     const v6 = ctx.localAddress.includes(":");

@@ -6,7 +6,7 @@
 import { promises as dnsPromises, Resolver } from "node:dns";
 import net from "node:net";
 import tls from "node:tls";
-import { ProbeError } from "./probe-errors.js";
+import { classifyError, ProbeError } from "./probe-errors.js";
 import { DEFAULT_PROBE_POLICY, guardAddress, isIpLiteral, type ProbePolicy } from "./target-guard.js";
 
 export interface ResolvedAddress {
@@ -70,7 +70,7 @@ export async function resolveTarget(host: string, options: TargetOptions = {}): 
   const bare = host.startsWith("[") ? host.slice(1, -1) : host;
   const candidates = isIpLiteral(bare)
     ? [{ address: bare, family: bare.includes(":") ? 6 : 4 } as ResolvedAddress]
-    : await (options.resolver ?? systemResolver)(bare, options.signal);
+    : await resolveName(bare, options);
   const refusals: string[] = [];
   for (const candidate of candidates) {
     const decision = guardAddress(candidate.address, policy);
@@ -79,6 +79,19 @@ export async function resolveTarget(host: string, options: TargetOptions = {}): 
   }
   const via = isIpLiteral(bare) ? "" : `${bare} resolves to `;
   throw new ProbeError("blocked", `target refused by the probe policy: ${via}${refusals.join("; ")}`);
+}
+
+/**
+ * Every address of a name, a failure classified as the DNS failure it is (class `dns`: NXDOMAIN, SERVFAIL,
+ * TIMEOUT, even when the check's deadline cut the question short), naming the host.
+ */
+async function resolveName(host: string, options: TargetOptions): Promise<ResolvedAddress[]> {
+  try {
+    return await (options.resolver ?? systemResolver)(host, options.signal);
+  } catch (error) {
+    const { errorClass, message } = classifyError(error, "dns");
+    throw new ProbeError(errorClass, `${message} (${host})`, { cause: error });
+  }
 }
 
 export interface ConnectOptions extends TargetOptions {

@@ -7,6 +7,7 @@
 import type { ErrorClass, Phases } from "../model/observation.js";
 import type { CheckResult, HttpCheck } from "./check-types.js";
 import { type RequestTrace, sharedHttpAgents } from "./http-agent.js";
+import { contextResolver } from "./name-server.js";
 import type { ProbeContext } from "./probe-context.js";
 import { classifyError, ProbeError } from "./probe-errors.js";
 import { startTimer } from "./result-timer.js";
@@ -78,7 +79,7 @@ export async function guardedFetch(
     tlsVerify: check.tlsVerify,
     reuse,
     policy: ctx.policy,
-    resolver: ctx.resolver,
+    resolver: contextResolver(ctx),
     localAddress: ctx.localAddress,
   });
   for (let hop = 0; ; hop++) {

@@ -10,6 +10,11 @@ export interface ProbeContext extends CheckContext {
   policy?: ProbePolicy;
   /** How names are resolved before the guard judges them; the system's resolver when absent. */
   resolver?: HostResolver;
+  /**
+   * `host:port` of the DNS server to ask instead of the system's resolver (`probes.resolver`), for HTTP, TLS
+   * and DNS checks alike; `resolver` wins when both are given.
+   */
+  nameServer?: string;
   /** The runner's HTTP pools (its own, closed when it stops); the shared ones when absent. */
   http?: HttpAgents;
 }

@@ -1,6 +1,12 @@
 /** The `probes:` section of epicenter.yaml (config/ composes it); probe/ owns its syntax. */
 import * as z from "zod";
+import { nameServerProblem } from "./name-server.js";
 import { DENIABLE_RANGES, parseCidr } from "./target-guard.js";
+
+const nameServer = z.string().superRefine((text, ctx) => {
+  const problem = nameServerProblem(text);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
 
 /** `probes:` at the top of epicenter.yaml: where probes may connect, which extra CAs they trust. */
 export const probesSchema = z.strictObject({
@@ -20,4 +26,17 @@ export const probesSchema = z.strictObject({
    * each run resolves, connects and handshakes anew, as a user's browser does).
    */
   reuse: z.boolean().optional(),
+  /**
+   * The DNS server (`host:port`, an IP address) http, tls and dns checks ask instead of the system's
+   * resolver; per vantage as `{ default: ..., vantages: { vantage/x: ... } }`.
+   */
+  resolver: z
+    .union([
+      nameServer,
+      z.strictObject({
+        default: nameServer.optional(),
+        vantages: z.record(z.string(), nameServer).optional(),
+      }),
+    ])
+    .optional(),
 });

@@ -7,6 +7,7 @@ import type net from "node:net";
 import tls from "node:tls";
 import type { CheckResult, TlsCheck } from "./check-types.js";
 import { connectGuarded, upgradeTls } from "./guarded-connect.js";
+import { contextResolver } from "./name-server.js";
 import type { ProbeContext } from "./probe-context.js";
 import { classifyError } from "./probe-errors.js";
 import { startTimer } from "./result-timer.js";
@@ -20,7 +21,13 @@ export async function runTlsCheck(check: TlsCheck, ctx: ProbeContext): Promise<C
   let secure: tls.TLSSocket | undefined;
   let rawSocket: net.Socket | undefined;
   try {
-    const { socket, timings } = await connectGuarded({ ...ctx, host: check.host, port: check.port });
+    const resolver = contextResolver(ctx);
+    const { socket, timings } = await connectGuarded({
+      ...ctx,
+      ...(resolver ? { resolver } : {}),
+      host: check.host,
+      port: check.port,
+    });
     rawSocket = socket;
     Object.assign(phases, timings);
     const handshakeAt = performance.now();
