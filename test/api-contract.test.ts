@@ -200,6 +200,9 @@ describe("every JSON route's answer parses with its response schema", () => {
     const open = incidents[0].id as string;
     expect((await answer("GET", `/api/v1/incidents/${open}`)).incident.history.length).toBeGreaterThan(0);
     expect((await answer("POST", `/api/v1/incidents/${open}/ack`)).incident.acknowledgedBy).toBe("ci");
+    const update = { status: "monitoring", message: "Fix deployed", public: true };
+    expect((await answer("POST", `/api/v1/incidents/${open}/updates`, update)).update.author).toBe("ci");
+    expect((await answer("GET", `/api/v1/incidents/${open}`)).incident.humanStatus).toBe("monitoring");
     expect((await answer("POST", `/api/v1/heartbeats/${HEARTBEAT}`)).ok).toBe(true);
     expect((await answer("GET", `/api/v1/heartbeats/${HEARTBEAT}`)).ok).toBe(true);
     const at = clock.now;

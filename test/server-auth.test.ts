@@ -186,6 +186,13 @@ const CASES: Record<string, Case> = {
     ok: 200,
     request: async () => ({ path: "/api/v1/incidents/inc-1/ack", init: { method: "POST" } }),
   },
+  "POST /api/v1/incidents/{id}/updates": {
+    ok: 201,
+    request: async () => ({
+      path: "/api/v1/incidents/inc-1/updates",
+      init: json({ status: "identified", message: "Found it", public: true }),
+    }),
+  },
   "POST /api/v1/heartbeats/{token}": {
     ok: 200,
     request: async () => ({ path: `/api/v1/heartbeats/${HEARTBEAT_TOKEN}`, init: { method: "POST" } }),

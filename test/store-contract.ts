@@ -14,6 +14,7 @@ import type {
   SuspectedEvidence,
 } from "../src/store/store.js";
 import { DEFAULT_RETENTION } from "../src/store/store.js";
+import { incidentUpdateContract } from "./incident-update-store-contract.js";
 import { maintenanceContract } from "./maintenance-store-contract.js";
 
 const T0 = Date.UTC(2026, 10, 24, 12, 0, 0);
@@ -78,6 +79,7 @@ export function runStoreContract(name: string, newStore: NewStore): void {
       await store.close();
     });
     maintenanceContract(() => store);
+    incidentUpdateContract(() => store);
 
     describe("observations", () => {
       it("reads back exactly what was written, nulls and absent message included", async () => {

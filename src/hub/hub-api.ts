@@ -6,6 +6,7 @@ import type { SuspectedDependency } from "../localize/suspected-dependencies.js"
 import type { ComponentSpec } from "../model/model-types.js";
 import type { Observation } from "../model/observation.js";
 import type { Check } from "../probe/check-types.js";
+import type { IncidentUpdateLog } from "../store/incident-update-store.js";
 import type {
   IncidentQuery,
   ObservationQuery,
@@ -61,6 +62,8 @@ export interface Hub {
   readonly tokens: HubTokens;
   /** Maintenance windows: listed, made and ended through the API, shown on the status page. */
   readonly maintenance: MaintenanceBook;
+  /** What people wrote about incidents (the store's, shared by every replica), beside the localizer's history. */
+  readonly incidentUpdates: IncidentUpdateLog;
   /** Who may log in with a password (the config's `server.users`, after reloads); empty: tokens only. */
   users(): HubUser[];
   /** The model the hub runs now (after reloads). */

@@ -13,6 +13,7 @@ import type { SuspectedDependency } from "../localize/suspected-dependencies.js"
 import type { ComponentSpec } from "../model/model-types.js";
 import type { Observation } from "../model/observation.js";
 import type { Check } from "../probe/check-types.js";
+import type { IncidentUpdateLog } from "../store/incident-update-store.js";
 import type {
   IncidentQuery,
   ObservationQuery,
@@ -47,6 +48,7 @@ export class ReplicatedHub implements Hub {
   readonly tokens: HubTokens;
   readonly metricsRegistry = new HubMetrics();
   readonly maintenance: MaintenanceBook;
+  readonly incidentUpdates: IncidentUpdateLog;
   readonly #clock: () => number;
   readonly #options: ReplicatedHubOptions;
   readonly #ledger = new IncidentLedger(
@@ -74,6 +76,7 @@ export class ReplicatedHub implements Hub {
   constructor(options: ReplicatedHubOptions) {
     this.#store = options.store;
     this.tokens = options.store;
+    this.incidentUpdates = options.store.incidentUpdates;
     this.#clock = options.clock ?? Date.now;
     this.#options = options;
     this.#replicaId = options.replicaId ?? randomBytes(4).toString("hex");

@@ -4,10 +4,12 @@
  * server is bundled) and the contract test that parses every route's real answer. Pure: zod and constants only.
  */
 import * as z from "zod";
+import { INCIDENT_UPDATE_STATUSES } from "../model/incident-update.js";
 import type { Status } from "../model/model-types.js";
 import { ERROR_CLASSES } from "../model/observation.js";
 import type { StatuspageCheck } from "../probe/check-types.js";
 import type { TokenRole } from "../store/store.js";
+import { incidentUpdateJson } from "./incident-update-json.js";
 import type { ServiceStatus } from "./service-status.js";
 
 /** Responses write times as ISO 8601 in UTC (`2021-12-07T15:30:00.000Z`). */
@@ -284,6 +286,12 @@ const incidentVendor = z
 export const incidentDetail = incident.extend({
   history: z.array(z.strictObject({ at: isoTime, epicenter: z.array(ranked) })),
   vendor: incidentVendor,
+  updates: z
+    .array(incidentUpdateJson)
+    .meta({ description: "What people wrote (POST …/updates), oldest first" }),
+  humanStatus: z.enum(INCIDENT_UPDATE_STATUSES).nullable().meta({
+    description: "The latest update's status; null: none. A person's resolved does not resolve the incident",
+  }),
 });
 
 export const incidentsResponse = z.strictObject({ incidents: z.array(incident) });

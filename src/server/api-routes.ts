@@ -4,6 +4,7 @@ import { healthResponse, openApiResponse } from "./api-responses.js";
 import { discoverRoutes } from "./discover-routes.js";
 import { streamRoute } from "./event-stream.js";
 import { historyRoutes } from "./history-routes.js";
+import { incidentUpdateRoutes } from "./incident-update-routes.js";
 import { loginRoutes } from "./login-routes.js";
 import { maintenanceRoutes } from "./maintenance-routes.js";
 import { modelRoutes } from "./model-routes.js";
@@ -69,6 +70,7 @@ export function apiRoutes(options: RouteOptions): Route[] {
     }),
     ...modelRoutes,
     ...historyRoutes,
+    ...incidentUpdateRoutes,
     streamRoute(options.streamHeartbeatMs, options.streamRecheckMs),
     ...tokenRoutes,
     ...loginRoutes(),

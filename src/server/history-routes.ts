@@ -12,6 +12,7 @@ import {
   rollupsResponse,
 } from "./api-responses.js";
 import { incidentsQuery, ingestBody, observationsQuery, rollupsQuery } from "./api-schemas.js";
+import { humanUpdatesJson } from "./incident-update-routes.js";
 import { vendorJson } from "./incident-vendor.js";
 import { newObservations, throwIfForbidden, vantageRefusals } from "./ingest-rights.js";
 import { modelIndex } from "./model-routes.js";
@@ -140,15 +141,20 @@ export const historyRoutes: Route[] = [
     path: "/api/v1/incidents/{id}",
     access: "viewer",
     tag: "incidents",
-    summary: "One incident with its history (each change of the ranked epicenters) and affected components",
+    summary:
+      "One incident with its history (each change of the ranked epicenters), affected components, and the updates people wrote",
     params: incidentParam,
     response: incidentResponse,
-    responses: { 200: "`{incident: {…, history: [{at, epicenter}]}}`", 404: "No such incident" },
+    responses: {
+      200: "`{incident: {…, history: [{at, epicenter}], updates: [{at, status, message, public, author}], humanStatus}}`",
+      404: "No such incident",
+    },
     handler: async ({ c, hub, params, now }) => {
       const incident = await hub.incident(params.id!);
       if (!incident) throw new ApiError(404, "not_found", `no incident "${params.id}"`);
       const vendor = await vendorJson(hub, incident, now());
-      return c.json({ incident: { ...renderIncident(incident, true), vendor } });
+      const human = await humanUpdatesJson(hub, incident);
+      return c.json({ incident: { ...renderIncident(incident, true), vendor, ...human } });
     },
   }),
   defineRoute({
@@ -164,7 +170,8 @@ export const historyRoutes: Route[] = [
       const incident = await hub.acknowledge(params.id!, caller!.name);
       if (!incident) throw new ApiError(404, "not_found", `no incident "${params.id}"`);
       const vendor = await vendorJson(hub, incident, now());
-      return c.json({ incident: { ...renderIncident(incident, true), vendor } });
+      const human = await humanUpdatesJson(hub, incident);
+      return c.json({ incident: { ...renderIncident(incident, true), vendor, ...human } });
     },
   }),
   heartbeatRoute("POST"),

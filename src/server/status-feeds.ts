@@ -11,12 +11,13 @@ import { iso } from "./api-render.js";
 import { modelIndex } from "./model-routes.js";
 import { cacheable } from "./public-cache.js";
 import { defineRoute, type Route } from "./route-table.js";
-import { componentsById, incidentJson, page, services } from "./status-page-data.js";
+import { componentsById, incidentJson, page, publicUpdates, services } from "./status-page-data.js";
 import { xmlText } from "./xml-text.js";
 
 const STATUS_WORDS: Record<string, string> = {
   investigating: "Investigating",
   identified: "Identified",
+  monitoring: "Monitoring",
   resolved: "Resolved",
 };
 
@@ -41,8 +42,10 @@ async function feed(c: Context, hub: Hub, at: number, publicUrl: string | undefi
   const { byId } = modelIndex(hub);
   const shown = componentsById(services(hub), iso(at));
   const pageUrl = page(c, at, publicUrl).url;
-  const entries = (await hub.incidents({ limit: 50 }))
-    .map((i) => incidentJson(i, byId, shown))
+  const recent = await hub.incidents({ limit: 50 });
+  const human = await publicUpdates(hub, recent);
+  const entries = recent
+    .map((i) => incidentJson(i, byId, shown, human.get(i.id)))
     .flatMap((incident) =>
       incident.incident_updates.map((u) => ({
         id: `urn:epicenter:incident:${encodeURIComponent(incident.id)}:update:${encodeURIComponent(u.id)}`,

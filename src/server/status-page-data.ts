@@ -5,7 +5,9 @@
  */
 import type { Context } from "hono";
 import type { Hub } from "../hub/hub-api.js";
+import { humanStatus } from "../model/incident-update.js";
 import type { ComponentSpec } from "../model/model-types.js";
+import type { StoredIncidentUpdate } from "../store/incident-update-store.js";
 import type { StoredIncident } from "../store/store.js";
 import { iso } from "./api-render.js";
 import { listenerOrigin, publicBase } from "./host-policy.js";
@@ -92,17 +94,42 @@ const UPDATE_EXTRAS = {
   tweet_id: null,
 } as const;
 
+/** One `incident_updates` entry: the localizer's (per change of the named cause) or a person's. */
+type UpdateJson = {
+  id: string;
+  status: string;
+  body: string;
+  incident_id: string;
+  created_at: string;
+  updated_at: string;
+  display_at: string;
+} & typeof UPDATE_EXTRAS;
+
 export const groupOf = (id: string) => id.split("/")[0]!;
 
+/** The public updates people wrote about these incidents, by incident, oldest first (incidentJson's `human`). */
+export async function publicUpdates(
+  hub: Hub,
+  incidents: readonly StoredIncident[],
+): Promise<Map<string, StoredIncidentUpdate[]>> {
+  const byIncident = new Map<string, StoredIncidentUpdate[]>();
+  for (const u of await hub.incidentUpdates.listIncidentUpdates(incidents.map((i) => i.id)))
+    if (u.public) byIncident.set(u.incidentId, [...(byIncident.get(u.incidentId) ?? []), u]);
+  return byIncident;
+}
+
 /**
- * One incident as Statuspage shows it, with one update per change of the named cause, newest first. Its
- * components are the page's own component objects at their current status (`shown`), as real pages list
- * them; a service no longer on the page is left out.
+ * One incident as Statuspage shows it, with one update per change of the named cause and one per public
+ * update a person wrote (`human`, which the caller filters to the public ones), newest first. While the
+ * localizer's incident is open its status is the latest person's, when one wrote (a person's "resolved" does
+ * not resolve it: `resolved_at` is the localizer's). Its components are the page's own component objects at
+ * their current status (`shown`), as real pages list them; a service no longer on the page is left out.
  */
 export function incidentJson(
   incident: StoredIncident,
   byId: Map<string, ComponentSpec>,
   shown: Map<string, ComponentJson>,
+  human: readonly StoredIncidentUpdate[] = [],
 ) {
   const hit = servicesHit(incident, byId);
   const components = hit.flatMap((id) => {
@@ -121,11 +148,10 @@ export function incidentJson(
   const status =
     incident.resolvedAt !== null
       ? "resolved"
-      : (top?.confidence ?? 0) >= 0.5
-        ? "identified"
-        : "investigating";
+      : (humanStatus(human) ??
+        ((top?.confidence ?? 0) >= 0.5 ? ("identified" as const) : ("investigating" as const)));
   const impact = hit.length === 0 ? "none" : hit.some(impaired) ? "major" : "minor";
-  const updates = incident.history.map((h, i) => {
+  const updates: UpdateJson[] = incident.history.map((h, i) => {
     const cause = h.epicenter[0];
     const body = cause
       ? `The likely cause is ${name(cause.component)} (${Math.round(cause.confidence * 100)}% confidence)` +
@@ -158,14 +184,28 @@ export function incidentJson(
       display_at: iso(incident.resolvedAt),
       ...UPDATE_EXTRAS,
     });
-  const at = iso(incident.updatedAt);
+  for (const u of human)
+    updates.push({
+      id: u.id,
+      status: u.status,
+      body: u.message,
+      incident_id: incident.id,
+      created_at: iso(u.at),
+      updated_at: iso(u.at),
+      display_at: iso(u.at),
+      ...UPDATE_EXTRAS,
+    });
+  // Oldest first, stably (at one instant the localizer's before a person's), then reversed: newest first.
+  updates.sort((a, b) => (a.display_at < b.display_at ? -1 : a.display_at > b.display_at ? 1 : 0));
+  const monitoring = human.find((u) => u.status === "monitoring");
+  const at = iso(Math.max(incident.updatedAt, ...human.map((u) => u.at)));
   return {
     id: incident.id,
     name: title,
     status,
     created_at: iso(incident.openedAt),
     updated_at: at,
-    monitoring_at: null,
+    monitoring_at: monitoring ? iso(monitoring.at) : null,
     resolved_at: iso(incident.resolvedAt),
     impact,
     shortlink: `/incidents/${incident.id}`,

@@ -47,9 +47,9 @@ export const statusComponent = z.union([
 ]);
 
 const incidentUpdate = z.strictObject({
-  id: z.string(),
-  status: z.enum(["investigating", "identified", "resolved"]),
-  body: z.string(),
+  id: z.string().meta({ description: "upd-… for an update a person wrote, else the localizer's" }),
+  status: z.enum(["investigating", "identified", "monitoring", "resolved"]),
+  body: z.string().meta({ description: "Plain text (a person's message as written: render it as text)" }),
   incident_id: z.string(),
   created_at: isoTime,
   updated_at: isoTime,
@@ -63,10 +63,12 @@ const incidentUpdate = z.strictObject({
 export const statusIncident = z.strictObject({
   id: z.string(),
   name: z.string(),
-  status: z.enum(["investigating", "identified", "resolved"]),
+  status: z.enum(["investigating", "identified", "monitoring", "resolved"]).meta({
+    description: "While open, the latest public update a person wrote, else the localizer's confidence",
+  }),
   created_at: isoTime,
   updated_at: isoTime,
-  monitoring_at: z.null(),
+  monitoring_at: isoTime.nullable().meta({ description: "A person's first public monitoring update" }),
   resolved_at: isoTime.nullable(),
   impact: z.enum(["none", "minor", "major"]),
   shortlink: z.string(),

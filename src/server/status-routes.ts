@@ -20,6 +20,7 @@ import {
   incidentJson,
   PAGE_ID,
   page,
+  publicUpdates,
   type Service,
   services,
 } from "./status-page-data.js";
@@ -64,7 +65,11 @@ async function pageNow(c: Context, hub: Hub, at: number, publicUrl: string | und
     page: page(c, at, publicUrl),
     components,
     status: pageStatus([...shown.values()].map((s) => s.status)),
-    incident: (i: Parameters<typeof incidentJson>[0]) => incidentJson(i, byId, shown),
+    /** The incidents in Statuspage's words, with the public updates people wrote. */
+    incidents: async (list: Parameters<typeof incidentJson>[0][]) => {
+      const human = await publicUpdates(hub, list);
+      return list.map((i) => incidentJson(i, byId, shown, human.get(i.id)));
+    },
   };
 }
 
@@ -84,7 +89,7 @@ export function statusRoutes(publicUrl?: string): Route[] {
         return c.json({
           page: p.page,
           components: p.components,
-          incidents: open.map(p.incident),
+          incidents: await p.incidents(open),
           scheduled_maintenances: [],
           status: p.status,
         });
@@ -121,7 +126,7 @@ export function statusRoutes(publicUrl?: string): Route[] {
       handler: async ({ c, hub, now }) => {
         const p = await pageNow(c, hub, now(), publicUrl);
         const recent = await hub.incidents({ limit: 50 });
-        return c.json({ page: p.page, incidents: recent.map(p.incident) });
+        return c.json({ page: p.page, incidents: await p.incidents(recent) });
       },
     }),
     defineRoute({
@@ -133,7 +138,7 @@ export function statusRoutes(publicUrl?: string): Route[] {
       handler: async ({ c, hub, now }) => {
         const p = await pageNow(c, hub, now(), publicUrl);
         const open = await hub.incidents({ open: true, limit: 50 });
-        return c.json({ page: p.page, incidents: open.map(p.incident) });
+        return c.json({ page: p.page, incidents: await p.incidents(open) });
       },
     }),
   ];

@@ -5,6 +5,7 @@
 import type { Kysely } from "kysely";
 import type { Observation } from "../model/observation.js";
 import { KyselyIncidentStore } from "./incident-store.js";
+import { KyselyIncidentUpdateLog } from "./incident-update-store.js";
 import { KyselyMaintenanceLog } from "./maintenance-store.js";
 import { KyselyNotificationLog } from "./notification-log.js";
 import type { ObservationWriter } from "./observation-insert.js";
@@ -53,6 +54,7 @@ export class KyselyStore implements Store {
   readonly #series = new SeriesCache();
   readonly #writer: ObservationWriter;
   readonly maintenances: KyselyMaintenanceLog;
+  readonly incidentUpdates: KyselyIncidentUpdateLog;
   readonly #incidents: KyselyIncidentStore;
   readonly #notifications: KyselyNotificationLog;
   readonly #tokens: KyselyTokenStore;
@@ -66,6 +68,7 @@ export class KyselyStore implements Store {
     this.#retention = checkRetention(options.retention ?? DEFAULT_RETENTION);
     this.#writer = options.writer(this.#series);
     this.maintenances = new KyselyMaintenanceLog(db);
+    this.incidentUpdates = new KyselyIncidentUpdateLog(db);
     this.#incidents = new KyselyIncidentStore(db);
     this.#notifications = new KyselyNotificationLog(db);
     this.#tokens = new KyselyTokenStore(db);

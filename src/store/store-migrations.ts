@@ -188,6 +188,26 @@ function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
         await db.schema.createIndex("maintenances_ends_at").on("maintenances").column("ends_at").execute();
       },
     },
+    // What people wrote about an incident (incident-update-store.ts), read by incident.
+    "0005-incident-updates": {
+      async up(db: AnyDb) {
+        await db.schema
+          .createTable("incident_updates")
+          .addColumn("id", id, (c) => c.primaryKey())
+          .addColumn("incident_id", id, (c) => c.notNull())
+          .addColumn("at", "bigint", (c) => c.notNull())
+          .addColumn("status", "text", (c) => c.notNull())
+          .addColumn("message", "text", (c) => c.notNull())
+          .addColumn("public", "integer", (c) => c.notNull())
+          .addColumn("author", "text", (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex("incident_updates_incident")
+          .on("incident_updates")
+          .columns(["incident_id", "at"])
+          .execute();
+      },
+    },
   };
 }
 

@@ -137,6 +137,20 @@ export interface MaintenancesTable {
   ended_at: number | null;
 }
 
+/** What a person wrote about an incident (incident-update-store.ts). */
+export interface IncidentUpdatesTable {
+  id: string;
+  incident_id: string;
+  at: number;
+  /** investigating, identified, monitoring or resolved. */
+  status: string;
+  message: string;
+  /** 1 shown on the public status page, 0 not. */
+  public: number;
+  /** The token's or user's name. */
+  author: string;
+}
+
 export interface HeartbeatsTable {
   check_id: string;
   at: number;
@@ -156,6 +170,7 @@ export interface StoreDatabase {
   heartbeats: HeartbeatsTable;
   suspected_evidence: SuspectedEvidenceTable;
   maintenances: MaintenancesTable;
+  incident_updates: IncidentUpdatesTable;
 }
 
 /** The columns of `observations`, in the order `observationRow` gives them (the key first). */

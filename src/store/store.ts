@@ -10,6 +10,7 @@
 
 import type { SuspectedEvidence } from "../localize/suspected-dependencies.js";
 import type { Observation } from "../model/observation.js";
+import type { IncidentUpdateLog } from "./incident-update-store.js";
 import type { MaintenanceLog } from "./maintenance-store.js";
 
 export interface StoreCapabilities {
@@ -175,6 +176,8 @@ export interface Store {
   readonly capabilities: StoreCapabilities;
   /** Maintenance windows made through the API or ended early (maintenance-store.ts). */
   readonly maintenances: MaintenanceLog;
+  /** What people wrote about incidents (incident-update-store.ts). */
+  readonly incidentUpdates: IncidentUpdateLog;
 
   /**
    * Writes a batch in one transaction; resolves once committed. An observation whose (vantage, check,
