@@ -224,6 +224,11 @@ describe("every JSON route's answer parses with its response schema", () => {
     expect(summary.incidents.length).toBe(1);
     expect(summary.services.items.length).toBe(SITES.length + 1);
     expect((await answer("GET", "/api/v1/concentration")).observed).toBe(SITES.length + 1);
+    const world = await answer("GET", "/api/v1/world");
+    expect(world.epicenters.map((e: { incidentId: string }) => e.incidentId)).toEqual([
+      summary.incidents[0].id,
+    ]);
+    expect(world.vantages.map((v: { id: string }) => v.id)).toEqual(summary.vantages);
     const suspected = (await answer("GET", "/api/v1/suspected-dependencies")).suspected;
     expect(suspected.map((p: { component: string }) => p.component)).toContain(LONE);
   });

@@ -187,6 +187,10 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
       discovery,
       // Read at start: a reload that changes it takes effect on the next start.
       ...(config?.server.publicUrl === undefined ? {} : { publicUrl: config.server.publicUrl }),
+      // The world map places the demo's vantages at the regions they stand for.
+      ...(world
+        ? { vantagePlaces: new Map(world.vantages.map((v) => [v.id, v.region ? { region: v.region } : {}])) }
+        : {}),
       onUnexpectedError: (e) => warn(String(e)),
     });
     const server = await listen(app, { port: options.port, host: options.host });

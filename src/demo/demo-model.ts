@@ -7,16 +7,21 @@ import { catalogComponents } from "../catalog/catalog-data.js";
 import type { ComponentSpec, RequireItem } from "../model/model-types.js";
 import type { HttpCheck } from "../probe/check-types.js";
 
-/** A vantage of the demo: a local source address the probes bind, which the demo's servers can tell apart. */
+/**
+ * A vantage of the demo: a local source address the probes bind, which the demo's servers can tell apart, and
+ * the catalog region it stands for on the world map (all three run on this machine; a real deployment has
+ * agents in places like these).
+ */
 export interface DemoVantage {
   id: string;
   localAddress: string;
+  region?: string;
 }
 
 export const DEMO_VANTAGES: readonly DemoVantage[] = [
-  { id: "vantage/local-a", localAddress: "127.0.0.2" },
-  { id: "vantage/local-b", localAddress: "127.0.0.3" },
-  { id: "vantage/local-c", localAddress: "127.0.0.4" },
+  { id: "vantage/local-a", localAddress: "127.0.0.2", region: "aws/us-east-2" },
+  { id: "vantage/local-b", localAddress: "127.0.0.3", region: "gcp/europe-west3" },
+  { id: "vantage/local-c", localAddress: "127.0.0.4", region: "azure/southeastasia" },
 ];
 
 /** Catalog components the demo's services stand on (their providers are pulled in with them). */

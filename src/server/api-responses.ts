@@ -419,3 +419,44 @@ export const discoverResponse = z.strictObject({
   ),
   components: z.array(discoveredComponent),
 });
+
+const place = z.strictObject({
+  lat: z.number().min(-90).max(90).meta({ description: "Degrees north (negative: south)" }),
+  lon: z.number().min(-180).max(180).meta({ description: "Degrees east (negative: west)" }),
+});
+
+/** GET /api/v1/world: what the dashboard's world map draws (world-map.ts). */
+export const worldResponse = z.strictObject({
+  regions: z
+    .array(
+      z.strictObject({
+        id: z.string(),
+        name: z.string().nullable(),
+        provider: z.string(),
+        lat: z.number(),
+        lon: z.number(),
+        state: z.enum(["epicenter", "down", "degraded", "up"]).meta({
+          description:
+            "epicenter: an open incident's named cause is or lies in it; down, degraded: in the causes' blast radius (believed, regions are never checked)",
+        }),
+        incidentId: z.string().nullable(),
+      }),
+    )
+    .meta({ description: "Regions of the model with a place on Earth, worst first" }),
+  vantages: z.array(
+    z.strictObject({
+      id: z.string(),
+      place: place.nullable().meta({ description: "Where it runs; null: not said" }),
+      region: z.string().nullable().meta({ description: "The region it runs in, when said" }),
+      blind: z.boolean().meta({ description: "An open incident names this vantage: it sees nothing" }),
+    }),
+  ),
+  epicenters: z.array(
+    z.strictObject({
+      component: z.string(),
+      confidence: z.number(),
+      incidentId: z.string(),
+      region: z.string().nullable().meta({ description: "The placed region the cause is or lies in" }),
+    }),
+  ),
+});

@@ -18,6 +18,8 @@ import { statusRoutes } from "./status-routes.js";
 import { summaryRoutes } from "./summary-routes.js";
 import { suspectedRoutes } from "./suspected-routes.js";
 import { tokenRoutes } from "./token-routes.js";
+import type { VantagePlace } from "./world-map.js";
+import { worldRoutes } from "./world-routes.js";
 
 export interface RouteOptions {
   /** Interval of the event stream's keep-alive comment, ms. */
@@ -28,6 +30,8 @@ export interface RouteOptions {
   publicUrl?: string;
   /** Discovery for POST /api/v1/discover (default: the system's resolver, guarded certificate reads). */
   discovery?: DiscoveryService;
+  /** Where each vantage runs, for the world map (absent or missing a vantage: not placed). */
+  vantagePlaces?: ReadonlyMap<string, VantagePlace>;
 }
 
 export function apiRoutes(options: RouteOptions): Route[] {
@@ -75,6 +79,7 @@ export function apiRoutes(options: RouteOptions): Route[] {
     ...tokenRoutes,
     ...loginRoutes(),
     ...summaryRoutes,
+    ...worldRoutes(options.vantagePlaces ?? new Map()),
     ...suspectedRoutes,
     ...statusRoutes(options.publicUrl),
     ...badgeRoutes,

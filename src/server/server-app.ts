@@ -19,6 +19,7 @@ import { type AuthOptions, authorize } from "./request-auth.js";
 import { DEFAULT_BODY_LIMIT, parseBody, parseQuery } from "./request-input.js";
 import { honoPath, pathPattern } from "./route-table.js";
 import { defaultWebRoot, mountStaticFiles } from "./static-files.js";
+import type { VantagePlace } from "./world-map.js";
 
 export interface AppOptions {
   hub: Hub;
@@ -40,6 +41,8 @@ export interface AppOptions {
   publicUrl?: string;
   /** The dashboard's build folder (default: the package's dist/web); null serves no dashboard. */
   webRoot?: string | null;
+  /** Where each vantage runs (a point or a region), for the world map; absent: vantages are not placed. */
+  vantagePlaces?: ReadonlyMap<string, VantagePlace>;
 }
 
 export { apiRoutes };
@@ -57,6 +60,7 @@ export function createApp(options: AppOptions): Hono {
     ...(options.streamRecheckMs === undefined ? {} : { streamRecheckMs: options.streamRecheckMs }),
     ...(options.discovery ? { discovery: options.discovery } : {}),
     ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
+    ...(options.vantagePlaces ? { vantagePlaces: options.vantagePlaces } : {}),
   });
   const app = new Hono();
 
