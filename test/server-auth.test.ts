@@ -79,6 +79,7 @@ const CASES: Record<string, Case> = {
   "GET /api/v1/states": { ok: 200, request: async () => ({ path: "/api/v1/states" }) },
   "GET /api/v1/summary": { ok: 200, request: async () => ({ path: "/api/v1/summary?limit=5" }) },
   "GET /api/v1/concentration": { ok: 200, request: async () => ({ path: "/api/v1/concentration" }) },
+  "GET /api/v1/world": { ok: 200, request: async () => ({ path: "/api/v1/world" }) },
   "GET /api/v1/suspected-dependencies": {
     ok: 200,
     request: async () => ({ path: "/api/v1/suspected-dependencies?minScore=0.5" }),
@@ -191,6 +192,27 @@ const CASES: Record<string, Case> = {
     request: async () => ({
       path: "/api/v1/incidents/inc-1/updates",
       init: json({ status: "identified", message: "Found it", public: true }),
+    }),
+  },
+  "GET /status/api/subscriptions": { ok: 200, request: async () => ({ path: "/status/api/subscriptions" }) },
+  // Subscriptions are off in this app: public, and refused alike for every caller.
+  "POST /status/api/subscriptions": {
+    ok: 404,
+    request: async () => ({ path: "/status/api/subscriptions", init: json({ email: "ops@acme.example" }) }),
+  },
+  "GET /status/subscriptions/confirm": {
+    ok: 404,
+    request: async () => ({ path: `/status/subscriptions/confirm?token=${"a".repeat(43)}` }),
+  },
+  "GET /status/subscriptions/unsubscribe": {
+    ok: 404,
+    request: async () => ({ path: `/status/subscriptions/unsubscribe?token=${"a".repeat(43)}` }),
+  },
+  "POST /status/subscriptions/unsubscribe": {
+    ok: 404,
+    request: async () => ({
+      path: `/status/subscriptions/unsubscribe?token=${"a".repeat(43)}`,
+      init: { method: "POST" },
     }),
   },
   "POST /api/v1/heartbeats/{token}": {
