@@ -5,6 +5,8 @@
  * route is called; a JSON route without a schema fails the test too.
  */
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,6 +14,7 @@ import * as z from "zod";
 import { MemoryBus } from "../src/bus/memory/memory-bus.js";
 import { discoveryService } from "../src/discover/discovery-service.js";
 import { ReplicatedHub } from "../src/hub/hub.js";
+import { Subscriptions } from "../src/notify/subscriptions.js";
 import type { Check } from "../src/probe/check-types.js";
 import { errorResponse } from "../src/server/api-responses.js";
 import { createToken } from "../src/server/auth-tokens.js";
@@ -121,6 +124,11 @@ beforeAll(async () => {
     now: () => clock.now,
     webRoot: null,
     discovery: discoveryService({ dns, tls: null }),
+    subscriptions: new Subscriptions({
+      settings: { email: null, webhooks: true, max: 10 },
+      store,
+      baseUrl: () => "http://status.test",
+    }),
   });
   admin = (await createToken(store, { name: "ci", role: "admin", now: clock.now })).secret;
 }, 60_000);
@@ -244,6 +252,26 @@ describe("every JSON route's answer parses with its response schema", () => {
     const uptime = await answer("GET", "/status/api/v2/uptime.json");
     expect(uptime.components.length).toBe(SITES.length + 1);
     expect(uptime.components[0].days).toHaveLength(90);
+  });
+
+  it("the status page's subscriptions", async () => {
+    expect(await answer("GET", "/status/api/subscriptions")).toEqual({ email: false, webhook: true });
+    // A webhook target that answers the challenge with its value.
+    const target = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => {
+        body += c.toString("utf8");
+      });
+      req.on("end", () => res.writeHead(200).end(body));
+    });
+    await new Promise<void>((resolve) => target.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(target.address() as AddressInfo).port}/`;
+      const made = await answer("POST", "/status/api/subscriptions", { webhook: url, components: [LONE] });
+      expect(made.subscription.status).toBe("confirmed");
+    } finally {
+      await new Promise<void>((resolve) => target.close(() => resolve()));
+    }
   });
 
   it("maintenance windows and the Statuspage scheduled maintenances", async () => {

@@ -16,6 +16,7 @@ import type {
 import { DEFAULT_RETENTION } from "../src/store/store.js";
 import { incidentUpdateContract } from "./incident-update-store-contract.js";
 import { maintenanceContract } from "./maintenance-store-contract.js";
+import { subscriptionContract } from "./subscription-store-contract.js";
 
 const T0 = Date.UTC(2026, 10, 24, 12, 0, 0);
 const MIN = 60_000;
@@ -79,6 +80,7 @@ export function runStoreContract(name: string, newStore: NewStore): void {
       await store.close();
     });
     maintenanceContract(() => store);
+    subscriptionContract(() => store);
     incidentUpdateContract(() => store);
 
     describe("observations", () => {

@@ -19,6 +19,7 @@ import type { Env } from "../model/env-refs.js";
 import { SourceError } from "../model/model-errors.js";
 import { createChannels } from "../notify/channels/create-channel.js";
 import { Notifier } from "../notify/notifier.js";
+import { Subscriptions } from "../notify/subscriptions.js";
 import { type Agent, checksForVantage, startAgent } from "../probe/agent.js";
 import { HttpAgents } from "../probe/http-agent.js";
 import { nameServerFor } from "../probe/name-server.js";
@@ -143,6 +144,22 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
       if (!(await notifier.drain(5000))) warn("some notifications were still being sent at shutdown");
     });
 
+    // The status page's subscribers: links in their messages name the public URL, else where this hub listens.
+    let listening = "";
+    const subscriptions = config?.subscriptions
+      ? new Subscriptions({
+          settings: config.subscriptions,
+          store,
+          baseUrl: () => config.server.publicUrl ?? listening,
+          policy: () => policy ?? DEFAULT_PROBE_POLICY,
+          onStoreError: (e) => warn(`subscriptions could not record a delivery: ${(e as Error).message}`),
+        })
+      : undefined;
+    if (subscriptions)
+      cleanup.push(async () => {
+        if (!(await subscriptions.drain(5000))) warn("some subscribers were still being told at shutdown");
+      });
+
     const opened = await openBus({ env, ...(options.busUrl ? { url: options.busUrl } : {}) });
     cleanup.push(() => opened.close());
     const bus = opened.bus;
@@ -151,6 +168,7 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
     const onIncident = (event: LedgerEvent) => {
       log(incidentText(event));
       void notifier.notify(event);
+      void subscriptions?.notify(event);
     };
     const hub = new ReplicatedHub({
       store,
@@ -185,6 +203,7 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
       hub,
       auth: { anonymousRead },
       discovery,
+      ...(subscriptions ? { subscriptions } : {}),
       // Read at start: a reload that changes it takes effect on the next start.
       ...(config?.server.publicUrl === undefined ? {} : { publicUrl: config.server.publicUrl }),
       // The world map places the demo's vantages at the regions they stand for.
@@ -194,6 +213,7 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
       onUnexpectedError: (e) => warn(String(e)),
     });
     const server = await listen(app, { port: options.port, host: options.host });
+    listening = server.url;
     cleanup.push(() => server.close());
 
     const agents: Agent[] = [];

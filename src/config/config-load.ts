@@ -16,6 +16,7 @@ import { SourceError, type SourceIssue } from "../model/model-errors.js";
 import type { Model } from "../model/model-types.js";
 import { parseYamlSource, throwIfAny, type YamlSource, zodIssues } from "../model/yaml-source.js";
 import type { ChannelConfig } from "../notify/channel-schema.js";
+import type { SubscriptionSettings } from "../notify/subscription-schema.js";
 import { normaliseCheck } from "../probe/check-normalise.js";
 import { checkChecks } from "../probe/check-rules.js";
 import { checkForTarget, TargetError } from "../probe/check-target.js";
@@ -58,6 +59,8 @@ export interface Config {
   anchors: Check[];
   /** `maintenance:`: planned windows, one-off or recurring, their components known to the model. */
   maintenance: MaintenanceSpec[];
+  /** `status.subscriptions`: what the status page's subscriptions may do; null: they are off. */
+  subscriptions: SubscriptionSettings | null;
 }
 
 export function loadConfigFile(file: string, inputs: ConfigInputs = {}): Config {
@@ -129,6 +132,7 @@ export function configFromSource(source: YamlSource, inputs: ConfigInputs = {}):
     ...resolversOf(source, parsed.data.probes?.resolver, parsed.data.vantages ?? []),
     retention: retentionOf(source, parsed.data.storage?.retention),
     maintenance,
+    subscriptions: parsed.data.status?.subscriptions ?? null,
   };
 }
 

@@ -8,6 +8,7 @@ import { componentSchema, durationSchema, idSchema } from "../model/component-sc
 import type { Env } from "../model/env-refs.js";
 import { maintenanceSchema } from "../model/maintenance-schema.js";
 import { notificationsSchema } from "../notify/channel-schema.js";
+import { subscriptionsSchema } from "../notify/subscription-schema.js";
 import { checkInputSchema } from "../probe/check-schema.js";
 import { probesSchema } from "../probe/probes-schema.js";
 import { publicUrlProblem } from "../server/host-policy.js";
@@ -41,6 +42,8 @@ export function configSchema(env: Env) {
     notifications: notificationsSchema(env).optional(),
     /** Planned work: incidents of these components notify no one (src/model/maintenance-schema.ts). */
     maintenance: maintenanceSchema.optional(),
+    /** The public status page: `subscriptions` turns on e-mail and webhook subscriptions (subscription-schema.ts). */
+    status: z.strictObject({ subscriptions: subscriptionsSchema(env).optional() }).optional(),
     /** How long the hub keeps history (default: raw results 1 day, minute rollups 3 days, hourly 400 days). */
     storage: z
       .strictObject({

@@ -57,7 +57,33 @@ const templateText = z.string().superRefine((text, ctx) => {
   }
 });
 
-const email = z.string().regex(/^[^\s@<>,;"]+@[^\s@<>,;"]+$/, { error: "must be an email address" });
+/** An e-mail address as the channels and the status page's subscriptions take it (no display name, no list). */
+export const emailAddress = z
+  .string()
+  .max(254)
+  .regex(/^[^\s@<>,;"]+@[^\s@<>,;"]+$/, { error: "must be an email address" });
+
+/** An SMTP server: `port` default 465 when `secure`, else 587 (see `normaliseSmtp`). */
+export function smtpSchema(env: Env) {
+  const secretString = secretStringIn(env);
+  return z.strictObject({
+    host: z.string().min(1),
+    /** Default 465 when `secure`, else 587. */
+    port: z.number().int().min(1).max(65535).optional(),
+    /** TLS from the first byte (port 465); otherwise STARTTLS, required whenever a password is sent. */
+    secure: z.boolean().optional(),
+    user: secretString.optional(),
+    pass: secretString.optional(),
+  });
+}
+
+type SmtpInput = z.output<ReturnType<typeof smtpSchema>>;
+
+/** An SMTP block with its defaults: TLS from the first byte on port 465, else STARTTLS on 587. */
+export function normaliseSmtp(smtp: SmtpInput): SmtpInput & { secure: boolean; port: number } {
+  const secure = smtp.secure ?? smtp.port === 465;
+  return { ...smtp, secure, port: smtp.port ?? (secure ? 465 : 587) };
+}
 
 const common = {
   /** Unique among channels; names deliveries and alert state, so renaming a channel forgets its state. */
@@ -98,17 +124,9 @@ function channelSchema(env: Env) {
   const emailChannel = z.strictObject({
     ...common,
     type: z.literal("email"),
-    smtp: z.strictObject({
-      host: z.string().min(1),
-      /** Default 465 when `secure`, else 587. */
-      port: z.number().int().min(1).max(65535).optional(),
-      /** TLS from the first byte (port 465); otherwise STARTTLS, required whenever a password is sent. */
-      secure: z.boolean().optional(),
-      user: secretString.optional(),
-      pass: secretString.optional(),
-    }),
-    from: email,
-    to: z.array(email).min(1),
+    smtp: smtpSchema(env),
+    from: emailAddress,
+    to: z.array(emailAddress).min(1),
   });
   const ntfy = z.strictObject({
     ...common,
@@ -158,9 +176,6 @@ export function notificationsSchema(env: Env) {
 function normaliseChannel(c: ChannelInput): ChannelConfig {
   const filled = { ...c, events: c.events ?? [...NOTIFY_EVENTS], minConfidence: c.minConfidence ?? 0 };
   if (filled.type === "pagerduty") return { ...filled, url: filled.url ?? PAGERDUTY_EVENTS_URL };
-  if (filled.type === "email") {
-    const secure = filled.smtp.secure ?? filled.smtp.port === 465;
-    return { ...filled, smtp: { ...filled.smtp, secure, port: filled.smtp.port ?? (secure ? 465 : 587) } };
-  }
+  if (filled.type === "email") return { ...filled, smtp: normaliseSmtp(filled.smtp) };
   return filled;
 }

@@ -1,5 +1,6 @@
 /** The route table: every route the app serves, in one list the app registers and the OpenAPI document describes. */
 import { type DiscoveryService, discoveryService } from "../discover/discovery-service.js";
+import type { Subscriptions } from "../notify/subscriptions.js";
 import { healthResponse, openApiResponse } from "./api-responses.js";
 import { discoverRoutes } from "./discover-routes.js";
 import { streamRoute } from "./event-stream.js";
@@ -15,6 +16,7 @@ import { badgeRoutes } from "./status-badges.js";
 import { feedRoutes } from "./status-feeds.js";
 import { historyRoute } from "./status-history.js";
 import { statusRoutes } from "./status-routes.js";
+import { subscriptionRoutes } from "./subscription-routes.js";
 import { summaryRoutes } from "./summary-routes.js";
 import { suspectedRoutes } from "./suspected-routes.js";
 import { tokenRoutes } from "./token-routes.js";
@@ -30,6 +32,8 @@ export interface RouteOptions {
   publicUrl?: string;
   /** Discovery for POST /api/v1/discover (default: the system's resolver, guarded certificate reads). */
   discovery?: DiscoveryService;
+  /** The status page's subscriptions (src/notify/subscriptions.ts); without them every subscription is refused. */
+  subscriptions?: Subscriptions;
   /** Where each vantage runs, for the world map (absent or missing a vantage: not placed). */
   vantagePlaces?: ReadonlyMap<string, VantagePlace>;
 }
@@ -84,6 +88,7 @@ export function apiRoutes(options: RouteOptions): Route[] {
     ...statusRoutes(options.publicUrl),
     ...badgeRoutes,
     ...feedRoutes(options.publicUrl),
+    ...subscriptionRoutes(options.subscriptions),
     ...maintenanceRoutes(options.publicUrl),
     historyRoute(options.publicUrl),
     ...slaRoutes,

@@ -25,7 +25,7 @@ export const SESSION_MS = 12 * 3_600_000;
  * The peer's address from @hono/node-server's bindings; "unknown" without a socket (app.request in tests).
  * Proxy headers such as X-Forwarded-For are not trusted: any client could send them to dodge the throttle.
  */
-function clientAddress(c: Context): string {
+export function clientAddress(c: Context): string {
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
   return env?.incoming?.socket?.remoteAddress ?? "unknown";
 }

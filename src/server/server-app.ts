@@ -11,6 +11,7 @@ import { HTTPException } from "hono/http-exception";
 import type { DiscoveryService } from "../discover/discovery-service.js";
 import { type Hub, HubInputError } from "../hub/hub-api.js";
 import { HubBusyError } from "../hub/hub-busy-error.js";
+import type { Subscriptions } from "../notify/subscriptions.js";
 import { ApiError } from "./api-errors.js";
 import { apiRoutes } from "./api-routes.js";
 import { DEFAULT_STREAM_HEARTBEAT_MS } from "./event-stream.js";
@@ -32,6 +33,8 @@ export interface AppOptions {
   streamRecheckMs?: number;
   /** Discovery behind POST /api/v1/discover (default: the system's resolver). */
   discovery?: DiscoveryService;
+  /** The status page's e-mail and webhook subscriptions; absent: off. */
+  subscriptions?: Subscriptions;
   /** Told of unexpected errors (answered 500 without details); default console.error. */
   onUnexpectedError?: (error: unknown) => void;
   /**
@@ -59,6 +62,7 @@ export function createApp(options: AppOptions): Hono {
     streamHeartbeatMs: options.streamHeartbeatMs ?? DEFAULT_STREAM_HEARTBEAT_MS,
     ...(options.streamRecheckMs === undefined ? {} : { streamRecheckMs: options.streamRecheckMs }),
     ...(options.discovery ? { discovery: options.discovery } : {}),
+    ...(options.subscriptions ? { subscriptions: options.subscriptions } : {}),
     ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
     ...(options.vantagePlaces ? { vantagePlaces: options.vantagePlaces } : {}),
   });

@@ -32,6 +32,7 @@ import { HOUR, MINUTE, rollupHours, rollupMinutes } from "./store-rollups.js";
 import * as rows from "./store-rows.js";
 import { findSeries, loadSeries, SeriesCache } from "./store-series.js";
 import { ROLLUP_TABLES, type StoreDatabase } from "./store-tables.js";
+import { KyselySubscriptionLog } from "./subscription-store.js";
 import { KyselySuspectedStore } from "./suspected-store.js";
 import { KyselyTokenStore } from "./token-store.js";
 
@@ -54,6 +55,7 @@ export class KyselyStore implements Store {
   readonly #series = new SeriesCache();
   readonly #writer: ObservationWriter;
   readonly maintenances: KyselyMaintenanceLog;
+  readonly subscriptions: KyselySubscriptionLog;
   readonly incidentUpdates: KyselyIncidentUpdateLog;
   readonly #incidents: KyselyIncidentStore;
   readonly #notifications: KyselyNotificationLog;
@@ -68,6 +70,7 @@ export class KyselyStore implements Store {
     this.#retention = checkRetention(options.retention ?? DEFAULT_RETENTION);
     this.#writer = options.writer(this.#series);
     this.maintenances = new KyselyMaintenanceLog(db);
+    this.subscriptions = new KyselySubscriptionLog(db);
     this.incidentUpdates = new KyselyIncidentUpdateLog(db);
     this.#incidents = new KyselyIncidentStore(db);
     this.#notifications = new KyselyNotificationLog(db);

@@ -208,6 +208,28 @@ function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
           .execute();
       },
     },
+    // Status-page subscribers (subscription-store.ts): found by the hash of a confirmation token or by an
+    // unsubscribe token, each indexed; confirmed ones are listed for every incident event.
+    "0006-subscriptions": {
+      async up(db: AnyDb) {
+        await db.schema
+          .createTable("subscriptions")
+          .addColumn("id", id, (c) => c.primaryKey())
+          .addColumn("kind", "text", (c) => c.notNull())
+          .addColumn("target", "text", (c) => c.notNull())
+          .addColumn("components", "text", (c) => c.notNull())
+          .addColumn("confirm_hash", "text")
+          .addColumn("unsubscribe_token", "text", (c) => c.notNull().unique())
+          .addColumn("created_at", "bigint", (c) => c.notNull())
+          .addColumn("confirmed_at", "bigint")
+          .execute();
+        await db.schema
+          .createIndex("subscriptions_confirm_hash")
+          .on("subscriptions")
+          .column("confirm_hash")
+          .execute();
+      },
+    },
   };
 }
 

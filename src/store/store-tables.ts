@@ -151,6 +151,21 @@ export interface IncidentUpdatesTable {
   author: string;
 }
 
+/** A status-page subscriber (subscription-store.ts). */
+export interface SubscriptionsTable {
+  id: string;
+  /** `email` or `webhook`. */
+  kind: string;
+  target: string;
+  /** JSON array of component ids; empty: all. */
+  components: string;
+  /** SHA-256 hex of the pending confirmation token; null once confirmed. */
+  confirm_hash: string | null;
+  unsubscribe_token: string;
+  created_at: number;
+  confirmed_at: number | null;
+}
+
 export interface HeartbeatsTable {
   check_id: string;
   at: number;
@@ -170,6 +185,7 @@ export interface StoreDatabase {
   heartbeats: HeartbeatsTable;
   suspected_evidence: SuspectedEvidenceTable;
   maintenances: MaintenancesTable;
+  subscriptions: SubscriptionsTable;
   incident_updates: IncidentUpdatesTable;
 }
 

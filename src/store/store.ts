@@ -12,6 +12,7 @@ import type { SuspectedEvidence } from "../localize/suspected-dependencies.js";
 import type { Observation } from "../model/observation.js";
 import type { IncidentUpdateLog } from "./incident-update-store.js";
 import type { MaintenanceLog } from "./maintenance-store.js";
+import type { SubscriptionLog } from "./subscription-store.js";
 
 export interface StoreCapabilities {
   /** Several hub processes may share this store (PostgreSQL yes, SQLite no). */
@@ -176,6 +177,8 @@ export interface Store {
   readonly capabilities: StoreCapabilities;
   /** Maintenance windows made through the API or ended early (maintenance-store.ts). */
   readonly maintenances: MaintenanceLog;
+  /** The status page's e-mail and webhook subscribers (subscription-store.ts). */
+  readonly subscriptions: SubscriptionLog;
   /** What people wrote about incidents (incident-update-store.ts). */
   readonly incidentUpdates: IncidentUpdateLog;
 

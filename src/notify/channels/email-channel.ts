@@ -9,7 +9,7 @@ import type { ChannelConfig } from "../channel-schema.js";
 import { composeMessage, escapeHtml } from "../message-format.js";
 import { errorText } from "./http-post.js";
 
-type EmailConfig = Extract<ChannelConfig, { type: "email" }>;
+export type EmailConfig = Extract<ChannelConfig, { type: "email" }>;
 
 interface EmailMessage {
   from: string;
@@ -31,8 +31,20 @@ function emailMessage(n: Notification, config: EmailConfig): EmailMessage {
   };
 }
 
-export function emailChannel(config: EmailConfig): NotifyChannel {
-  const { host, port, secure, user, pass } = config.smtp;
+/** An e-mail as one SMTP transport sends it. */
+export interface MailMessage extends EmailMessage {
+  headers?: Record<string, string>;
+}
+
+/** One SMTP transport: one attempt per `send`, failures as DeliveryErrors (5xx replies not retryable). */
+export interface SmtpSender {
+  send(message: MailMessage, signal: AbortSignal): Promise<string>;
+  close(): void;
+}
+
+/** The SMTP sender of a channel's `smtp:` block (also the status page's subscriptions, subscription-mail.ts). */
+export function smtpSender(smtp: EmailConfig["smtp"]): SmtpSender {
+  const { host, port, secure, user, pass } = smtp;
   const options: SMTPTransport.Options = {
     host,
     port,
@@ -45,10 +57,7 @@ export function emailChannel(config: EmailConfig): NotifyChannel {
   if (user !== undefined) options.auth = { user, ...(pass !== undefined ? { pass } : {}) };
   const transport = nodemailer.createTransport(options);
   return {
-    name: config.name,
-    type: config.type,
-    filter: { events: config.events, minConfidence: config.minConfidence },
-    async send(n, signal) {
+    async send(message, signal) {
       signal.throwIfAborted();
       const aborted = new Promise<never>((_, reject) => {
         signal.addEventListener("abort", () => reject(new DeliveryError("SMTP aborted", true)), {
@@ -56,7 +65,7 @@ export function emailChannel(config: EmailConfig): NotifyChannel {
         });
       });
       try {
-        const info = await Promise.race([transport.sendMail(emailMessage(n, config)), aborted]);
+        const info = await Promise.race([transport.sendMail(message), aborted]);
         return info.response;
       } catch (error) {
         if (error instanceof DeliveryError) throw error;
@@ -67,8 +76,21 @@ export function emailChannel(config: EmailConfig): NotifyChannel {
         });
       }
     },
-    async close() {
+    close() {
       transport.close();
+    },
+  };
+}
+
+export function emailChannel(config: EmailConfig): NotifyChannel {
+  const sender = smtpSender(config.smtp);
+  return {
+    name: config.name,
+    type: config.type,
+    filter: { events: config.events, minConfidence: config.minConfidence },
+    send: (n, signal) => sender.send(emailMessage(n, config), signal),
+    async close() {
+      sender.close();
     },
   };
 }

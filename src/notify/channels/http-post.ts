@@ -1,5 +1,5 @@
 /** One HTTP POST for the webhook-style channels, through undici; turns every failure into a DeliveryError. */
-import { request } from "undici";
+import { type Dispatcher, request } from "undici";
 import { DeliveryError, type Notification, type NotifyChannel } from "../channel.js";
 import type { ChannelConfig } from "../channel-schema.js";
 
@@ -11,16 +11,23 @@ const DETAIL_CHARS = 200;
  * redirects is misconfigured, and following one would send the payload somewhere unchecked). 5xx, 408, 429 and
  * network errors are retryable; other statuses are not.
  */
-async function httpPost(
+export async function httpPost(
   url: string,
   body: string,
   headers: Record<string, string>,
   signal: AbortSignal,
+  dispatcher?: Dispatcher,
 ): Promise<string> {
   let status: number;
   let text: string;
   try {
-    const res = await request(url, { method: "POST", body, headers, signal });
+    const res = await request(url, {
+      method: "POST",
+      body,
+      headers,
+      signal,
+      ...(dispatcher ? { dispatcher } : {}),
+    });
     status = res.statusCode;
     text = await res.body.text();
   } catch (error) {
