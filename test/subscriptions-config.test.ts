@@ -46,9 +46,13 @@ describe("status.subscriptions in epicenter.yaml", () => {
     const issues = issuesOf(
       ["catalog: false", "status:", "  subscriptions:", "    smtp: { host: smtp.example.com }"].join("\n"),
     );
-    expect(issues).toEqual([expect.stringMatching(/^epicenter\.yaml:4 status\.subscriptions\.from: from is needed/)]);
+    expect(issues).toEqual([
+      expect.stringMatching(/^epicenter\.yaml:4 status\.subscriptions\.from: from is needed/),
+    ]);
     const none = issuesOf(["catalog: false", "status:", "  subscriptions: { max: 3 }"].join("\n"));
-    expect(none).toEqual([expect.stringMatching(/^epicenter\.yaml:3 status\.subscriptions: give smtp and from/)]);
+    expect(none).toEqual([
+      expect.stringMatching(/^epicenter\.yaml:3 status\.subscriptions: give smtp and from/),
+    ]);
     const typo = issuesOf(["catalog: false", "status:", "  subscriptions: { webhook: true }"].join("\n"));
     expect(typo[0]).toMatch(/^epicenter\.yaml:3 status\.subscriptions/);
   });
