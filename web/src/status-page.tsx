@@ -5,6 +5,7 @@
  * under each service its last 90 days as bars (uptime-bars.tsx, from /status/api/v2/uptime.json).
  */
 import { api, type StatusIncidents, type StatusSummary } from "./api.js";
+import { SubscribeForm } from "./subscribe-form.js";
 import { Badge, clock, Problem, useLoad, useTick } from "./ui.js";
 import { type StatusUptime, UptimeBars } from "./uptime-bars.js";
 
@@ -124,6 +125,9 @@ export function StatusPage() {
             {" · "}
             <a href="/status/feed.rss">RSS feed</a>. Machine-readable: /status/api/v2/summary.json
           </p>
+          <SubscribeForm
+            services={d.summary.components.filter((c) => !c.group).map((c) => ({ id: c.id, name: c.name }))}
+          />
         </>
       )}
     </section>
