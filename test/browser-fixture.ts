@@ -15,12 +15,20 @@ export function browserMissing(suite: string): boolean {
   return missing;
 }
 
-/** Chromium as the issue asks: headless, no sandbox or GPU, nothing phoning home, a fresh profile. */
-export async function launchChromium(profile: string, viewport = { width: 1280, height: 900 }) {
+/**
+ * Chromium as the issue asks: headless, no sandbox or GPU, nothing phoning home, a fresh profile; in
+ * `timezoneId` (an IANA zone) when a test reads times in the reader's zone, else the machine's.
+ */
+export async function launchChromium(
+  profile: string,
+  viewport = { width: 1280, height: 900 },
+  options: { timezoneId?: string; locale?: string } = {},
+) {
   return chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     viewport,
+    ...options,
     args: [
       "--headless",
       "--no-sandbox",

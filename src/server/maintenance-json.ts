@@ -6,6 +6,7 @@ import * as z from "zod";
 import type { MaintenanceView } from "../hub/maintenance-book.js";
 import { iso } from "./api-render.js";
 import { type ComponentJson, PAGE_ID } from "./status-page-data.js";
+import { scheduledMaintenance } from "./status-responses.js";
 
 const isoTime = z.iso.datetime();
 
@@ -47,46 +48,7 @@ export function renderMaintenance(w: MaintenanceView, now: number): z.output<typ
 export const maintenancesResponse = z.strictObject({ maintenances: z.array(maintenanceJson) });
 export const maintenanceResponse = z.strictObject({ maintenance: maintenanceJson });
 
-const pageComponent = z.looseObject({ id: z.string(), name: z.string(), status: z.string() });
-
-export const scheduledMaintenance = z.strictObject({
-  id: z.string(),
-  name: z.string(),
-  status: z.enum(["scheduled", "in_progress", "completed"]),
-  created_at: isoTime,
-  updated_at: isoTime,
-  monitoring_at: z.null(),
-  resolved_at: isoTime.nullable(),
-  impact: z.literal("maintenance"),
-  shortlink: z.string(),
-  started_at: isoTime,
-  page_id: z.string(),
-  incident_updates: z.array(
-    z.strictObject({
-      id: z.string(),
-      status: z.enum(["scheduled", "in_progress", "completed"]),
-      body: z.string(),
-      incident_id: z.string(),
-      created_at: isoTime,
-      updated_at: isoTime,
-      display_at: isoTime,
-      affected_components: z.array(
-        z.strictObject({
-          code: z.string(),
-          name: z.string(),
-          old_status: z.string(),
-          new_status: z.string(),
-        }),
-      ),
-      deliver_notifications: z.boolean(),
-      custom_tweet: z.null(),
-      tweet_id: z.null(),
-    }),
-  ),
-  components: z.array(pageComponent),
-  scheduled_for: isoTime,
-  scheduled_until: isoTime,
-});
+export { scheduledMaintenance };
 
 /**
  * One window as Statuspage lists it: its updates newest first (scheduled, then in progress once begun,

@@ -1,6 +1,7 @@
 /**
  * The zod schemas of the public status page's JSON (Atlassian Statuspage v2: /status/api/v2/summary.json,
- * status.json, components.json, incidents.json, incidents/unresolved.json), as status-routes.ts writes it: the OpenAPI document's and the status page's one source.
+ * status.json, components.json, incidents.json, incidents/unresolved.json, scheduled-maintenances*.json), as
+ * status-routes.ts and maintenance-routes.ts write them: the OpenAPI document's and the status page's one source.
  * Pure: zod only.
  */
 import * as z from "zod";
@@ -81,6 +82,48 @@ export const statusIncident = z.strictObject({
   reminder_intervals: z.null(),
 });
 
+const pageComponent = z.looseObject({ id: z.string(), name: z.string(), status: z.string() });
+
+/** A maintenance window in Statuspage's words (maintenance-json.ts writes it). */
+export const scheduledMaintenance = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  status: z.enum(["scheduled", "in_progress", "completed"]),
+  created_at: isoTime,
+  updated_at: isoTime,
+  monitoring_at: z.null(),
+  resolved_at: isoTime.nullable(),
+  impact: z.literal("maintenance"),
+  shortlink: z.string(),
+  started_at: isoTime,
+  page_id: z.string(),
+  incident_updates: z.array(
+    z.strictObject({
+      id: z.string(),
+      status: z.enum(["scheduled", "in_progress", "completed"]),
+      body: z.string(),
+      incident_id: z.string(),
+      created_at: isoTime,
+      updated_at: isoTime,
+      display_at: isoTime,
+      affected_components: z.array(
+        z.strictObject({
+          code: z.string(),
+          name: z.string(),
+          old_status: z.string(),
+          new_status: z.string(),
+        }),
+      ),
+      deliver_notifications: z.boolean(),
+      custom_tweet: z.null(),
+      tweet_id: z.null(),
+    }),
+  ),
+  components: z.array(pageComponent),
+  scheduled_for: isoTime,
+  scheduled_until: isoTime,
+});
+
 const pageStatus = z
   .strictObject({
     indicator: z.enum(["none", "minor", "major", "critical"]),
@@ -92,7 +135,9 @@ export const statusSummaryResponse = z.strictObject({
   page,
   components: z.array(statusComponent),
   incidents: z.array(statusIncident).meta({ description: "The open ones" }),
-  scheduled_maintenances: z.array(z.never()),
+  scheduled_maintenances: z
+    .array(scheduledMaintenance)
+    .meta({ description: "Maintenance windows in progress or starting within two weeks, by start" }),
   status: pageStatus,
 });
 

@@ -9,6 +9,7 @@
 import type { Context } from "hono";
 import type { Hub } from "../hub/hub-api.js";
 import { iso } from "./api-render.js";
+import { scheduledMaintenanceJson } from "./maintenance-json.js";
 import { modelIndex } from "./model-routes.js";
 import { defineRoute, type Route } from "./route-table.js";
 import type { ServiceStatus } from "./service-status.js";
@@ -64,6 +65,9 @@ async function pageNow(c: Context, hub: Hub, at: number, publicUrl: string | und
   return {
     page: page(c, at, publicUrl),
     components,
+    /** Maintenance windows in progress or starting within two weeks, by start, in Statuspage's words. */
+    maintenances: (url: string) =>
+      hub.maintenance.currentAndUpcoming(at).map((w) => scheduledMaintenanceJson(w, at, shown, url)),
     status: pageStatus([...shown.values()].map((s) => s.status)),
     /** The incidents in Statuspage's words, with the public updates people wrote. */
     incidents: async (list: Parameters<typeof incidentJson>[0][]) => {
@@ -80,7 +84,7 @@ export function statusRoutes(publicUrl?: string): Route[] {
       ...common,
       path: "/status/api/v2/summary.json",
       summary:
-        "Public, no token: the monitored services' states, open incidents and the overall indicator, in Atlassian Statuspage v2 summary format",
+        "Public, no token: the monitored services' states, open incidents, maintenance windows in progress or upcoming (two weeks) and the overall indicator, in Atlassian Statuspage v2 summary format",
       response: statusSummaryResponse,
       responses: { 200: "`{page, components, incidents, scheduled_maintenances, status}`" },
       handler: async ({ c, hub, now }) => {
@@ -90,7 +94,7 @@ export function statusRoutes(publicUrl?: string): Route[] {
           page: p.page,
           components: p.components,
           incidents: await p.incidents(open),
-          scheduled_maintenances: [],
+          scheduled_maintenances: p.maintenances(p.page.url),
           status: p.status,
         });
       },

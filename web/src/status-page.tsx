@@ -1,10 +1,12 @@
 /**
  * The public status page (/status): no login, read-only, from the same Statuspage-format JSON other tools read
  * (/status/api/v2/summary.json and incidents.json): the overall state, services by group, recent incidents in
- * plain words, and the Atom and RSS feeds of them (linked in the head, where feed readers look, and visibly);
+ * plain words, maintenance in progress and scheduled (status-maintenance.tsx), and the Atom and RSS feeds of
+ * them (linked in the head, where feed readers look, and visibly);
  * under each service its last 90 days as bars (uptime-bars.tsx, from /status/api/v2/uptime.json).
  */
 import { api, type StatusIncidents, type StatusSummary } from "./api.js";
+import { StatusMaintenance } from "./status-maintenance.js";
 import { SubscribeForm } from "./subscribe-form.js";
 import { Badge, clock, Problem, useLoad, useTick } from "./ui.js";
 import { type StatusUptime, UptimeBars } from "./uptime-bars.js";
@@ -70,6 +72,7 @@ export function StatusPage() {
           >
             {d.summary.status.description}
           </p>
+          <StatusMaintenance list={d.summary.scheduled_maintenances} />
           {d.summary.components
             .filter((c) => c.group)
             .map((g) => (
