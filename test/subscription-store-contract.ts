@@ -45,5 +45,17 @@ export function subscriptionContract(store: () => Store): void {
     expect(await log.removeSubscription("unsub-a")).toStrictEqual(confirmed);
     expect(await log.removeSubscription("unsub-a")).toBeNull();
     expect((await log.listConfirmedSubscriptions()).map((s) => s.id)).toEqual(["b"]);
+    // A new subscription of the same target replaces the others of its kind, and nothing else.
+    const again = pending("again", T0 + 20, {
+      kind: "webhook",
+      target: b.target,
+      unsubscribeToken: "unsub-again",
+    });
+    const mail = pending("mail", T0 + 21, { target: b.target, unsubscribeToken: "unsub-mail" });
+    for (const s of [again, mail]) await log.saveSubscription(s);
+    expect(await log.removeOtherSubscriptions("webhook", b.target, "again")).toBe(1);
+    expect(await log.countSubscriptions()).toBe(2);
+    expect(await log.removeSubscription("unsub-again")).toStrictEqual(again);
+    expect(await log.removeSubscription("unsub-mail")).toStrictEqual(mail);
   });
 }

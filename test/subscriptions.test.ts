@@ -258,6 +258,28 @@ describe("status-page subscriptions on a real hub", () => {
     expect(mails).toHaveLength(2);
   });
 
+  it("delivers after a restart the resolve a subscriber was owed, once", async () => {
+    const made = subscribeResponse.parse(await (await post({ webhook: `${hookUrl}?owed` })).json());
+    const owed = incidentFixture({ id: "inc-owed", resolvedAt: now - 60_000, affected: ["shop/b"] });
+    await store.saveIncident(owed);
+    // What a replica that died after delivering the opening leaves in the store.
+    await store.setAlertState({
+      incidentId: owed.id,
+      channel: `subscription/${made.subscription.id}`,
+      delivered: "opened",
+      digest: "aws/us-east-1",
+      at: now - 120_000,
+    });
+    const outcomes = await subscriptions.resume();
+    expect(outcomes.map((o) => [o.incidentId, o.event, o.delivered])).toEqual([
+      ["inc-owed", "resolved", true],
+    ]);
+    expect(
+      hooked.filter((h) => (h as { incidentId?: string }).incidentId === "inc-owed").map((h) => h.event),
+    ).toEqual(["resolved"]);
+    expect(await subscriptions.resume()).toEqual([]);
+  });
+
   it("refuses a webhook the target guard refuses (cloud metadata), and one that does not answer the challenge", async () => {
     const metadata = await post({ webhook: "http://169.254.169.254/latest/meta-data/" });
     expect(metadata.status).toBe(400);
@@ -283,6 +305,23 @@ describe("status-page subscriptions on a real hub", () => {
     expect(((await res.json()) as { error: { path: string } }).error.path).toBe("components[1]");
     expect((await app.request("/status/subscriptions/confirm?token=<script>")).status).toBe(400);
     expect((await app.request(`/status/subscriptions/unsubscribe?token=${"a".repeat(43)}`)).status).toBe(404);
+  });
+
+  it("subscribing an address again replaces its earlier subscription once the new one is confirmed", async () => {
+    const confirmLink = async (count: number) => {
+      await waitFor(() => mails.length === count, `confirmation mail ${count}`);
+      return /\/status\/subscriptions\/confirm\?token=[A-Za-z0-9_-]+/.exec(mails[count - 1]!.text)![0];
+    };
+    const before = mails.length;
+    expect((await post({ email: "Dup@Shop.test", components: ["shop/a"] })).status).toBe(202);
+    expect((await app.request(await confirmLink(before + 1))).status).toBe(200);
+    expect((await post({ email: "dup@shop.test" })).status).toBe(202);
+    const mine = async () =>
+      (await store.subscriptions.listConfirmedSubscriptions()).filter((s) => s.target === "dup@shop.test");
+    // Until the second link is followed, the first subscription stands.
+    expect((await mine()).map((s) => s.components)).toEqual([["shop/a"]]);
+    expect((await app.request(await confirmLink(before + 2))).status).toBe(200);
+    expect((await mine()).map((s) => s.components)).toEqual([[]]);
   });
 
   it("throttles one address: 429 with Retry-After after ten attempts within the hour", async () => {

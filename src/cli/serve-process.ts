@@ -184,12 +184,18 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
         log(
           `${clock()}  ${leading ? "this replica now leads: it stores incidents and notifies" : "this replica stopped leading"}`,
         );
-        if (leading) void notifier.resume();
+        if (leading) {
+          void notifier.resume();
+          void subscriptions?.resume();
+        }
       },
     });
     await hub.start();
     cleanup.push(() => hub.stop());
-    if (!leaderLock) void notifier.resume();
+    if (!leaderLock) {
+      void notifier.resume();
+      void subscriptions?.resume();
+    }
     await assign(opened.assignments, model, config?.probes);
 
     // Local probes and discovery connect where the config's probes.deny and allow say, as it says now.

@@ -38,6 +38,8 @@ import type { SubscriptionSettings } from "./subscription-schema.js";
 
 /** A confirmation link works this long. */
 export const CONFIRM_WITHIN_MS = 24 * 3_600_000;
+/** A subscriber's channel name in deliveries and alert states: this and its id. */
+const CHANNEL = "subscription/";
 /** How long a webhook target has to answer its challenge. */
 const CHALLENGE_TIMEOUT_MS = 5000;
 
@@ -154,7 +156,8 @@ export class Subscriptions {
       const row: StoredSubscription = {
         ...base,
         kind: "email",
-        target: request.email,
+        // Mail systems treat addresses without regard to case: one subscriber per mailbox.
+        target: request.email.toLowerCase(),
         confirmHash: hashToken(confirmToken),
         confirmedAt: null,
       };
@@ -208,17 +211,19 @@ export class Subscriptions {
       confirmHash: null,
       confirmedAt: at,
     };
-    await this.#store.subscriptions.saveSubscription(row);
+    await log.saveSubscription(row);
+    await log.removeOtherSubscriptions("webhook", row.target, row.id);
     return { id: row.id, status: "confirmed", unsubscribeUrl: this.#unsubscribeUrl(row) };
   }
 
   /** Follows a confirmation link: true when it confirmed a pending subscription (a link works once). */
   async confirm(token: string): Promise<boolean> {
     const at = this.#clock();
-    return (
-      (await this.#store.subscriptions.confirmSubscription(hashToken(token), at, at - CONFIRM_WITHIN_MS)) !==
-      null
-    );
+    const log = this.#store.subscriptions;
+    const confirmed = await log.confirmSubscription(hashToken(token), at, at - CONFIRM_WITHIN_MS);
+    // Subscribing again (other components, say) replaces the address's earlier subscription: one mail each.
+    if (confirmed) await log.removeOtherSubscriptions("email", confirmed.target, confirmed.id);
+    return confirmed !== null;
   }
 
   /** Follows an unsubscribe link: true when it removed a subscription. */
@@ -245,6 +250,35 @@ export class Subscriptions {
         .filter((s) => follows(s.components, incident))
         .map((s) => this.#enqueue(this.#channel(s), notice, incident)),
     );
+  }
+
+  /**
+   * On start, or on taking the lead: for each subscriber left with an open alert, delivers the resolve it is
+   * owed when the incident resolved meanwhile, or the change when its named cause moved (as the notifier's
+   * `resume`); an opening already delivered is never sent again. Never rejects.
+   */
+  async resume(): Promise<DeliveryOutcome[]> {
+    const { log, onStoreError } = this.#delivery;
+    try {
+      const states = (await log.listUnresolvedAlertStates()).filter((s) => s.channel.startsWith(CHANNEL));
+      if (states.length === 0) return [];
+      const byId = new Map(
+        (await this.#store.subscriptions.listConfirmedSubscriptions()).map((s) => [s.id, s]),
+      );
+      const jobs: Promise<DeliveryOutcome>[] = [];
+      for (const state of states) {
+        const subscriber = byId.get(state.channel.slice(CHANNEL.length));
+        if (!subscriber) continue; // unsubscribed since: nobody left to tell
+        const incident = await log.getIncident(state.incidentId);
+        if (!incident) continue;
+        const type = incident.resolvedAt === null ? "changed" : "resolved";
+        jobs.push(this.#enqueue(this.#channel(subscriber), { type, incident }, incident));
+      }
+      return await Promise.all(jobs);
+    } catch (error) {
+      onStoreError(error);
+      return [];
+    }
   }
 
   /** For shutdown: lets queued notices finish for at most `deadlineMs`, then abandons the rest and closes. */
@@ -285,7 +319,7 @@ export class Subscriptions {
     const links: SubscriberLinks = { status: this.#statusUrl(), unsubscribe: this.#unsubscribeUrl(s) };
     const email = this.#settings.email;
     return {
-      name: `subscription/${s.id}`,
+      name: `${CHANNEL}${s.id}`,
       type: s.kind,
       filter: { events: NOTIFY_EVENTS, minConfidence: 0 },
       send: (n, signal) =>

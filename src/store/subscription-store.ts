@@ -38,6 +38,8 @@ export interface SubscriptionLog {
   confirmSubscription(confirmHash: string, at: number, madeAfter: number): Promise<StoredSubscription | null>;
   /** Removes the subscription with this unsubscribe token; what was removed, or null. */
   removeSubscription(unsubscribeToken: string): Promise<StoredSubscription | null>;
+  /** Removes the other subscriptions of this kind and target (a new one replaces them); how many went. */
+  removeOtherSubscriptions(kind: SubscriptionKind, target: string, keepId: string): Promise<number>;
   /** Confirmed subscriptions, oldest first. */
   listConfirmedSubscriptions(): Promise<StoredSubscription[]>;
   /** Every subscription, pending ones included (the size bound). */
@@ -113,6 +115,16 @@ export class KyselySubscriptionLog implements SubscriptionLog {
       .returningAll()
       .executeTakeFirst();
     return removed ? fromRow(removed) : null;
+  }
+
+  async removeOtherSubscriptions(kind: SubscriptionKind, target: string, keepId: string): Promise<number> {
+    const result = await this.#db
+      .deleteFrom("subscriptions")
+      .where("kind", "=", kind)
+      .where("target", "=", target)
+      .where("id", "<>", keepId)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   async listConfirmedSubscriptions(): Promise<StoredSubscription[]> {
