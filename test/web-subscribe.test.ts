@@ -3,9 +3,9 @@
  * real app over a real hub, with subscriptions on and a real SMTP server on loopback: the form is labelled,
  * submitting it says to check the mailbox and the confirmation mail arrives for the service ticked; a refusal
  * (the SMTP server bounces the address) is said as an alert; no serious or critical axe-core violation; and
- * a hub without subscriptions shows no form.
+ * a hub without subscriptions shows no form. Screenshots go to $EPICENTER_SCREENSHOTS (default: a temp folder).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +18,8 @@ import { type Listening, listen } from "../src/server/serve-http.js";
 import { createApp } from "../src/server/server-app.js";
 import { browserMissing, ensureWebBuild, launchChromium } from "./browser-fixture.js";
 import { openServerHub, type ServerHub } from "./server-hub.js";
+
+const SHOTS = process.env.EPICENTER_SCREENSHOTS ?? join(tmpdir(), "epicenter-screenshots");
 
 let dir: string;
 let served: ServerHub;
@@ -33,6 +35,7 @@ const problems: string[] = [];
 describe.skipIf(browserMissing("web-subscribe"))("the status page's subscription form", () => {
   beforeAll(async () => {
     ensureWebBuild();
+    mkdirSync(SHOTS, { recursive: true });
     dir = mkdtempSync(join(tmpdir(), "epicenter-web-subscribe-"));
     smtp = new SMTPServer({
       disabledCommands: ["STARTTLS", "AUTH"],
@@ -123,6 +126,9 @@ describe.skipIf(browserMissing("web-subscribe"))("the status page's subscription
     const service = summary.components.find((c) => !c.group)!;
     expect(name).toBe(service.name);
     expect(mails[0]!.data.replace(/\r\n[ \t]+/g, " ")).toContain(service.id);
+    await page
+      .getByRole("form", { name: "Get incident e-mails" })
+      .screenshot({ path: join(SHOTS, "status-subscribe.png") });
     const { violations } = await new AxeBuilder({ page }).analyze();
     expect(
       violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id),
