@@ -108,7 +108,7 @@ describe.skipIf(browserMissing("web-status-maintenance"))("maintenance on the pu
     // The title is shown as the editor typed it, not run as markup.
     expect(await later.locator("h3").textContent()).toBe(`${HOSTILE} scheduled`);
     expect(await later.locator("img").count()).toBe(0);
-    expect(await page.evaluate(() => (window as { hacked?: number }).hacked)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { hacked?: number }).hacked)).toBeUndefined();
     expect(await later.textContent()).toContain("Affected: Search.");
     const utc = (t: number) => new Date(t).toISOString().replace("T", " ").slice(0, 19);
     const text = (await later.textContent()) ?? "";
