@@ -91,6 +91,7 @@ function hubModel(config: Config): HubModel {
     checks: config.checks,
     users: config.server.users,
     maintenance: config.maintenance,
+    groups: config.groups,
   };
 }
 
@@ -152,6 +153,8 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
           store,
           baseUrl: () => config.server.publicUrl ?? listening,
           policy: () => policy ?? DEFAULT_PROBE_POLICY,
+          // The status page shows the monitored services only; so do the messages its subscribers get.
+          shown: () => new Set(hub.components().flatMap((c) => (c.observed ? [c.id] : []))),
           onStoreError: (e) => warn(`subscriptions could not record a delivery: ${(e as Error).message}`),
         })
       : undefined;

@@ -10,10 +10,11 @@ import type { HubUser } from "../hub/hub-api.js";
 import { normaliseComponent } from "../model/component-schema.js";
 import { parseDuration } from "../model/duration.js";
 import type { Env } from "../model/env-refs.js";
+import { type GroupRule, groupOf } from "../model/group-rule.js";
 import type { MaintenanceSpec } from "../model/maintenance-schedule.js";
 import { checkModel } from "../model/model-check.js";
 import { SourceError, type SourceIssue } from "../model/model-errors.js";
-import type { Model } from "../model/model-types.js";
+import type { ComponentSpec, Model } from "../model/model-types.js";
 import { parseYamlSource, throwIfAny, type YamlSource, zodIssues } from "../model/yaml-source.js";
 import type { ChannelConfig } from "../notify/channel-schema.js";
 import type { SubscriptionSettings } from "../notify/subscription-schema.js";
@@ -61,6 +62,8 @@ export interface Config {
   maintenance: MaintenanceSpec[];
   /** `status.subscriptions`: what the status page's subscriptions may do; null: they are off. */
   subscriptions: SubscriptionSettings | null;
+  /** `groups:`: each named group's rule (group-rule.ts); a group not named follows `any`. */
+  groups: Record<string, GroupRule>;
 }
 
 export function loadConfigFile(file: string, inputs: ConfigInputs = {}): Config {
@@ -133,7 +136,45 @@ export function configFromSource(source: YamlSource, inputs: ConfigInputs = {}):
     retention: retentionOf(source, parsed.data.storage?.retention),
     maintenance,
     subscriptions: parsed.data.status?.subscriptions ?? null,
+    groups: groupsOf(source, parsed.data.groups ?? {}, components),
   };
+}
+
+/**
+ * `groups:`: every group named must hold a monitored component (a typo would silently leave its rule unused),
+ * and `atLeast` cannot ask for more members than it has (it could never be down).
+ */
+function groupsOf(
+  source: YamlSource,
+  rules: Record<string, GroupRule>,
+  components: readonly ComponentSpec[],
+): Record<string, GroupRule> {
+  const members = new Map<string, number>();
+  for (const c of components) if (c.observed) members.set(groupOf(c), (members.get(groupOf(c)) ?? 0) + 1);
+  throwIfAny(
+    Object.entries(rules).flatMap(([name, rule]) => {
+      const n = members.get(name) ?? 0;
+      if (n === 0) {
+        const known = [...members.keys()].filter((g) => components.some((c) => c.group === g));
+        return [
+          source.issue(
+            ["groups", name],
+            `no monitored component is in group "${name}"; set \`group: ${name}\` on components` +
+              (known.length > 0 ? ` (groups in use: ${known.join(", ")})` : ""),
+          ),
+        ];
+      }
+      if (rule.rule === "atLeast" && rule.k > n)
+        return [
+          source.issue(
+            ["groups", name, "k"],
+            `group "${name}" has ${n} monitored component${n === 1 ? "" : "s"}, so it can never have ${rule.k} down`,
+          ),
+        ];
+      return [];
+    }),
+  );
+  return rules;
 }
 
 /** `storage.retention`: each at least an hour (rollups are recomputed from the kind below over the last hour). */

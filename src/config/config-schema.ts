@@ -6,6 +6,7 @@
 import * as z from "zod";
 import { componentSchema, durationSchema, idSchema } from "../model/component-schema.js";
 import type { Env } from "../model/env-refs.js";
+import { groupsSchema } from "../model/group-rule.js";
 import { maintenanceSchema } from "../model/maintenance-schema.js";
 import { notificationsSchema } from "../notify/channel-schema.js";
 import { subscriptionsSchema } from "../notify/subscription-schema.js";
@@ -36,6 +37,8 @@ export function configSchema(env: Env) {
     }),
     vantages: z.array(idSchema).optional(),
     components: z.array(configComponentSchema(env)).default([]),
+    /** When each component group counts as down (src/model/group-rule.ts); unnamed groups: any member down. */
+    groups: groupsSchema.optional(),
     /** Where probes may connect (src/probe/target-guard.ts) and which extra CAs they trust. */
     probes: probesSchema.optional(),
     /** Where incident notifications go (src/notify/channel-schema.ts). */

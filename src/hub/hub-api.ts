@@ -3,6 +3,7 @@
  * (src/hub) owns the pipeline behind them. Times are epoch ms; the server renders them as ISO 8601.
  */
 import type { SuspectedDependency } from "../localize/suspected-dependencies.js";
+import type { GroupRule } from "../model/group-rule.js";
 import type { ComponentSpec } from "../model/model-types.js";
 import type { Observation } from "../model/observation.js";
 import type { Check } from "../probe/check-types.js";
@@ -68,6 +69,8 @@ export interface Hub {
   users(): HubUser[];
   /** The model the hub runs now (after reloads). */
   components(): ComponentSpec[];
+  /** The `groups:` rules now (after reloads): when each named group counts as down. */
+  groupRules(): Record<string, GroupRule>;
   checks(): Check[];
   vantages(): string[];
   states(): ComponentState[];

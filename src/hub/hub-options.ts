@@ -1,5 +1,6 @@
 /** What the hub runs and how: the model, its store and bus, its clock, and the hooks it tells. */
 import type { Bus, LeaderLock } from "../bus/bus.js";
+import type { GroupRule } from "../model/group-rule.js";
 import type { MaintenanceSpec } from "../model/maintenance-schedule.js";
 import type { ComponentSpec } from "../model/model-types.js";
 import type { Observation } from "../model/observation.js";
@@ -16,6 +17,8 @@ export interface HubModel {
   users?: HubUser[];
   /** The config's maintenance windows (`maintenance:`); none when absent. */
   maintenance?: MaintenanceSpec[];
+  /** The config's `groups:` rules; a group not named (or all, when absent) follows `any`. */
+  groups?: Record<string, GroupRule>;
 }
 
 export interface ReplicatedHubOptions {

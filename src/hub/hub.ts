@@ -10,6 +10,7 @@
 import { randomBytes } from "node:crypto";
 import type { Subscription } from "../bus/bus.js";
 import type { SuspectedDependency } from "../localize/suspected-dependencies.js";
+import type { GroupRule } from "../model/group-rule.js";
 import type { ComponentSpec } from "../model/model-types.js";
 import type { Observation } from "../model/observation.js";
 import type { Check } from "../probe/check-types.js";
@@ -199,6 +200,10 @@ export class ReplicatedHub implements Hub {
 
   users(): HubUser[] {
     return this.#run.model.users ?? [];
+  }
+
+  groupRules(): Record<string, GroupRule> {
+    return this.#run.model.groups ?? {};
   }
 
   vantages(): string[] {

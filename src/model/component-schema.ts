@@ -1,6 +1,7 @@
 /** The component syntax shared by epicenter.yaml and scenario files (scenario.md, "Components"). */
 import * as z from "zod";
 import { DURATION_RULE, parseDuration } from "./duration.js";
+import { groupNameSchema, tagSchema } from "./group-rule.js";
 import { ID_RULE, isValidId } from "./ids.js";
 import type { ComponentSpec, RequireItem } from "./model-types.js";
 
@@ -29,6 +30,10 @@ export const componentSchema = z.strictObject({
   name: z.string().optional(),
   observed: z.boolean().optional(),
   requires: z.array(requireItemSchema).optional(),
+  /** Labels for filtering (API `?tag=`, notification channels, `report sla --tag`). */
+  tags: z.array(tagSchema).optional(),
+  /** The group the dashboard and status page show it in (its state: the `groups:` rule, group-status.ts). */
+  group: groupNameSchema.optional(),
 });
 
 export type ComponentInput = z.infer<typeof componentSchema>;
@@ -49,5 +54,7 @@ export function normaliseComponent(input: ComponentInput): ComponentSpec {
     requires: (input.requires ?? []).map(normaliseItem),
   };
   if (input.name !== undefined) spec.name = input.name;
+  if (input.tags !== undefined && input.tags.length > 0) spec.tags = [...new Set(input.tags)];
+  if (input.group !== undefined) spec.group = input.group;
   return spec;
 }

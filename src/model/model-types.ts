@@ -15,6 +15,10 @@ export interface ComponentSpec {
   name?: string;
   observed: boolean;
   requires: RequireItem[];
+  /** Labels (deduplicated, file order); absent when none. */
+  tags?: string[];
+  /** The group it is shown in; absent: the first segment of its id. */
+  group?: string;
 }
 
 export interface Model {

@@ -60,6 +60,8 @@ export const componentSpec = z.strictObject({
   name: z.string().optional(),
   observed: z.boolean(),
   requires: z.array(requireItem),
+  tags: z.array(z.string()).optional(),
+  group: z.string().optional(),
 });
 
 export const componentsResponse = z.strictObject({ components: z.array(componentSpec) });
