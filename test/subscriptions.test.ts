@@ -18,7 +18,7 @@ import { type HubModel, ReplicatedHub } from "../src/hub/hub.js";
 import type { ComponentSpec } from "../src/model/model-types.js";
 import type { Observation } from "../src/model/observation.js";
 import type { DeliveryOutcome } from "../src/notify/channel-delivery.js";
-import { follows } from "../src/notify/subscription-message.js";
+import { follows, publicIncident } from "../src/notify/subscription-message.js";
 import { Subscriptions } from "../src/notify/subscriptions.js";
 import type { Check } from "../src/probe/check-types.js";
 import { createApp } from "../src/server/server-app.js";
@@ -81,7 +81,7 @@ let smtp: SMTPServer;
 const mails: Mail[] = [];
 let hook: Server;
 let hookUrl: string;
-const hooked: { event?: string; unsubscribe?: string; type: string }[] = [];
+const hooked: { event?: string; unsubscribe?: string; type: string; affected?: string[] }[] = [];
 const sent: Promise<DeliveryOutcome[]>[] = [];
 
 async function waitFor(what: () => boolean, label: string): Promise<void> {
@@ -166,6 +166,7 @@ beforeAll(async () => {
     baseUrl: () => BASE,
     clock: () => now,
     backoff: { firstMs: 10, maxMs: 20, attempts: 2 },
+    shown: () => new Set(services),
   });
   hub = new ReplicatedHub({
     store,
@@ -241,6 +242,8 @@ describe("status-page subscriptions on a real hub", () => {
     expect(unsubscribe).toBeDefined();
     expect(notice.text).toContain(`List-Unsubscribe: <${unsubscribe}>`);
     expect(hooked.filter((h) => h.type === "epicenter.incident").map((h) => h.event)).toEqual(["opened"]);
+    expect(hooked.at(-1)?.affected?.length).toBeGreaterThan(0);
+    for (const c of hooked.at(-1)?.affected ?? []) expect(services).toContain(c);
     expect(hooked.at(-1)?.unsubscribe).toMatch(
       /^http:\/\/status\.test\/status\/subscriptions\/unsubscribe\?token=/,
     );
@@ -373,6 +376,14 @@ describe("status-page subscriptions on a real hub", () => {
 });
 
 describe("who hears of an incident", () => {
+  it("hears only of the status page's own services as affected", () => {
+    const incident = incidentFixture({ affected: ["acme/api", "acme/internal-db", "acme/web"] });
+    const shown = publicIncident(incident, new Set(["acme/api", "acme/web"]));
+    expect(shown.affected).toEqual(["acme/api", "acme/web"]);
+    expect({ ...shown, affected: incident.affected }).toEqual(incident);
+    expect(follows(["acme/internal-db"], shown)).toBe(false);
+  });
+
   it("a subscriber to no components hears of all; others when a component of theirs is affected or named", () => {
     fc.assert(
       fc.property(

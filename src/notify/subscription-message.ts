@@ -36,6 +36,14 @@ export function follows(components: readonly string[], incident: StoredIncident)
   return components.some((c) => touched.has(c));
 }
 
+/**
+ * The incident as the public hears of it: its affected list cut to the status page's own services (`shown`),
+ * as the page lists them, so a subscriber never learns a component the page does not show.
+ */
+export function publicIncident(incident: StoredIncident, shown: ReadonlySet<string>): StoredIncident {
+  return { ...incident, affected: incident.affected.filter((c) => shown.has(c)) };
+}
+
 function html(lines: string[]): string {
   return `${lines.map((l) => `<p>${l}</p>`).join("\n")}\n`;
 }

@@ -32,6 +32,7 @@ import {
   follows,
   noticeBody,
   noticeMail,
+  publicIncident,
   type SubscriberLinks,
 } from "./subscription-message.js";
 import type { SubscriptionSettings } from "./subscription-schema.js";
@@ -73,6 +74,8 @@ export interface SubscriptionsOptions {
   clock?: () => number;
   backoff?: Partial<Backoff>;
   onStoreError?: (error: unknown) => void;
+  /** The status page's services (read per event): messages list only these as affected; absent: all. */
+  shown?: () => ReadonlySet<string>;
 }
 
 /** What a new subscription became. */
@@ -97,6 +100,7 @@ export class Subscriptions {
   readonly #pageName: string;
   readonly #policy: () => ProbePolicy;
   readonly #clock: () => number;
+  readonly #shown: (() => ReadonlySet<string>) | undefined;
   readonly #sender: SmtpSender | null;
   readonly #http = new HttpAgents();
   readonly #delivery: DeliveryContext;
@@ -112,6 +116,7 @@ export class Subscriptions {
     this.#pageName = options.pageName ?? "the Epicenter status page";
     this.#policy = options.policy ?? (() => DEFAULT_PROBE_POLICY);
     this.#clock = options.clock ?? Date.now;
+    this.#shown = options.shown;
     this.#sender = options.settings.email ? smtpSender(options.settings.email.smtp) : null;
     this.#delivery = {
       log: options.store,
@@ -237,7 +242,9 @@ export class Subscriptions {
    */
   async notify(notice: IncidentNotice): Promise<DeliveryOutcome[]> {
     if (this.#hurry.signal.aborted) return [];
-    const incident = structuredClone(notice.incident);
+    // Subscribers follow, and hear of, the incident as the public page shows it.
+    const copy = structuredClone(notice.incident);
+    const incident = this.#shown ? publicIncident(copy, this.#shown()) : copy;
     let subscribers: StoredSubscription[];
     try {
       subscribers = await this.#store.subscriptions.listConfirmedSubscriptions();
@@ -269,8 +276,9 @@ export class Subscriptions {
       for (const state of states) {
         const subscriber = byId.get(state.channel.slice(CHANNEL.length));
         if (!subscriber) continue; // unsubscribed since: nobody left to tell
-        const incident = await log.getIncident(state.incidentId);
-        if (!incident) continue;
+        const stored = await log.getIncident(state.incidentId);
+        if (!stored) continue;
+        const incident = this.#shown ? publicIncident(stored, this.#shown()) : stored;
         const type = incident.resolvedAt === null ? "changed" : "resolved";
         jobs.push(this.#enqueue(this.#channel(subscriber), { type, incident }, incident));
       }
