@@ -21,6 +21,8 @@ export interface MaintenanceView extends MaintenanceWindow {
   plannedEnd: number;
   endedAt: number | null;
   createdBy: string | null;
+  /** When it was made through the API (or a config occurrence ended early); null for the config's. */
+  createdAt: number | null;
 }
 
 /** How often a replica rereads the store's windows (another replica may have made or ended one). */
@@ -65,7 +67,14 @@ export class MaintenanceBook {
       const end = endedAt === null ? w.end : Math.min(w.end, endedAt);
       // Ended before it began: cancelled, shown nowhere.
       if (end <= w.start || !(w.start < to && end > from)) return;
-      views.push({ ...w, end, plannedEnd: w.end, endedAt, createdBy: m?.createdBy ?? null });
+      views.push({
+        ...w,
+        end,
+        plannedEnd: w.end,
+        endedAt,
+        createdBy: m?.createdBy ?? null,
+        createdAt: m?.createdAt ?? null,
+      });
     };
     for (const w of windowsBetween(this.#specs(), from, to)) add(w, stored.get(w.id));
     for (const m of this.#stored)

@@ -4,11 +4,15 @@
  */
 import * as z from "zod";
 import type { MaintenanceView } from "../hub/maintenance-book.js";
+import { UPCOMING_MS } from "../model/maintenance-schedule.js";
 import { iso } from "./api-render.js";
 import { type ComponentJson, PAGE_ID } from "./status-page-data.js";
 import { scheduledMaintenance } from "./status-responses.js";
 
 const isoTime = z.iso.datetime();
+
+/** Completed windows stay listed in the Statuspage JSON and the feeds for a week, as real pages keep recent ones. */
+export const MAINTENANCE_KEPT_MS = 7 * 86_400_000;
 
 export type MaintenanceStatus = "scheduled" | "in_progress" | "completed";
 
@@ -71,7 +75,9 @@ export function scheduledMaintenanceJson(
     old_status: "operational",
     new_status: "under_maintenance",
   }));
-  const created = Math.min(w.start, now);
+  // Announced when made, or for the config's when it came within the two weeks lists look ahead: a fixed
+  // time, so a feed's entry and an ETag do not change with every request.
+  const created = Math.min(w.start, w.createdAt ?? w.start - UPCOMING_MS, now);
   const steps: { status: MaintenanceStatus; at: number; body: string }[] = [
     {
       status: "scheduled",

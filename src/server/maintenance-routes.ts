@@ -7,6 +7,7 @@ import * as z from "zod";
 import { ApiError } from "./api-errors.js";
 import { iso } from "./api-render.js";
 import {
+  MAINTENANCE_KEPT_MS,
   maintenanceResponse,
   maintenanceStatus,
   maintenancesResponse,
@@ -25,9 +26,6 @@ const maintenanceBody = z.strictObject({
   start: time,
   end: time,
 });
-
-/** Completed windows stay listed in the Statuspage JSON for a week, as real pages keep recent ones. */
-const RECENT_MS = 7 * 86_400_000;
 
 const statusPage = z.strictObject({
   page: z.looseObject({ id: z.string(), name: z.string(), url: z.string() }),
@@ -53,7 +51,7 @@ function statusMaintenanceRoute(
       const p = page(c, at, publicUrl);
       const shown = componentsById(services(hub), iso(at));
       const list = hub.maintenance
-        .windows(at - RECENT_MS, Number.POSITIVE_INFINITY)
+        .windows(at - MAINTENANCE_KEPT_MS, Number.POSITIVE_INFINITY)
         .filter((w) => w.start < at + 14 * 86_400_000 && keep(maintenanceStatus(w, at)))
         .reverse();
       return c.json({

@@ -2,12 +2,16 @@
  * The status page's incidents as feeds to subscribe to: /status/feed.atom (Atom, RFC 4287) and
  * /status/feed.rss (RSS 2.0). The same 50 incidents as /status/api/v2/incidents.json, in its words: each
  * update an entry titled with its status and the named cause ("Identified: AWS us-east-1 is likely
- * failing"), every entry of a resolved incident marked with the category `resolved`. Public and cacheable
- * like the badges; every text escaped (xml-text.ts).
+ * failing"), every entry of a resolved incident marked with the category `resolved`. Beside them the
+ * maintenance windows of scheduled-maintenances.json (a week back, two weeks ahead), one entry per step
+ * (scheduled, in progress, completed), marked with the category `maintenance`. Public and cacheable like
+ * the badges; every text escaped (xml-text.ts).
  */
 import type { Context } from "hono";
 import type { Hub } from "../hub/hub-api.js";
+import { UPCOMING_MS } from "../model/maintenance-schedule.js";
 import { iso } from "./api-render.js";
+import { MAINTENANCE_KEPT_MS, scheduledMaintenanceJson } from "./maintenance-json.js";
 import { modelIndex } from "./model-routes.js";
 import { cacheable } from "./public-cache.js";
 import { defineRoute, type Route } from "./route-table.js";
@@ -21,6 +25,15 @@ const STATUS_WORDS: Record<string, string> = {
   resolved: "Resolved",
 };
 
+const MAINTENANCE_WORDS: Record<string, string> = {
+  scheduled: "Scheduled maintenance",
+  in_progress: "Maintenance in progress",
+  completed: "Maintenance completed",
+};
+
+const affected = (components: readonly { name: string }[]) =>
+  components.length > 0 ? ` Affected: ${components.map((s) => s.name).join(", ")}.` : "";
+
 interface FeedEntry {
   id: string;
   title: string;
@@ -29,6 +42,8 @@ interface FeedEntry {
   /** The incident on the status page. */
   link: string;
   resolved: boolean;
+  /** A maintenance window's step rather than an incident's update. */
+  maintenance: boolean;
 }
 
 interface Feed {
@@ -44,27 +59,38 @@ async function feed(c: Context, hub: Hub, at: number, publicUrl: string | undefi
   const pageUrl = page(c, at, publicUrl).url;
   const recent = await hub.incidents({ limit: 50 });
   const human = await publicUpdates(hub, recent);
-  const entries = recent
+  const incidents = recent
     .map((i) => incidentJson(i, byId, shown, human.get(i.id)))
     .flatMap((incident) =>
       incident.incident_updates.map((u) => ({
         id: `urn:epicenter:incident:${encodeURIComponent(incident.id)}:update:${encodeURIComponent(u.id)}`,
         title: `${STATUS_WORDS[u.status] ?? u.status}: ${incident.name}`,
-        text:
-          u.body +
-          (incident.components.length > 0
-            ? ` Affected: ${incident.components.map((s) => s.name).join(", ")}.`
-            : ""),
+        text: u.body + affected(incident.components),
         at: u.display_at,
         link: `${pageUrl}#incident-${encodeURIComponent(incident.id)}`,
         resolved: incident.resolved_at !== null,
+        maintenance: false,
       })),
-    )
-    .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+    );
+  const planned = hub.maintenance
+    .windows(at - MAINTENANCE_KEPT_MS, at + UPCOMING_MS)
+    .map((w) => scheduledMaintenanceJson(w, at, shown, pageUrl))
+    .flatMap((m) =>
+      m.incident_updates.map((u) => ({
+        id: `urn:epicenter:maintenance:${encodeURIComponent(m.id)}:${u.status}`,
+        title: `${MAINTENANCE_WORDS[u.status]}: ${m.name}`,
+        text: u.body + affected(m.components),
+        at: u.display_at,
+        link: `${pageUrl}#maintenance-${encodeURIComponent(m.id)}`,
+        resolved: false,
+        maintenance: true,
+      })),
+    );
+  const entries = [...incidents, ...planned].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
   return { pageUrl, updatedAt: entries[0]?.at ?? new Date(at).toISOString(), entries };
 }
 
-const TITLE = "Epicenter status: incidents";
+const TITLE = "Epicenter status: incidents and maintenance";
 
 function atom(f: Feed): string {
   const x = xmlText;
@@ -86,6 +112,7 @@ function atom(f: Feed): string {
         `<published>${e.at}</published>`,
         `<link rel="alternate" type="text/html" href="${x(e.link)}"/>`,
         e.resolved ? `<category term="resolved" label="Resolved"/>` : "",
+        e.maintenance ? `<category term="maintenance" label="Maintenance"/>` : "",
         `<content type="text">${x(e.text)}</content>`,
         `</entry>`,
       ].join(""),
@@ -103,7 +130,7 @@ function rss(f: Feed): string {
     `<channel>`,
     `<title>${TITLE}</title>`,
     `<link>${x(f.pageUrl)}</link>`,
-    `<description>Incidents of the services on this status page, each update an item</description>`,
+    `<description>Incidents and maintenance of the services on this status page, each update an item</description>`,
     `<atom:link rel="self" type="application/rss+xml" href="${x(`${f.pageUrl}/feed.rss`)}"/>`,
     `<lastBuildDate>${date(f.updatedAt)}</lastBuildDate>`,
     ...f.entries.map((e) =>
@@ -115,6 +142,7 @@ function rss(f: Feed): string {
         `<guid isPermaLink="false">${x(e.id)}</guid>`,
         `<pubDate>${date(e.at)}</pubDate>`,
         e.resolved ? `<category>resolved</category>` : "",
+        e.maintenance ? `<category>maintenance</category>` : "",
         `</item>`,
       ].join(""),
     ),
@@ -131,7 +159,7 @@ export function feedRoutes(publicUrl?: string): Route[] {
       access: "public",
       tag: "status page",
       summary:
-        "Public, no token: the status page's 50 most recent incidents as an Atom feed, one entry per update, resolved ones marked",
+        "Public, no token: the status page's 50 most recent incidents as an Atom feed, one entry per update, resolved ones marked; maintenance windows (a week back, two weeks ahead) beside them, one entry per step",
       produces: "application/atom+xml",
       responses: { 200: "Atom 1.0", 304: "Not modified (If-None-Match)" },
       handler: async ({ c, hub, now }) =>
@@ -143,7 +171,7 @@ export function feedRoutes(publicUrl?: string): Route[] {
       access: "public",
       tag: "status page",
       summary:
-        "Public, no token: the status page's 50 most recent incidents as an RSS 2.0 feed, one item per update, resolved ones marked",
+        "Public, no token: the status page's 50 most recent incidents as an RSS 2.0 feed, one item per update, resolved ones marked; maintenance windows (a week back, two weeks ahead) beside them, one item per step",
       produces: "application/rss+xml",
       responses: { 200: "RSS 2.0", 304: "Not modified (If-None-Match)" },
       handler: async ({ c, hub, now }) =>
