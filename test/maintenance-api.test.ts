@@ -123,6 +123,31 @@ describe("maintenance API", () => {
     expect(noZone.status).toBe(400);
   });
 
+  it("refuses a window ending more than two years from now, with the reason", async () => {
+    const now = served.now;
+    const latest = new Date(now);
+    latest.setUTCFullYear(latest.getUTCFullYear() + 2);
+    const ending = (end: string) =>
+      post({
+        title: "Far",
+        components: ["acme/api"],
+        start: new Date(latest.getTime() - HOUR).toISOString(),
+        end,
+      });
+    for (const end of ["9999-12-31T00:00:00Z", new Date(latest.getTime() + 1000).toISOString()]) {
+      const res = await ending(end);
+      expect(res.status, end).toBe(400);
+      expect(((await res.json()) as Json).error).toMatchObject({
+        path: "end",
+        message: `end is more than two years from now; a window must end by ${latest.toISOString()}`,
+      });
+    }
+    const edge = await ending(latest.toISOString());
+    expect(edge.status).toBe(201);
+    const { maintenance } = (await edge.json()) as Json;
+    expect(maintenance.end).toBe(latest.toISOString());
+  });
+
   it("answers scheduled-maintenances.json as Statuspage does", async () => {
     const res = await app.request("/status/api/v2/scheduled-maintenances.json");
     expect(res.status).toBe(200);

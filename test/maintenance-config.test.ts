@@ -11,9 +11,9 @@ components:
 maintenance:
 ${maintenance}`;
 
-function errors(text: string): string[] {
+function errors(text: string, now?: number): string[] {
   try {
-    parseConfig("epicenter.yaml", text);
+    parseConfig("epicenter.yaml", text, now === undefined ? {} : { now });
   } catch (error) {
     if (error instanceof SourceError) return error.message.split("\n");
     throw error;
@@ -112,5 +112,25 @@ describe("maintenance in epicenter.yaml", () => {
         ),
       ),
     ).toEqual(['epicenter.yaml:6 maintenance[0].components[0]: unknown component "acme/nope"']);
+  });
+
+  it("refuses a one-off window ending more than two years from now, naming file, line and key", () => {
+    const now = Date.parse("2026-12-03T06:00:00Z");
+    const once = (id: string, end: string) =>
+      `  - { id: ${id}, title: T, components: [acme/db], start: 2026-12-05T02:00:00Z, end: ${end} }\n`;
+    const standing = `  - { id: weekly, title: W, components: [acme/api], rrule: FREQ=WEEKLY, start: "2026-12-06T03:00", timeZone: UTC, duration: 2h }\n`;
+    expect(
+      errors(
+        yaml(once("typo", "9999-12-31T00:00:00Z") + once("edge", "2028-12-03T06:00:00Z") + standing),
+        now,
+      ),
+    ).toEqual([
+      "epicenter.yaml:6 maintenance[0].end: ends more than two years from now (after 2028-12-03T06:00:00.000Z); a one-off window must end by then (for standing work use rrule and duration)",
+    ]);
+    // Two years to the second is allowed, one more is not; a rule with no end is fine.
+    expect(errors(yaml(once("edge", "2028-12-03T07:00:01+01:00")), now)).toEqual([
+      expect.stringMatching(/^epicenter\.yaml:6 maintenance\[0\]\.end: ends more than two years from now/),
+    ]);
+    expect(errors(yaml(once("edge", "2028-12-03T06:00:00Z") + standing), now)).toEqual([]);
   });
 });

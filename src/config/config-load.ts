@@ -11,7 +11,7 @@ import { normaliseComponent } from "../model/component-schema.js";
 import { parseDuration } from "../model/duration.js";
 import type { Env } from "../model/env-refs.js";
 import { type GroupRule, groupOf } from "../model/group-rule.js";
-import type { MaintenanceSpec } from "../model/maintenance-schedule.js";
+import { latestMaintenanceEnd, type MaintenanceSpec } from "../model/maintenance-schedule.js";
 import { checkModel } from "../model/model-check.js";
 import { SourceError, type SourceIssue } from "../model/model-errors.js";
 import type { ComponentSpec, Model } from "../model/model-types.js";
@@ -34,6 +34,8 @@ import { type ReadFile, readSource, readTextFile } from "./source-file.js";
 export interface ConfigInputs {
   env?: Env;
   readFile?: ReadFile;
+  /** The time one-off maintenance windows are bounded from (default: the clock's). */
+  now?: number;
 }
 
 export interface Config {
@@ -107,12 +109,21 @@ export function configFromSource(source: YamlSource, inputs: ConfigInputs = {}):
     ),
   );
   const maintenance = parsed.data.maintenance ?? [];
+  const latest = latestMaintenanceEnd(inputs.now ?? Date.now());
   throwIfAny(
-    maintenance.flatMap((m, i) =>
-      m.components.flatMap((c, j) =>
+    maintenance.flatMap((m, i) => [
+      ...m.components.flatMap((c, j) =>
         ids.has(c) ? [] : [source.issue(["maintenance", i, "components", j], `unknown component "${c}"`)],
       ),
-    ),
+      ...(m.kind === "once" && m.end > latest
+        ? [
+            source.issue(
+              ["maintenance", i, "end"],
+              `ends more than two years from now (after ${new Date(latest).toISOString()}); a one-off window must end by then (for standing work use rrule and duration)`,
+            ),
+          ]
+        : []),
+    ]),
   );
   return {
     file: source.file,

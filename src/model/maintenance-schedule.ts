@@ -192,3 +192,14 @@ export const UPCOMING_MS = 14 * DAY_MS;
 
 /** Longest recurring window the config accepts: a week (a longer one overlaps itself for weekly rules). */
 export const MAX_RECURRING_MS = 7 * DAY_MS;
+
+/**
+ * The latest end a one-off window may have when made at `now`: two calendar years ahead (UTC). A window
+ * further out is a typo (year 9999) that would hold an incident's notifications for ever; recurring rules
+ * are bounded by their duration instead.
+ */
+export function latestMaintenanceEnd(now: number): number {
+  const d = new Date(now);
+  d.setUTCFullYear(d.getUTCFullYear() + 2);
+  return d.getTime();
+}

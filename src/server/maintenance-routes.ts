@@ -4,6 +4,7 @@
  * Times in and out are ISO 8601; the hub's book (src/hub/maintenance-book.ts) keeps them.
  */
 import * as z from "zod";
+import { latestMaintenanceEnd } from "../model/maintenance-schedule.js";
 import { ApiError } from "./api-errors.js";
 import { iso } from "./api-render.js";
 import {
@@ -89,7 +90,10 @@ export function maintenanceRoutes(publicUrl?: string): Route[] {
         "Plan a maintenance window: incidents whose cause, or every affected component, is in it notify no one while it lasts; probing goes on",
       body: maintenanceBody,
       response: maintenanceResponse,
-      responses: { 201: "`{maintenance}`", 400: "Unknown component, or end not after start and now" },
+      responses: {
+        201: "`{maintenance}`",
+        400: "Unknown component, or end not after start and now, or more than two years from now",
+      },
       handler: async ({ c, hub, body, caller, now }) => {
         const known = new Set(hub.components().map((x) => x.id));
         const unknown = body.components.findIndex((id) => !known.has(id));
@@ -101,6 +105,14 @@ export function maintenanceRoutes(publicUrl?: string): Route[] {
         if (end <= start)
           throw new ApiError(400, "invalid_request", "end must be after start", { path: "end" });
         if (end <= now()) throw new ApiError(400, "invalid_request", "end is in the past", { path: "end" });
+        const latest = latestMaintenanceEnd(now());
+        if (end > latest)
+          throw new ApiError(
+            400,
+            "invalid_request",
+            `end is more than two years from now; a window must end by ${iso(latest)}`,
+            { path: "end" },
+          );
         const made = await hub.maintenance.create({ ...body, start, end, by: caller!.name });
         return c.json({ maintenance: renderMaintenance(made!, now()) }, 201);
       },
