@@ -1,13 +1,16 @@
 /**
  * One incident as a timeline: the first symptoms, each affected service as it joined (its first failing check
  * around the incident), the opening, each change of the ranked hypotheses with confidences, the
- * acknowledgement and the resolution. The URL is the permalink.
+ * acknowledgement and the resolution, and the updates people wrote, interleaved by time and marked who
+ * wrote which (the localizer, the checks, or a person), with the form for posting one. The URL is the
+ * permalink.
  */
 import { useState } from "react";
 import { api, type IncidentDetail, type Observation } from "./api.js";
 import { EpicenterView } from "./epicenter-view.js";
 import { IncidentChart } from "./incident-chart.js";
 import type { ObservedComponent } from "./incident-chart-layout.js";
+import { IncidentUpdateForm } from "./incident-update-form.js";
 import { componentPath } from "./router.js";
 import { clock, duration, Link, Problem, percent, useLoad } from "./ui.js";
 import { VendorLine } from "./vendor-line.js";
@@ -17,7 +20,8 @@ type Entry =
   | { at: number; kind: "opened" }
   | { at: number; kind: "resolved" }
   | { at: number; kind: "acknowledged"; by: string | null }
-  | { at: number; kind: "ranking"; epicenter: IncidentDetail["epicenter"]; first: boolean };
+  | { at: number; kind: "ranking"; epicenter: IncidentDetail["epicenter"]; first: boolean }
+  | { at: number; kind: "update"; update: IncidentDetail["updates"][number] };
 
 /** How far before the opening the first symptoms are looked for. */
 const LOOKBACK_MS = 10 * 60_000;
@@ -47,6 +51,7 @@ async function loadIncident(id: string): Promise<Loaded> {
       by: incident.acknowledgedBy,
     });
   if (incident.resolvedAt) entries.push({ at: Date.parse(incident.resolvedAt), kind: "resolved" });
+  for (const update of incident.updates) entries.push({ at: Date.parse(update.at), kind: "update", update });
   const observed: ObservedComponent[] = [];
   const joined = await Promise.all(
     [...new Set([...incident.affected, ...incident.epicenter.map((e) => e.component)])]
@@ -134,6 +139,15 @@ export function IncidentPage({ id }: { id: string }) {
             <a href={location.pathname}>{location.origin + location.pathname}</a>
             {copied ? " (copied)" : ""}
           </p>
+          {d.incident.humanStatus ? (
+            <p data-testid="human-status">
+              The team says: <strong>{d.incident.humanStatus}</strong>
+              {d.incident.humanStatus === "resolved" && !d.incident.resolvedAt
+                ? " (the checks have not recovered yet: the incident stays open)"
+                : ""}
+              .
+            </p>
+          ) : null}
           <h2>Named cause now</h2>
           <VendorLine vendor={d.incident.vendor} />
           <Ranking epicenter={d.incident.epicenter} />
@@ -154,7 +168,24 @@ export function IncidentPage({ id }: { id: string }) {
               // biome-ignore lint/suspicious/noArrayIndexKey: entries are rebuilt whole; two may share kind and time
               <li key={`${e.kind}-${e.at}-${i}`} className={`t-${e.kind}`}>
                 <time dateTime={new Date(e.at).toISOString()}>{clock(new Date(e.at).toISOString())}</time>{" "}
-                {e.kind === "joined" ? (
+                <span
+                  className={`who who-${e.kind === "update" || e.kind === "acknowledged" ? "person" : e.kind === "joined" ? "checks" : "localizer"}`}
+                >
+                  {e.kind === "update"
+                    ? `Person: ${e.update.author}`
+                    : e.kind === "acknowledged"
+                      ? "Person"
+                      : e.kind === "joined"
+                        ? "Checks"
+                        : "Localizer"}
+                </span>{" "}
+                {e.kind === "update" ? (
+                  <>
+                    <strong className="update-status">{e.update.status}</strong>
+                    {e.update.public ? " (public)" : " (team only)"}:{" "}
+                    <span className="update-message">{e.update.message}</span>
+                  </>
+                ) : e.kind === "joined" ? (
                   <>
                     {e === firstSymptom ? <strong>First symptoms: </strong> : null}
                     <Link href={componentPath(e.component)}>{e.component}</Link> failing from {e.vantage}
@@ -175,6 +206,7 @@ export function IncidentPage({ id }: { id: string }) {
               </li>
             ))}
           </ol>
+          <IncidentUpdateForm id={id} onPosted={loaded.reload} />
           <h2>Affected ({d.incident.affected.length})</h2>
           <ul className="related">
             {d.incident.affected.map((a) => (

@@ -7,6 +7,7 @@
  */
 import { api, type StatusIncidents, type StatusSummary } from "./api.js";
 import { StatusMaintenance } from "./status-maintenance.js";
+import { StatusUpdates } from "./status-updates.js";
 import { SubscribeForm } from "./subscribe-form.js";
 import { Badge, clock, Problem, useLoad, useTick } from "./ui.js";
 import { type StatusUptime, UptimeBars } from "./uptime-bars.js";
@@ -118,6 +119,7 @@ export function StatusPage() {
                       : ""}
                   </p>
                   <p>{i.incident_updates[0]?.body}</p>
+                  <StatusUpdates updates={i.incident_updates} />
                 </li>
               ))}
             </ul>
