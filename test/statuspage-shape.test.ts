@@ -111,6 +111,16 @@ beforeAll(async () => {
     ],
   });
   app = createApp({ hub: served.hub, auth: { anonymousRead: false }, now: () => served.now, webRoot: null });
+  // A person's public update (POST …/updates) is an incident update of the same shape as the localizer's.
+  await served.store.incidentUpdates.addIncidentUpdate({
+    id: "upd-shape",
+    incidentId: "inc-open",
+    at: T0 + 90_000,
+    status: "monitoring",
+    message: "A fix is rolled out; we are watching.",
+    public: true,
+    author: "ops",
+  });
   // Partly down (one vantage of three) and slow, nothing down for most vantages.
   await served.ingest([
     ...seen("acme/checkout", ["down", "up", "up"]),
@@ -206,13 +216,20 @@ describe("statuspage.io (npm) reading our status page over a socket", () => {
         ["acme/api", "major_outage"],
         ["acme/checkout", "partial_outage"],
       ]);
-      expect(open!.incident_updates.map((u) => u.status)).toEqual(["identified", "investigating"]);
+      // Newest first: the person's public update, then the localizer's two.
+      expect(open!.incident_updates.map((u) => u.status)).toEqual([
+        "monitoring",
+        "identified",
+        "investigating",
+      ]);
+      expect(open!.incident_updates[0]!.body).toBe("A fix is rolled out; we are watching.");
+      expect(open!.status).toBe("monitoring");
       expect((await client.api.getStatus()).status.indicator).toBe("major");
       const components = await client.api.getComponents();
       expect(components.components.map((c) => c.id)).toEqual(summary.components.map((c) => c.id));
       const all = await client.api.incidents.getAll();
       expect(all.incidents.map((i) => [i.id, i.status, i.resolved_at !== null])).toEqual([
-        ["inc-open", "identified", false],
+        ["inc-open", "monitoring", false],
         ["inc-old", "resolved", true],
       ]);
       const unresolved = await client.api.incidents.getUnresolved();
