@@ -333,6 +333,18 @@ export const serviceRow = z.strictObject({
 
 export const summaryIncident = incident.extend({ servicesHit: z.number().int() });
 
+  /** Its group (its `group`, else the first segment of its id) and tags. */
+  group: z.string(),
+  tags: ids,
+});
+
+/** A group of monitored services, its state by its rule (group-status.ts). */
+export const serviceGroup = z.strictObject({
+  name: z.string(),
+  status: serviceStatus,
+  rule: z.enum(["any", "all", "atLeast"]),
+  k: z.number().int().optional(),
+  services: z.number().int(),
 export const summaryResponse = z.strictObject({
   at: isoTime,
   counts: z.strictObject({
@@ -349,6 +361,8 @@ export const summaryResponse = z.strictObject({
     total: z.number().int(),
     offset: z.number().int(),
     limit: z.number().int(),
+  /** Every group of monitored services (whatever the filters), worst first. */
+  groups: z.array(serviceGroup),
     items: z.array(serviceRow),
   }),
 });

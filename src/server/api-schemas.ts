@@ -4,6 +4,8 @@
  */
 import * as z from "zod";
 import { durationSchema, idSchema } from "../model/component-schema.js";
+import { groupNameSchema, groupOf, tagSchema } from "../model/group-rule.js";
+import type { ComponentSpec } from "../model/model-types.js";
 import { ERROR_CLASSES, MAX_MESSAGE_LENGTH } from "../model/observation.js";
 import { TOKEN_ROLES } from "./auth-tokens.js";
 import { SESSION_PREFIX } from "./session-users.js";
@@ -47,7 +49,26 @@ const orderedRange = <T extends { from?: number; to?: number }>(value: T, ctx: z
     ctx.addIssue({ code: "custom", path: ["to"], message: "must be after from (the range is [from, to))" });
 };
 
+/** `?tag=` and `?group=`, shared by the component lists (components, states, summary). */
+export const groupFilters = {
+  tag: tagSchema.optional().meta({ description: "Only components with this tag" }),
+  group: groupNameSchema.optional().meta({
+    description: "Only components in this group (their `group`, else the first segment of their id)",
+  }),
+};
+
+/** Whether a component passes `?tag=` and `?group=`. */
+export function inGroupFilters(
+  spec: ComponentSpec | undefined,
+  q: { tag?: string; group?: string },
+): boolean {
+  if (q.tag !== undefined && !(spec?.tags ?? []).includes(q.tag)) return false;
+  if (q.group !== undefined && (spec === undefined || groupOf(spec) !== q.group)) return false;
+  return true;
+}
+
 export const componentsQuery = z.strictObject({
+  ...groupFilters,
   kind: z
     .string()
     .max(100)
@@ -59,6 +80,7 @@ export const componentsQuery = z.strictObject({
 });
 
 export const statesQuery = z.strictObject({
+  ...groupFilters,
   belief: z
     .enum(["up", "failing", "affected"])
     .optional()

@@ -11,7 +11,7 @@
  * (a redundant pair with one half down is a partial outage, not "up"). Worsening a member never makes the
  * group better (test/group-status.test.ts).
  */
-import type { GroupRule } from "../model/group-rule.js";
+import { type GroupRule, groupOf, ruleOf } from "../model/group-rule.js";
 import type { ServiceStatus } from "./service-status.js";
 
 /** How many members must be down for the group to be down. */
@@ -28,4 +28,31 @@ export function groupStatus(rule: GroupRule, members: readonly ServiceStatus[]):
   if (down > 0 || members.includes("partial")) return "partial";
   if (members.includes("degraded")) return "degraded";
   return "up";
+}
+
+export interface ServiceGroup {
+  name: string;
+  rule: GroupRule;
+  status: ServiceStatus;
+  /** Member ids, in the order given. */
+  members: string[];
+}
+
+/** The groups these services fall in, each with its state by its rule, in the order their first member comes. */
+export function serviceGroups(
+  list: readonly { spec: { id: string; group?: string }; status: ServiceStatus }[],
+  rules: Readonly<Record<string, GroupRule>>,
+): ServiceGroup[] {
+  const byGroup = new Map<string, { ids: string[]; statuses: ServiceStatus[] }>();
+  for (const s of list) {
+    const name = groupOf(s.spec);
+    const g = byGroup.get(name) ?? { ids: [], statuses: [] };
+    byGroup.set(name, g);
+    g.ids.push(s.spec.id);
+    g.statuses.push(s.status);
+  }
+  return [...byGroup].map(([name, g]) => {
+    const rule = ruleOf(rules, name);
+    return { name, rule, status: groupStatus(rule, g.statuses), members: g.ids };
+  });
 }

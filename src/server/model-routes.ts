@@ -12,7 +12,7 @@ import {
   statesResponse,
   whatIfResponse,
 } from "./api-responses.js";
-import { componentsQuery, statesQuery, whatIfBody } from "./api-schemas.js";
+import { componentsQuery, inGroupFilters, statesQuery, whatIfBody } from "./api-schemas.js";
 import { roleAtLeast } from "./auth-tokens.js";
 import { defineRoute, type Route } from "./route-table.js";
 
@@ -58,14 +58,15 @@ export const modelRoutes: Route[] = [
     summary: "Components of the model the hub runs (the user's and the catalog's)",
     query: componentsQuery,
     response: componentsResponse,
-    responses: { 200: "`{components: [{id, kind, name?, observed, requires}]}`" },
+    responses: { 200: "`{components: [{id, kind, name?, observed, requires, tags?, group?}]}`" },
     handler: ({ c, hub, query }) => {
       const components = hub
         .components()
         .filter(
           (x) =>
             (query.kind === undefined || x.kind === query.kind) &&
-            (query.observed ?? x.observed) === x.observed,
+            (query.observed ?? x.observed) === x.observed &&
+            inGroupFilters(x, query),
         );
       return c.json({ components });
     },
@@ -159,7 +160,14 @@ export const modelRoutes: Route[] = [
       200: "`{states: [{component, observed: [{vantage, status, at, errorClass}], belief, incidentId}]}`",
     },
     handler: ({ c, hub, query }) => {
-      const states = hub.states().filter((s) => query.belief === undefined || s.belief === query.belief);
+      const { byId } = modelIndex(hub);
+      const states = hub
+        .states()
+        .filter(
+          (s) =>
+            (query.belief === undefined || s.belief === query.belief) &&
+            inGroupFilters(byId.get(s.component), query),
+        );
       return c.json({ states: states.map(renderState) });
     },
   }),

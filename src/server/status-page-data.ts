@@ -5,6 +5,7 @@
  */
 import type { Context } from "hono";
 import type { Hub } from "../hub/hub-api.js";
+import { groupOf } from "../model/group-rule.js";
 import { humanStatus } from "../model/incident-update.js";
 import type { ComponentSpec } from "../model/model-types.js";
 import type { StoredIncidentUpdate } from "../store/incident-update-store.js";
@@ -69,7 +70,7 @@ export function componentJson(s: Service, at: string, position: number) {
     description: s.status === "unknown" ? "not checked yet" : null,
     showcase: false,
     start_date: null,
-    group_id: `group:${groupOf(s.spec.id)}`,
+    group_id: `group:${groupOf(s.spec)}`,
     page_id: PAGE_ID,
     group: false,
     only_show_if_degraded: false,
@@ -104,8 +105,6 @@ type UpdateJson = {
   updated_at: string;
   display_at: string;
 } & typeof UPDATE_EXTRAS;
-
-export const groupOf = (id: string) => id.split("/")[0]!;
 
 /** The public updates people wrote about these incidents, by incident, oldest first (incidentJson's `human`). */
 export async function publicUpdates(

@@ -9,20 +9,18 @@
 import type { Context } from "hono";
 import type { Hub } from "../hub/hub-api.js";
 import { iso } from "./api-render.js";
+import { serviceGroups } from "./group-status.js";
 import { scheduledMaintenanceJson } from "./maintenance-json.js";
 import { modelIndex } from "./model-routes.js";
 import { defineRoute, type Route } from "./route-table.js";
-import type { ServiceStatus } from "./service-status.js";
 import { pageStatus } from "./status-indicator.js";
 import {
   COMPONENT_STATUS,
   componentsById,
-  groupOf,
   incidentJson,
   PAGE_ID,
   page,
   publicUpdates,
-  type Service,
   services,
 } from "./status-page-data.js";
 import {
@@ -38,16 +36,12 @@ async function pageNow(c: Context, hub: Hub, at: number, publicUrl: string | und
   const list = services(hub);
   const stamp = iso(at);
   const shown = componentsById(list, stamp);
-  const groups = new Map<string, string[]>();
-  for (const s of list) {
-    const g = groupOf(s.spec.id);
-    groups.set(g, [...(groups.get(g) ?? []), s.spec.id]);
-  }
+  // A group's status follows its rule (`groups:` in the config; group-status.ts), not just its worst member.
   const components = [
-    ...[...groups].map(([g, ids], i) => ({
-      id: `group:${g}`,
-      name: g,
-      status: COMPONENT_STATUS[worst(list.filter((s) => groupOf(s.spec.id) === g))],
+    ...serviceGroups(list, hub.groupRules()).map((g, i) => ({
+      id: `group:${g.name}`,
+      name: g.name,
+      status: COMPONENT_STATUS[g.status],
       created_at: stamp,
       updated_at: stamp,
       position: i + 1,
@@ -58,7 +52,7 @@ async function pageNow(c: Context, hub: Hub, at: number, publicUrl: string | und
       page_id: PAGE_ID,
       group: true,
       only_show_if_degraded: false,
-      components: ids,
+      components: g.members,
     })),
     ...shown.values(),
   ];
@@ -146,9 +140,4 @@ export function statusRoutes(publicUrl?: string): Route[] {
       },
     }),
   ];
-}
-
-function worst(list: Service[]): ServiceStatus {
-  const order: ServiceStatus[] = ["down", "partial", "degraded", "up", "unknown"];
-  return order.find((s) => list.some((x) => x.status === s)) ?? "unknown";
 }

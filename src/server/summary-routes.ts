@@ -6,10 +6,13 @@
 import * as z from "zod";
 import type { Hub } from "../hub/hub-api.js";
 import { compileGraph } from "../model/graph.js";
+import { groupOf } from "../model/group-rule.js";
 import type { ComponentSpec } from "../model/model-types.js";
 import { type ConcentrationReport, concentration } from "../whatif/concentration.js";
 import { iso, renderIncident } from "./api-render.js";
 import { concentrationResponse, summaryResponse } from "./api-responses.js";
+import { groupFilters, inGroupFilters } from "./api-schemas.js";
+import { serviceGroups } from "./group-status.js";
 import { modelIndex } from "./model-routes.js";
 import { defineRoute, type Route } from "./route-table.js";
 import { type ServiceStatus, STATUS_ORDER, serviceStatus, servicesHit } from "./service-status.js";
@@ -31,6 +34,10 @@ const summaryQuery = z.strictObject({
     .enum(["up", "degraded", "partial", "down", "unknown", "impaired"])
     .optional()
     .meta({ description: "Only services in this state; impaired: down, partial or degraded" }),
+  ...groupFilters,
+  order: z.enum(["status", "group"]).optional().meta({
+    description: "status (default): worst first; group: by group, worst group first, then worst first",
+  }),
 });
 
 const concentrationQuery = z.strictObject({
@@ -61,7 +68,7 @@ export const summaryRoutes: Route[] = [
     query: summaryQuery,
     response: summaryResponse,
     responses: {
-      200: "`{at, counts, vantages, incidents: [{…, servicesHit}], services: {total, offset, limit, items: [{id, name, status, belief, incidentId, observed}]}}`",
+      200: "`{at, counts, vantages, incidents: [{…, servicesHit}], groups: [{name, status, rule, k?, services}], services: {total, offset, limit, items: [{id, name, status, belief, incidentId, observed, group, tags}]}}`",
     },
     handler: async ({ c, hub, query, now }) => {
       const { byId } = modelIndex(hub);
@@ -69,11 +76,14 @@ export const summaryRoutes: Route[] = [
       const counts: Record<ServiceStatus, number> = { up: 0, degraded: 0, partial: 0, down: 0, unknown: 0 };
       const needle = query.q?.toLowerCase();
       const items = [];
+      const all = [];
       for (const spec of hub.components()) {
         if (!spec.observed) continue;
         const state = states.get(spec.id);
         const status = serviceStatus(state);
         counts[status]++;
+        all.push({ spec, status });
+        if (!inGroupFilters(spec, query)) continue;
         const impaired = status !== "up" && status !== "unknown";
         if (query.status === "impaired" ? !impaired : query.status && query.status !== status) continue;
         if (
@@ -89,9 +99,20 @@ export const summaryRoutes: Route[] = [
           belief: state?.belief ?? "up",
           incidentId: state?.incidentId ?? null,
           observed: (state?.observed ?? []).map((o) => ({ ...o, at: iso(o.at) })),
+          group: groupOf(spec),
+          tags: spec.tags ?? [],
         });
       }
-      items.sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || (a.id < b.id ? -1 : 1));
+      const groups = serviceGroups(all, hub.groupRules()).sort(
+        (a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || (a.name < b.name ? -1 : 1),
+      );
+      const groupRank = new Map(groups.map((g, i) => [g.name, i]));
+      items.sort(
+        (a, b) =>
+          (query.order === "group" ? groupRank.get(a.group)! - groupRank.get(b.group)! : 0) ||
+          STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
+          (a.id < b.id ? -1 : 1),
+      );
       const open = await hub.incidents({ open: true, limit: 100 });
       return c.json({
         at: iso(now()),
@@ -100,6 +121,13 @@ export const summaryRoutes: Route[] = [
         incidents: open.map((i) => ({
           ...renderIncident(i, false),
           servicesHit: servicesHit(i, byId).length,
+        })),
+        groups: groups.map((g) => ({
+          name: g.name,
+          status: g.status,
+          rule: g.rule.rule,
+          ...(g.rule.rule === "atLeast" ? { k: g.rule.k } : {}),
+          services: g.members.length,
         })),
         services: {
           total: items.length,
