@@ -96,12 +96,16 @@ export class MaintenanceBook {
     return componentsInMaintenance(this.windows(at, at + 1), at);
   }
 
-  /** The windows that were on when the incident opened and cover its cause or one of its components. */
-  marks(incident: StoredIncident): string[] {
+  /**
+   * The windows that were on when the incident opened and cover its cause or one of its components, by
+   * start (the incident API marks it "during planned maintenance"). Windows the store keeps are read back
+   * 30 days: an older incident's API windows are not found.
+   */
+  marks(incident: StoredIncident): { id: string; title: string }[] {
     const ids = new Set([...incident.epicenter.map((e) => e.component), ...incident.affected]);
     return this.windows(incident.openedAt, incident.openedAt + 1)
       .filter((w) => w.components.some((c) => ids.has(c)))
-      .map((w) => w.id);
+      .map((w) => ({ id: w.id, title: w.title }));
   }
 
   /** Makes a window (API); its id `mnt-<start>-<random>`. */

@@ -294,6 +294,10 @@ export const incidentDetail = incident.extend({
   humanStatus: z.enum(INCIDENT_UPDATE_STATUSES).nullable().meta({
     description: "The latest update's status; null: none. A person's resolved does not resolve the incident",
   }),
+  maintenance: z.array(z.strictObject({ id: z.string(), title: z.string() })).meta({
+    description:
+      "Maintenance windows on when it opened that cover its cause or an affected component (it happened during planned work)",
+  }),
 });
 
 export const incidentsResponse = z.strictObject({ incidents: z.array(incident) });

@@ -146,7 +146,7 @@ export const historyRoutes: Route[] = [
     params: incidentParam,
     response: incidentResponse,
     responses: {
-      200: "`{incident: {…, history: [{at, epicenter}], updates: [{at, status, message, public, author}], humanStatus}}`",
+      200: "`{incident: {…, history: [{at, epicenter}], updates: [{at, status, message, public, author}], humanStatus, maintenance: [{id, title}]}}`",
       404: "No such incident",
     },
     handler: async ({ c, hub, params, now }) => {
@@ -154,7 +154,8 @@ export const historyRoutes: Route[] = [
       if (!incident) throw new ApiError(404, "not_found", `no incident "${params.id}"`);
       const vendor = await vendorJson(hub, incident, now());
       const human = await humanUpdatesJson(hub, incident);
-      return c.json({ incident: { ...renderIncident(incident, true), vendor, ...human } });
+      const maintenance = hub.maintenance.marks(incident);
+      return c.json({ incident: { ...renderIncident(incident, true), vendor, ...human, maintenance } });
     },
   }),
   defineRoute({
@@ -171,7 +172,8 @@ export const historyRoutes: Route[] = [
       if (!incident) throw new ApiError(404, "not_found", `no incident "${params.id}"`);
       const vendor = await vendorJson(hub, incident, now());
       const human = await humanUpdatesJson(hub, incident);
-      return c.json({ incident: { ...renderIncident(incident, true), vendor, ...human } });
+      const maintenance = hub.maintenance.marks(incident);
+      return c.json({ incident: { ...renderIncident(incident, true), vendor, ...human, maintenance } });
     },
   }),
   heartbeatRoute("POST"),

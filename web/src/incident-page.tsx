@@ -139,6 +139,18 @@ export function IncidentPage({ id }: { id: string }) {
             <a href={location.pathname}>{location.origin + location.pathname}</a>
             {copied ? " (copied)" : ""}
           </p>
+          {d.incident.maintenance.length > 0 ? (
+            <p data-testid="incident-maintenance">
+              It opened during planned maintenance:{" "}
+              {d.incident.maintenance.map((m, i) => (
+                <span key={m.id}>
+                  {i > 0 ? ", " : ""}
+                  <strong>{m.title}</strong>
+                </span>
+              ))}
+              .
+            </p>
+          ) : null}
           {d.incident.humanStatus ? (
             <p data-testid="human-status">
               The team says: <strong>{d.incident.humanStatus}</strong>
