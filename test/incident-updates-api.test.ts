@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fc } from "@fast-check/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_UPDATE_MESSAGE } from "../src/model/incident-update.js";
+import { MAX_UPDATE_MESSAGE, MAX_UPDATES_PER_INCIDENT } from "../src/model/incident-update.js";
 import { incidentResponse } from "../src/server/api-responses.js";
 import { createToken } from "../src/server/auth-tokens.js";
 import { incidentUpdateResponse } from "../src/server/incident-update-json.js";
@@ -140,6 +140,26 @@ describe("incident updates API", () => {
     const after = await detail(OPEN);
     expect(after.incident.updates).toEqual(before.incident.updates);
     expect(after.incident.humanStatus).toBe("resolved");
+  });
+
+  it("refuses an update past the most one incident takes, with a 409 saying so", async () => {
+    const busy = "inc-busy";
+    await served.store.saveIncident(incident(busy, T0 - 5 * 60_000, T0 - 60_000));
+    for (let i = 0; i < MAX_UPDATES_PER_INCIDENT - 1; i++)
+      await served.store.incidentUpdates.addIncidentUpdate({
+        id: `upd-busy-${i}`,
+        incidentId: busy,
+        at: T0 + i,
+        status: "investigating",
+        message: `note ${i}`,
+        public: false,
+        author: "ops",
+      });
+    expect((await post(busy, { status: "resolved", message: "last one" })).status).toBe(201);
+    const refused = await post(busy, { status: "resolved", message: "one too many" });
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as Json).error.message).toContain(`${MAX_UPDATES_PER_INCIDENT} updates`);
+    expect((await detail(busy)).incident.updates).toHaveLength(MAX_UPDATES_PER_INCIDENT);
   });
 
   it("puts the public updates alone in the Statuspage JSON, newest first, in Statuspage's shape", async () => {

@@ -10,6 +10,9 @@ export type IncidentUpdateStatus = (typeof INCIDENT_UPDATE_STATUSES)[number];
 /** The longest message taken, characters: a status post, not a post-mortem. */
 export const MAX_UPDATE_MESSAGE = 5000;
 
+/** The most updates one incident takes: every status page answer lists them all, so they are bounded. */
+export const MAX_UPDATES_PER_INCIDENT = 500;
+
 /**
  * The incident's human status: that of the latest update (by time, then as listed), or null when nobody
  * wrote one. It never closes the localizer's incident: a person's "resolved" is only what they said.

@@ -3,7 +3,7 @@
  * and human status that GET /api/v1/incidents/{id} shows beside the localizer's history.
  */
 import type { Hub } from "../hub/hub-api.js";
-import { humanStatus } from "../model/incident-update.js";
+import { humanStatus, MAX_UPDATES_PER_INCIDENT } from "../model/incident-update.js";
 import type { StoredIncident } from "../store/store.js";
 import { ApiError } from "./api-errors.js";
 import {
@@ -32,10 +32,21 @@ export const incidentUpdateRoutes: Route[] = [
     body: incidentUpdateBody,
     bodyLimit: 32 * 1024,
     response: incidentUpdateResponse,
-    responses: { 201: "`{update: {id, at, status, message, public, author}}`", 404: "No such incident" },
+    responses: {
+      201: "`{update: {id, at, status, message, public, author}}`",
+      404: "No such incident",
+      409: `The incident has ${MAX_UPDATES_PER_INCIDENT} updates already`,
+    },
     handler: async ({ c, hub, params, body, caller, now }) => {
       const incident = await hub.incident(params.id!);
       if (!incident) throw new ApiError(404, "not_found", `no incident "${params.id}"`);
+      const written = await hub.incidentUpdates.listIncidentUpdates([incident.id]);
+      if (written.length >= MAX_UPDATES_PER_INCIDENT)
+        throw new ApiError(
+          409,
+          "too_many_updates",
+          `incident "${incident.id}" has ${written.length} updates, the most one incident takes (the status page lists them all); keep a longer log elsewhere and link it from the incident's channel`,
+        );
       const update = {
         id: `${HUMAN_UPDATE_PREFIX}${crypto.randomUUID()}`,
         incidentId: incident.id,
