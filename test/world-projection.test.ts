@@ -5,7 +5,13 @@
  */
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import { LAT_MAX, LAT_MIN, ringsPath, worldProjection } from "../web/src/world-projection.js";
+import {
+  LAT_MAX,
+  LAT_MIN,
+  ringsPath,
+  splitAtAntimeridian,
+  worldProjection,
+} from "../web/src/world-projection.js";
 
 const width = fc.double({ min: 1, max: 5000, noNaN: true });
 const anyNumber = fc.oneof(
@@ -104,5 +110,36 @@ describe("ringsPath", () => {
     ];
     expect(ringsPath([square(10)], p)).toMatch(/^M[\d.]+,[\d.]+(L[\d.]+,[\d.]+){3}Z$/);
     expect(ringsPath([square(-80)], p)).toBe("");
+  });
+
+  it("cuts a ring that crosses the antimeridian: no edge spans the map, and no point is lost", () => {
+    // An island astride 180°, as world-atlas stores Fiji: east of 179°E, then west of 179°W, then back.
+    const ring = [
+      [178, -16],
+      [180, -16.5],
+      [-179.5, -16.8],
+      [-179.5, -17.5],
+      [180, -17.5],
+      [178, -17],
+      [178, -16],
+    ];
+    const pieces = splitAtAntimeridian(ring);
+    expect(pieces.length).toBe(2);
+    expect(pieces.flat().length).toBe(ring.length);
+    for (const piece of pieces) {
+      const lons = piece.map((pos) => pos[0]!);
+      expect(Math.max(...lons) - Math.min(...lons)).toBeLessThanOrEqual(180);
+    }
+    const p = worldProjection(1000);
+    const d = ringsPath([[ring]], p);
+    for (const sub of d.split("Z").filter(Boolean)) {
+      const xs = sub
+        .slice(1)
+        .split("L")
+        .map((pt) => Number(pt.split(",")[0]));
+      expect(Math.max(...xs) - Math.min(...xs)).toBeLessThan(500);
+    }
+    // A ring that does not cross stays whole.
+    expect(splitAtAntimeridian(ring.slice(0, 2))).toEqual([ring.slice(0, 2)]);
   });
 });

@@ -19,7 +19,7 @@ export interface DemoVantage {
 }
 
 export const DEMO_VANTAGES: readonly DemoVantage[] = [
-  { id: "vantage/local-a", localAddress: "127.0.0.2", region: "aws/us-east-2" },
+  { id: "vantage/local-a", localAddress: "127.0.0.2", region: "aws/us-west-2" },
   { id: "vantage/local-b", localAddress: "127.0.0.3", region: "gcp/europe-west3" },
   { id: "vantage/local-c", localAddress: "127.0.0.4", region: "azure/southeastasia" },
 ];

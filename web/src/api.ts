@@ -119,6 +119,8 @@ export type Rollup = Answer<typeof contract.rollup>;
 export type GraphData = Answer<typeof contract.graphResponse>;
 export type WhatIfAnswer = Answer<typeof contract.whatIfResponse>;
 export type Concentration = Answer<typeof contract.concentrationResponse>;
+/** GET /api/v1/world: regions with places and states, the named causes, the vantages where they run. */
+export type World = Answer<typeof contract.worldResponse>;
 export type TokenCreated = Answer<typeof contract.tokenCreatedResponse>;
 export type ErrorAnswer = Answer<typeof contract.errorResponse>;
 export type StatusSummary = Answer<typeof statusContract.statusSummaryResponse>;

@@ -15,6 +15,8 @@ import "./styles.css";
 // cytoscape and uPlot load only with the pages that draw: the Now page stays small.
 const MapPage = lazy(() => import("./map-page.js").then((m) => ({ default: m.MapPage })));
 const ComponentPage = lazy(() => import("./component-page.js").then((m) => ({ default: m.ComponentPage })));
+// The World page brings the country shapes (world-atlas, about 100 kB): only when it is opened.
+const WorldPage = lazy(() => import("./world-page.js").then((m) => ({ default: m.WorldPage })));
 
 type Theme = "light" | "dark";
 
@@ -28,6 +30,7 @@ function Page({ path, onLogin }: { path: string | null; onLogin: () => void }) {
   if (path === null) return <NotFound path={location.pathname} />;
   if (path === "/" || path === "") return <NowPage />;
   if (path === "/map") return <MapPage />;
+  if (path === "/world") return <WorldPage />;
   if (path === "/whatif") return <WhatIfPage />;
   if (path === "/status") return <StatusPage />;
   if (path === "/reports/sla") return <SlaPage />;
@@ -51,6 +54,7 @@ function NotFound({ path }: { path: string }) {
 const NAV: [string, string][] = [
   ["/", "Now"],
   ["/map", "Map"],
+  ["/world", "World"],
   ["/whatif", "What-if"],
   ["/reports/sla", "SLA"],
   ["/status", "Status page"],

@@ -55,20 +55,40 @@ export function worldProjection(width: number): Projection {
 export type Rings = readonly (readonly (readonly number[])[])[];
 
 /**
- * SVG path data for polygons (each a list of rings), one decimal: "M x,y L … Z" per ring. A ring entirely
- * outside the drawn latitudes is skipped (it would be a flat line on the edge).
+ * A ring cut where it crosses the antimeridian (a step of more than 180° in longitude: world-atlas keeps
+ * Russia's and Fiji's rings whole), so that no edge is drawn across the whole map. The pieces on either side
+ * are closed along the map's edge; the ring's last and first pieces, on the same side, are one piece.
+ */
+export function splitAtAntimeridian(ring: readonly (readonly number[])[]): (readonly number[])[][] {
+  const pieces: (readonly number[])[][] = [[]];
+  let prev: number | null = null;
+  for (const pos of ring) {
+    const lon = pos[0] ?? Number.NaN;
+    if (prev !== null && Math.abs(lon - prev) > 180) pieces.push([]);
+    pieces[pieces.length - 1]!.push(pos);
+    if (Number.isFinite(lon)) prev = lon;
+  }
+  if (pieces.length > 1) pieces[0] = [...pieces.pop()!, ...pieces[0]!];
+  return pieces;
+}
+
+/**
+ * SVG path data for polygons (each a list of rings), one decimal: "M x,y L … Z" per ring or piece of one
+ * (splitAtAntimeridian). A ring entirely outside the drawn latitudes is skipped (a flat line on the edge).
  */
 export function ringsPath(polygons: readonly Rings[], p: Projection): string {
   const out: string[] = [];
   for (const rings of polygons)
     for (const ring of rings) {
       if (!ring.some((pos) => (pos[1] ?? Number.NaN) >= LAT_MIN)) continue;
-      const points: string[] = [];
-      for (const pos of ring) {
-        const xy = p.project(pos[1] ?? Number.NaN, pos[0] ?? Number.NaN);
-        if (xy) points.push(`${xy[0].toFixed(1)},${xy[1].toFixed(1)}`);
+      for (const piece of splitAtAntimeridian(ring)) {
+        const points: string[] = [];
+        for (const pos of piece) {
+          const xy = p.project(pos[1] ?? Number.NaN, pos[0] ?? Number.NaN);
+          if (xy) points.push(`${xy[0].toFixed(1)},${xy[1].toFixed(1)}`);
+        }
+        if (points.length >= 3) out.push(`M${points.join("L")}Z`);
       }
-      if (points.length >= 3) out.push(`M${points.join("L")}Z`);
     }
   return out.join("");
 }
