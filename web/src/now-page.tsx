@@ -1,7 +1,8 @@
 /**
  * Now: the open incidents first, each an epicenter card (cause, confidence, how long, services hit, runners-up,
  * and the epicenter view: the cause in the middle, its blast radius in rings),
- * then every monitored service with its state from each vantage, one page of 100 at a time, worst first. It
+ * then every monitored service with its state from each vantage, under its group (the group's state by its
+ * rule, collapsible), one page of 100 at a time, worst group first, worst first within. It
  * reads the server's summary (never raw observations) and refreshes on each live event.
  */
 import { useEffect, useRef, useState } from "react";
@@ -55,11 +56,36 @@ export function IncidentCard({ incident, now }: { incident: SummaryIncident; now
   );
 }
 
+type Group = Summary["groups"][number];
+
+/** When the group counts as down, in words. */
+function ruleWords(g: Group): string {
+  if (g.rule === "all") return "down when all are";
+  if (g.rule === "atLeast") return `down when ${g.k} are`;
+  return "down when any is";
+}
+
+/** This page's services under their groups, in the order the server sorted them (by group). */
+function pageGroups(data: Summary): { group: Group; items: Summary["services"]["items"] }[] {
+  const out: { group: Group; items: Summary["services"]["items"] }[] = [];
+  const byName = new Map(data.groups.map((g) => [g.name, g]));
+  for (const s of data.services.items) {
+    const last = out.at(-1);
+    if (last && last.group.name === s.group) last.items.push(s);
+    else {
+      const group = byName.get(s.group) ?? { name: s.group, status: s.status, rule: "any", services: 1 };
+      out.push({ group, items: [s] });
+    }
+  }
+  return out;
+}
+
 export function NowPage() {
   const [offset, setOffset] = useState(0);
   const [q, setQ] = useState("");
   const [impairedOnly, setImpairedOnly] = useState(false);
-  const params = new URLSearchParams({ offset: String(offset), limit: String(PAGE) });
+  // By group (worst group first), so a page shows whole groups under their headers.
+  const params = new URLSearchParams({ offset: String(offset), limit: String(PAGE), order: "group" });
   if (q) params.set("q", q);
   if (impairedOnly) params.set("status", "impaired");
   const url = `/api/v1/summary?${params}`;
@@ -153,36 +179,53 @@ export function NowPage() {
               impaired only
             </label>
           </div>
-          <ul className="services" data-testid="services">
-            {data.services.items.map((s) => (
-              <li key={s.id} className={`service s-${s.status}`}>
-                <StateBadge
-                  shown={shownState(
-                    s.id,
-                    true,
-                    { component: s.id, observed: s.observed, belief: s.belief, incidentId: s.incidentId },
-                    blast,
-                  )}
-                />
-                <Link href={componentPath(s.id)} className="service-name">
-                  {s.name ? `${s.name} ` : ""}
-                  <code>{s.id}</code>
-                </Link>
-                <span className="vantages">
-                  {s.observed.map((o) => (
-                    <span
-                      key={o.vantage}
-                      className={`chip s-${o.status}`}
-                      title={`${o.vantage}: ${o.status}${o.errorClass ? ` (${o.errorClass})` : ""}`}
-                    >
-                      {o.vantage.replace(/^.*\//, "")}: {o.status}
-                      {o.errorClass ? ` · ${o.errorClass}` : ""}
-                    </span>
+          <div className="service-groups" data-testid="services">
+            {pageGroups(data).map(({ group, items }) => (
+              <details key={group.name} className="service-group" open data-testid="service-group">
+                <summary>
+                  <h3>{group.name}</h3> <Badge status={group.status} />{" "}
+                  <span className="muted">
+                    {group.services} service{group.services === 1 ? "" : "s"}, {ruleWords(group)}
+                  </span>
+                </summary>
+                <ul className="services">
+                  {items.map((s) => (
+                    <li key={s.id} className={`service s-${s.status}`}>
+                      <StateBadge
+                        shown={shownState(
+                          s.id,
+                          true,
+                          {
+                            component: s.id,
+                            observed: s.observed,
+                            belief: s.belief,
+                            incidentId: s.incidentId,
+                          },
+                          blast,
+                        )}
+                      />
+                      <Link href={componentPath(s.id)} className="service-name">
+                        {s.name ? `${s.name} ` : ""}
+                        <code>{s.id}</code>
+                      </Link>
+                      <span className="vantages">
+                        {s.observed.map((o) => (
+                          <span
+                            key={o.vantage}
+                            className={`chip s-${o.status}`}
+                            title={`${o.vantage}: ${o.status}${o.errorClass ? ` (${o.errorClass})` : ""}`}
+                          >
+                            {o.vantage.replace(/^.*\//, "")}: {o.status}
+                            {o.errorClass ? ` · ${o.errorClass}` : ""}
+                          </span>
+                        ))}
+                      </span>
+                    </li>
                   ))}
-                </span>
-              </li>
+                </ul>
+              </details>
             ))}
-          </ul>
+          </div>
           <nav className="pager" aria-label="Pages of services">
             <button
               type="button"

@@ -42,6 +42,12 @@ async function loadStatus(): Promise<StatusData> {
   return { summary, incidents, uptime };
 }
 
+/** A group's state (its rule's, from summary.json) in the page's words. */
+function GroupBadge({ status }: { status: string }) {
+  const [badge, words] = WORDS[status] ?? ["unknown", status];
+  return <Badge status={badge} label={words} />;
+}
+
 export function StatusPage() {
   const tick = useTick(30_000);
   const loaded = useLoad(`status:${Math.floor(tick / 30_000)}`, loadStatus);
@@ -77,8 +83,10 @@ export function StatusPage() {
           {d.summary.components
             .filter((c) => c.group)
             .map((g) => (
-              <div key={g.id} className="card">
-                <h2>{g.name}</h2>
+              <details key={g.id} className="card status-group" open data-testid="status-group">
+                <summary>
+                  <h2>{g.name}</h2> <GroupBadge status={g.status} />
+                </summary>
                 <ul className="status-list">
                   {d.summary.components
                     .filter((c) => c.group_id === g.id)
@@ -95,7 +103,7 @@ export function StatusPage() {
                       );
                     })}
                 </ul>
-              </div>
+              </details>
             ))}
           <h2>Recent incidents</h2>
           {d.incidents.length === 0 ? (
