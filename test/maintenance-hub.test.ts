@@ -136,7 +136,9 @@ describe("maintenance on the hub", () => {
     expect(hub.openIncidents.map((i) => i.epicenter[0]?.component)).toEqual(["cloud/r1"]);
     expect(hub.maintenance.held).toBe(1);
     expect(receiver.received).toHaveLength(0);
-    expect(hub.maintenance.marks(hub.openIncidents[0]!)).toEqual(["r1-upgrade"]);
+    expect(hub.maintenance.marks(hub.openIncidents[0]!)).toEqual([
+      { id: "r1-upgrade", title: "Region upgrade" },
+    ]);
     // Still failing after the window: the opening goes out, once.
     while (now < window.end + 10_000) await round(hub, "down");
     await settled();
