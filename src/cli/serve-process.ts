@@ -215,10 +215,10 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
       ...(subscriptions ? { subscriptions } : {}),
       // Read at start: a reload that changes it takes effect on the next start.
       ...(config?.server.publicUrl === undefined ? {} : { publicUrl: config.server.publicUrl }),
-      // The world map places the demo's vantages at the regions they stand for.
-      ...(world
-        ? { vantagePlaces: new Map(world.vantages.map((v) => [v.id, v.region ? { region: v.region } : {}])) }
-        : {}),
+      // The world map places the config's vantages where it says (the demo's at the regions they stand for).
+      vantagePlaces: world
+        ? new Map(world.vantages.map((v) => [v.id, v.region ? { region: v.region } : {}]))
+        : (config?.vantagePlaces ?? new Map()),
       onUnexpectedError: (e) => warn(String(e)),
     });
     const server = await listen(app, { port: options.port, host: options.host });

@@ -29,6 +29,7 @@ import { publicBase } from "../server/host-policy.js";
 import { DEFAULT_RETENTION, type Retention } from "../store/store.js";
 import { configSchema } from "./config-schema.js";
 import { type ReadFile, readSource, readTextFile } from "./source-file.js";
+import { type VantagePlace, vantageId, vantagePlaces } from "./vantage-schema.js";
 
 /** What loading depends on besides the text: `${VAR}` values (default none) and a file reader (default node:fs). */
 export interface ConfigInputs {
@@ -41,6 +42,8 @@ export interface ConfigInputs {
 export interface Config {
   file: string;
   vantages: string[];
+  /** Where vantages run (`vantages: [{id, region}]` or `{id, location}`), for the world map. */
+  vantagePlaces: Map<string, VantagePlace>;
   model: Model;
   /** How many components came from the user's file (the rest from the catalog). */
   userComponents: number;
@@ -87,8 +90,9 @@ export function configFromSource(source: YamlSource, inputs: ConfigInputs = {}):
     return spec;
   });
   const components = mergeCatalog(user, parsed.data.catalog ?? true);
+  const vantageIds = (parsed.data.vantages ?? []).map(vantageId);
   throwIfAny(
-    checkModel(components, parsed.data.vantages ?? []).map((p) => {
+    checkModel(components, vantageIds).map((p) => {
       const [i, ...rest] = p.path as [number, ...(string | number)[]];
       if (i < user.length) return source.issue(["components", i, ...rest], p.message);
       return { file: source.file, line: 0, path: `catalog ${components[i]!.id}`, message: p.message };
@@ -104,7 +108,7 @@ export function configFromSource(source: YamlSource, inputs: ConfigInputs = {}):
   );
   const ids = new Set(components.map((c) => c.id));
   throwIfAny(
-    checkChecks(checks, ids, parsed.data.vantages ?? []).map((p) =>
+    checkChecks(checks, ids, vantageIds).map((p) =>
       source.issue([...where[p.check]!, ...p.path], p.message),
     ),
   );
@@ -127,7 +131,8 @@ export function configFromSource(source: YamlSource, inputs: ConfigInputs = {}):
   );
   return {
     file: source.file,
-    vantages: parsed.data.vantages ?? [],
+    vantages: vantageIds,
+    vantagePlaces: vantagePlaces(parsed.data.vantages ?? []),
     model: { components },
     userComponents: user.length,
     allowEmpty: parsed.data.allowEmpty ?? false,
@@ -143,7 +148,7 @@ export function configFromSource(source: YamlSource, inputs: ConfigInputs = {}):
         : { publicUrl: publicBase(parsed.data.server.publicUrl) }),
     },
     anchors: anchorChecks(source, parsed.data.probes?.anchors ?? []),
-    ...resolversOf(source, parsed.data.probes?.resolver, parsed.data.vantages ?? []),
+    ...resolversOf(source, parsed.data.probes?.resolver, vantageIds),
     retention: retentionOf(source, parsed.data.storage?.retention),
     maintenance,
     subscriptions: parsed.data.status?.subscriptions ?? null,

@@ -4,7 +4,7 @@
  * from the `env` given, so the same file loads the same way for the same inputs.
  */
 import * as z from "zod";
-import { componentSchema, durationSchema, idSchema } from "../model/component-schema.js";
+import { componentSchema, durationSchema } from "../model/component-schema.js";
 import type { Env } from "../model/env-refs.js";
 import { groupsSchema } from "../model/group-rule.js";
 import { maintenanceSchema } from "../model/maintenance-schema.js";
@@ -14,6 +14,7 @@ import { checkInputSchema } from "../probe/check-schema.js";
 import { probesSchema } from "../probe/probes-schema.js";
 import { publicUrlProblem } from "../server/host-policy.js";
 import { usersSchema } from "../server/user-schema.js";
+import { vantageSchema } from "./vantage-schema.js";
 
 /** A component in epicenter.yaml: the shared syntax plus how it is checked (scenarios have no checks). */
 function configComponentSchema(env: Env) {
@@ -35,7 +36,8 @@ export function configSchema(env: Env) {
       description:
         "Accept a reload that leaves no checks or no components (otherwise refused as an empty or half-saved file)",
     }),
-    vantages: z.array(idSchema).optional(),
+    /** Where checks run from: ids, or `{id, region}` / `{id, location: {lat, lon}}` for the world map. */
+    vantages: z.array(vantageSchema).optional(),
     components: z.array(configComponentSchema(env)).default([]),
     /** When each component group counts as down (src/model/group-rule.ts); unnamed groups: any member down. */
     groups: groupsSchema.optional(),
