@@ -4,6 +4,9 @@
  * interactive = navigation start → the first page of services rendered and a click on "impaired only" handled.
  * Baselines in the same run: the browser loading the raw /api/v1/states JSON (what a page without a summary
  * endpoint would have to fetch first), and the Now page of a 500-service hub.
+ * The map (issue 18), on the same hubs: time to interactive = navigation start → the grouped graph painted and a
+ * click on a collapsed group's button redrawn with the group open; search-focus = the Focus button's click →
+ * the found service focused (its groups opened). Baseline: the same page at 500 services.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -117,7 +120,37 @@ async function main() {
     }
     return times;
   };
+  const mapPage = async (url: string, services: number) => {
+    const interactive: number[] = [];
+    const searches: number[] = [];
+    const drawn: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      await page.goto(`${url}/map?run=${i}`, { waitUntil: "commit" });
+      const graph = page.locator("[data-testid=graph][data-drawn]");
+      await graph.waitFor({ timeout: 30_000 });
+      drawn.push(Number(await graph.getAttribute("data-drawn")));
+      const button = page.locator("[data-testid=map-groups] button[aria-expanded=false]").first();
+      const group = (await button.getAttribute("data-group"))!;
+      await button.click();
+      await page.waitForFunction(
+        `(document.querySelector("[data-testid=graph]")?.getAttribute("data-expanded") ?? "").split(" ").includes(${JSON.stringify(group)})`,
+      );
+      interactive.push(await page.evaluate(() => performance.now()));
+      const target = `bench/service-${String((i * 997 + 13) % services).padStart(5, "0")}`;
+      await page.getByRole("searchbox").fill(target);
+      // Timed inside the page: from the click's dispatch to the service focused, no driver round trip.
+      await page.evaluate(
+        `window.benchT0 = performance.now(); document.querySelector("form.toolbar button[type=submit]").click()`,
+      );
+      await page.waitForFunction(
+        `document.querySelector("[data-testid=graph]")?.getAttribute("data-focus") === ${JSON.stringify(target)}`,
+      );
+      searches.push((await page.evaluate("performance.now() - window.benchT0")) as number);
+    }
+    return { interactive, searches, drawn };
+  };
   const rows: string[] = [];
+  const mapRows: string[] = [];
   for (const [services, observations] of [
     [5000, 100_000],
     [500, 10_000],
@@ -131,6 +164,10 @@ async function main() {
     const statesBytes = (await (await fetch(`${hub.url}/api/v1/states`)).arrayBuffer()).byteLength;
     const tti = await nowPage(hub.url);
     const raw = await rawStates(hub.url);
+    const map = await mapPage(hub.url, services);
+    mapRows.push(
+      `| ${services.toLocaleString("en")} services | ${Math.round(median(map.interactive))} ms (first load: ${Math.round(map.interactive[0]!)} ms) | ${Math.round(median(map.searches))} ms | ${median(map.drawn)} |`,
+    );
     rows.push(
       `| ${services.toLocaleString("en")} services, ${observations.toLocaleString("en")} observations | ${Math.round(median(tti))} ms (first load, assets not cached: ${Math.round(tti[0]!)} ms) | ${Math.round(median(raw))} ms | ${(summaryBytes / 1024).toFixed(0)} KiB | ${(statesBytes / 1024).toFixed(0)} KiB | ${(setupMs / 1000).toFixed(1)} s |`,
     );
@@ -146,6 +183,14 @@ async function main() {
   );
   console.log("| --- | --- | --- | --- | --- | --- |");
   for (const r of rows) console.log(r);
+  console.log(
+    "\nMap (grouped by provider and region; goal: interactive < 1,000 ms at 5,000 services; baseline: 500 services)\n",
+  );
+  console.log(
+    "| hub | map: navigation → grouped graph painted + a group opened by click | search → service focused | nodes drawn at load |",
+  );
+  console.log("| --- | --- | --- | --- |");
+  for (const r of mapRows) console.log(r);
 }
 
 await main();

@@ -178,6 +178,22 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
       bus,
       model,
       onIncident,
+      onMaintenance: ({ type, window: w, at }) => {
+        log(`${clock()}  maintenance ${type}: ${w.title} (${w.id})`);
+        const notice = {
+          type,
+          id: w.id,
+          title: w.title,
+          components: w.components,
+          start: w.start,
+          end: w.end,
+          at,
+        };
+        void notifier.announce(notice).then((outcomes) => {
+          for (const o of outcomes)
+            if (!o.delivered) warn(`maintenance notice to ${o.channel} not delivered: ${o.detail}`);
+        });
+      },
       onWarning: warn,
       ...(options.roundMs ? { roundMs: options.roundMs } : {}),
       ...ingestBacklog(env.EPICENTER_INGEST_BACKLOG),

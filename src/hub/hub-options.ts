@@ -1,4 +1,5 @@
 /** What the hub runs and how: the model, its store and bus, its clock, and the hooks it tells. */
+
 import type { Bus, LeaderLock } from "../bus/bus.js";
 import type { GroupRule } from "../model/group-rule.js";
 import type { MaintenanceSpec } from "../model/maintenance-schedule.js";
@@ -8,6 +9,7 @@ import type { Check } from "../probe/check-types.js";
 import type { Store } from "../store/store.js";
 import type { HubUser } from "./hub-api.js";
 import type { LedgerEvent } from "./incident-ledger.js";
+import type { MaintenanceNotice } from "./maintenance-book.js";
 
 export interface HubModel {
   components: ComponentSpec[];
@@ -36,6 +38,8 @@ export interface ReplicatedHubOptions {
   adoptWithinMs?: number;
   /** Called after each incident event is stored, in order. */
   onIncident?: (event: LedgerEvent) => void | Promise<void>;
+  /** Called by the leader when a maintenance window begins or ends (the notifier's maintenance notices). */
+  onMaintenance?: (notice: MaintenanceNotice) => void | Promise<void>;
   /** Reports trouble the hub survives (a failed rollup, a failed publish). */
   onWarning?: (message: string) => void;
   /**

@@ -347,7 +347,8 @@ export class ReplicatedHub implements Hub {
       if (changed.length > 0) this.#events.emit({ type: "state", states: changed });
     }
     if (this.leading) await this.#upkeep.run(now, this.#store, this.#options.onWarning);
-    await this.maintenance.tick(now);
+    // Every replica follows the windows; only the leader tells the channels.
+    await this.maintenance.tick(now, this.leading ? this.#options.onMaintenance : undefined);
     await this.#recorder.idle();
   }
 

@@ -25,6 +25,14 @@ export interface MaintenanceView extends MaintenanceWindow {
   createdAt: number | null;
 }
 
+/** A window beginning or ending, as the hub tells channels that asked for maintenance notices. */
+export interface MaintenanceNotice {
+  type: "started" | "ended";
+  window: MaintenanceView;
+  /** When the hub saw it (its tick), epoch ms. */
+  at: number;
+}
+
 /** How often a replica rereads the store's windows (another replica may have made or ended one). */
 const REFRESH_MS = 15_000;
 /** The longest window the store is asked for, so one that began this long ago and is still on is read. */
@@ -42,6 +50,8 @@ export class MaintenanceBook {
   #next: ((event: LedgerEvent) => void | Promise<void>) | undefined;
 
   readonly #warn: (message: string) => void;
+  /** The windows on at the last tick, by id; null before the first (a restart announces no start again). */
+  #on: Map<string, MaintenanceView> | null = null;
 
   /** The config's windows as the hub runs them now (after reloads). */
   readonly #specs: () => readonly MaintenanceSpec[];
@@ -162,14 +172,35 @@ export class MaintenanceBook {
   }
 
   /**
-   * One beat of the hub: the store's windows reread when due, and held notifications released for
-   * incidents no longer in maintenance (still open: a resolve drops them).
+   * One beat of the hub: the store's windows reread when due, each window that began or ended since the
+   * last beat handed to `announce` (the leader's; ended early counts as ended, cancelled before it began
+   * is neither), and held notifications released for incidents no longer in maintenance (still open: a
+   * resolve drops them).
    */
-  async tick(now: number): Promise<void> {
+  async tick(now: number, announce?: (notice: MaintenanceNotice) => void | Promise<void>): Promise<void> {
     try {
       await this.refresh(now);
     } catch (error) {
       this.#warn(`could not read maintenance windows: ${(error as Error).message}`);
+    }
+    const on = new Map(this.windows(now, now + 1).map((w) => [w.id, w]));
+    const before = this.#on;
+    this.#on = on;
+    if (before && announce) {
+      const notices: MaintenanceNotice[] = [
+        ...[...before.values()]
+          .filter((w) => !on.has(w.id))
+          .map((w) => ({ type: "ended" as const, window: this.#ended(w, now), at: now })),
+        ...[...on.values()]
+          .filter((w) => !before.has(w.id))
+          .map((w) => ({ type: "started" as const, window: w, at: now })),
+      ];
+      for (const notice of notices)
+        try {
+          await announce(notice);
+        } catch (error) {
+          this.#warn(`could not announce maintenance ${notice.window.id}: ${(error as Error).message}`);
+        }
     }
     for (const [id, event] of this.#held) {
       if (this.#covered(event.incident, now)) continue;
@@ -205,6 +236,15 @@ export class MaintenanceBook {
   async #pass(event: LedgerEvent): Promise<void> {
     this.#told.add(event.incident.id);
     await this.#next?.(event);
+  }
+
+  /** A window that was on at the last beat and is not now, as it ended (early when the store says so). */
+  #ended(w: MaintenanceView, now: number): MaintenanceView {
+    const stored = this.#stored.find((m) => m.id === w.id);
+    const endedAt = stored?.endedAt ?? null;
+    return endedAt === null
+      ? { ...w, end: Math.min(w.end, now) }
+      : { ...w, end: Math.min(w.end, endedAt), endedAt };
   }
 
   /** Whether the incident's cause, or every component it affects, is in maintenance at `at`. */

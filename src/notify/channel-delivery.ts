@@ -175,7 +175,7 @@ async function record(ctx: DeliveryContext, write: () => Promise<void>): Promise
 }
 
 /** Waits `ms`, or less when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {

@@ -97,7 +97,12 @@ const common = {
   minConfidence: z.number().min(0).max(1).optional(),
   /** Own wording; `{{placeholder}}` substitution only. Missing parts use the default wording. */
   template: z.strictObject({ title: templateText.optional(), body: templateText.optional() }).optional(),
+  /** A notice when a maintenance window begins and when it ends (default false; webhook channels only). */
+  maintenance: z.boolean().optional(),
 };
+
+/** The channel types that send maintenance notices (the others would need a wording of their own). */
+const MAINTENANCE_TYPES: readonly string[] = ["webhook"];
 
 /** One entry of `notifications:`, its `${ENV_VAR}` references resolved from `env`. */
 function channelSchema(env: Env) {
@@ -150,7 +155,11 @@ function channelSchema(env: Env) {
 export const PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue";
 
 type ChannelInput = z.output<ReturnType<typeof channelSchema>>;
-type Normalised<T> = Omit<T, "events" | "minConfidence"> & { events: NotifyEvent[]; minConfidence: number };
+type Normalised<T> = Omit<T, "events" | "minConfidence" | "maintenance"> & {
+  events: NotifyEvent[];
+  minConfidence: number;
+  maintenance: boolean;
+};
 
 /** One configured channel after loading: secrets resolved, defaults filled in. */
 export type ChannelConfig = {
@@ -168,13 +177,24 @@ export function notificationsSchema(env: Env) {
           ctx.addIssue({ code: "custom", path: [i, "name"], message: `duplicate channel name "${c.name}"` });
         }
         seen.add(c.name);
+        if (c.maintenance && !MAINTENANCE_TYPES.includes(c.type))
+          ctx.addIssue({
+            code: "custom",
+            path: [i, "maintenance"],
+            message: `maintenance notices go to ${MAINTENANCE_TYPES.join(", ")} channels only, not ${c.type}; remove maintenance: true`,
+          });
       });
     })
     .transform((list) => list.map(normaliseChannel));
 }
 
 function normaliseChannel(c: ChannelInput): ChannelConfig {
-  const filled = { ...c, events: c.events ?? [...NOTIFY_EVENTS], minConfidence: c.minConfidence ?? 0 };
+  const filled = {
+    ...c,
+    events: c.events ?? [...NOTIFY_EVENTS],
+    minConfidence: c.minConfidence ?? 0,
+    maintenance: c.maintenance ?? false,
+  };
   if (filled.type === "pagerduty") return { ...filled, url: filled.url ?? PAGERDUTY_EVENTS_URL };
   if (filled.type === "email") return { ...filled, smtp: normaliseSmtp(filled.smtp) };
   return filled;

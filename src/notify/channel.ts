@@ -21,6 +21,19 @@ export interface ChannelFilter {
   minConfidence: number;
 }
 
+/** A maintenance window beginning or ending, for channels configured with `maintenance: true`. */
+export interface MaintenanceAnnouncement {
+  type: "started" | "ended";
+  id: string;
+  title: string;
+  components: readonly string[];
+  /** Epoch ms; `end` is the actual end once ended (early, when someone ended it). */
+  start: number;
+  end: number;
+  /** When the hub saw the change, epoch ms. */
+  at: number;
+}
+
 export interface NotifyChannel {
   readonly name: string;
   readonly type: string;
@@ -30,6 +43,8 @@ export interface NotifyChannel {
    * throws a DeliveryError. Must give up when `signal` aborts.
    */
   send(notification: Notification, signal: AbortSignal): Promise<string>;
+  /** Present when the channel asked for maintenance notices: one attempt, like `send`. */
+  announce?(notice: MaintenanceAnnouncement, signal: AbortSignal): Promise<string>;
   /** Releases connections (pools, SMTP transports). */
   close?(): Promise<void>;
 }

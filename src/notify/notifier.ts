@@ -6,7 +6,7 @@
  * what to send is decided by notify-decision.ts.
  */
 import type { StoredIncident } from "../store/store.js";
-import type { NotifyChannel } from "./channel.js";
+import type { MaintenanceAnnouncement, NotifyChannel } from "./channel.js";
 import {
   type Backoff,
   DEFAULT_BACKOFF,
@@ -15,6 +15,7 @@ import {
   deliver,
   type NotifyLog,
 } from "./channel-delivery.js";
+import { type AnnouncementOutcome, deliverAnnouncement } from "./maintenance-delivery.js";
 import type { NotifyEvent } from "./message-format.js";
 
 export interface IncidentNotice {
@@ -85,6 +86,28 @@ export class Notifier {
   }
 
   /**
+   * Queues a maintenance window's start or end on every channel that asked for maintenance notices, in order
+   * with its incident events; the promise settles with each channel's outcome. Never rejects.
+   */
+  announce(notice: MaintenanceAnnouncement): Promise<AnnouncementOutcome[]> {
+    const channels = [...this.#channels.values()].filter((c) => c.announce);
+    if (this.#hurry.signal.aborted)
+      return Promise.resolve(
+        channels.map((c) => ({
+          channel: c.name,
+          maintenanceId: notice.id,
+          type: notice.type,
+          delivered: false,
+          attempts: 0,
+          detail: "notifier draining",
+        })),
+      );
+    return Promise.all(
+      channels.map((c) => this.#queue(c.name, () => deliverAnnouncement(this.#delivery, c, notice))),
+    );
+  }
+
+  /**
    * On start: for each channel left with an open alert (told `opened` or `changed`, not `resolved`), delivers
    * the resolve it owes when the incident has resolved meanwhile, or the change when its top epicenter moved.
    * Openings already delivered are never sent again. Safe to call again later (e.g. to retry owed resolves).
@@ -144,8 +167,13 @@ export class Notifier {
         }
         return outcome;
       });
-    const run = (this.#tails.get(channel.name) ?? Promise.resolve()).then(job, job);
-    this.#tails.set(channel.name, run);
+    return this.#queue(channel.name, job);
+  }
+
+  /** Runs `job` after everything queued on the channel before it. */
+  #queue<T>(channel: string, job: () => Promise<T>): Promise<T> {
+    const run = (this.#tails.get(channel) ?? Promise.resolve()).then(job, job);
+    this.#tails.set(channel, run);
     return run;
   }
 }
