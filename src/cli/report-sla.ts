@@ -1,5 +1,5 @@
 /**
- * `epicenter report sla --from D --to D [--component ID] [--data DIR] [--json|--csv]`: availability per
+ * `epicenter report sla --from D --to D [--component ID] [--tag T] [--data DIR] [--json|--csv]`: availability per
  * observed component from the hub's store (sla-report.ts, as GET /api/v1/reports/sla computes it), as a
  * table to paste, CSV for a spreadsheet, or the API's JSON.
  */
@@ -16,6 +16,7 @@ import {
   type SlaReport,
   slaReport,
   slaWindowProblem,
+  withTag,
 } from "../server/sla-report.js";
 import { slaJson } from "../server/sla-routes.js";
 import { percent } from "../server/status-uptime.js";
@@ -24,7 +25,7 @@ import { type CliIo, UsageError } from "./io.js";
 import { formatTable } from "./table-format.js";
 import { DEFAULT_DATA_DIR } from "./token-command.js";
 
-export const slaHelp = `epicenter report sla --from DATE --to DATE [--component ID] [--config F] [--data DIR] [--json | --csv]
+export const slaHelp = `epicenter report sla --from DATE --to DATE [--component ID] [--tag T] [--config F] [--data DIR] [--json | --csv]
 
 Availability per observed component over [--from, --to) (UTC dates like 2026-11-01, or ISO 8601 times on
 the hour), read from the hub's store: an hour some vantage saw counts by the share of its checks that
@@ -33,6 +34,7 @@ counted as up (nor as down). Hours of a component's own maintenance windows are 
 keeps (made through the API, or ended early) and, with --config, the config's. Each component lists the
 stored incidents that hit it in the window.
   --component ID  only this component (default: every observed component of the model the hub last ran)
+  --tag T         only the observed components with this tag (their \`tags:\` in epicenter.yaml)
   --config F      the hub's epicenter.yaml: its maintenance: windows are excluded too
   --data DIR      the hub's data directory (default ./${DEFAULT_DATA_DIR}); EPICENTER_DATABASE_URL, when set,
                   selects PostgreSQL instead
@@ -43,6 +45,7 @@ const OPTIONS = {
   from: { type: "string" },
   to: { type: "string" },
   component: { type: "string" },
+  tag: { type: "string" },
   config: { type: "string" },
   data: { type: "string" },
   json: { type: "boolean" },
@@ -94,6 +97,14 @@ export async function reportSlaCommand(argv: string[], io: CliIo, now = Date.now
         "epicenter report sla: the store holds no model yet (the hub writes it when it starts); give --component ID",
       );
       return 1;
+    }
+    if (values.tag !== undefined) {
+      const tagged = withTag(components, values.tag);
+      if (typeof tagged === "string") {
+        io.err(`epicenter report sla: ${tagged}`);
+        return 1;
+      }
+      components = tagged;
     }
     const source = {
       rollups: store.queryRollups.bind(store),

@@ -17,6 +17,7 @@ import { type HubModel, ReplicatedHub } from "../hub/hub.js";
 import type { LedgerEvent } from "../hub/incident-ledger.js";
 import type { Env } from "../model/env-refs.js";
 import { SourceError } from "../model/model-errors.js";
+import type { ComponentSpec } from "../model/model-types.js";
 import { createChannels } from "../notify/channels/create-channel.js";
 import { Notifier } from "../notify/notifier.js";
 import { Subscriptions } from "../notify/subscriptions.js";
@@ -95,6 +96,17 @@ function hubModel(config: Config): HubModel {
   };
 }
 
+/** Each component's tags, per components() array (the hub hands out the same one until a reload). */
+const tagIndexes = new WeakMap<ComponentSpec[], Map<string, string[]>>();
+function componentTagIndex(components: ComponentSpec[]): Map<string, string[]> {
+  let index = tagIndexes.get(components);
+  if (!index) {
+    index = new Map(components.flatMap((c) => (c.tags ? [[c.id, c.tags] as const] : [])));
+    tagIndexes.set(components, index);
+  }
+  return index;
+}
+
 export async function startHubProcess(options: HubProcessOptions): Promise<HubProcess> {
   const { log, warn } = options;
   const env = options.env ?? {};
@@ -139,6 +151,7 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
     const notifier = new Notifier({
       channels: createChannels(config?.notifications ?? []),
       log: store,
+      componentTags: (id) => componentTagIndex(hub.components()).get(id),
       onStoreError: (e) => warn(`notifier could not record a delivery: ${(e as Error).message}`),
     });
     cleanup.push(async () => {

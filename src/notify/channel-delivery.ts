@@ -10,7 +10,7 @@ import type { Store, StoredIncident } from "../store/store.js";
 import { DeliveryError, type NotifyChannel } from "./channel.js";
 import { errorText } from "./channels/http-post.js";
 import { messageFacts, type NotifyEvent } from "./message-format.js";
-import { decide, epicenterDigest, NOTHING_DELIVERED } from "./notify-decision.js";
+import { type ComponentTags, decide, epicenterDigest, NOTHING_DELIVERED } from "./notify-decision.js";
 
 /** The part of the store the notifier uses. */
 export type NotifyLog = Pick<
@@ -49,6 +49,8 @@ export interface DeliveryContext {
   backoff: Backoff;
   incidentUrl: (incidentId: string) => string;
   onStoreError: (error: unknown) => void;
+  /** The model's tags of a component, for channels with `tags` (notify-decision.ts). */
+  componentTags?: ComponentTags;
   /** Aborted when draining starts: waits between attempts end at once. */
   hurry: AbortSignal;
   /** Aborted at the drain deadline: attempts in flight are abandoned. */
@@ -86,7 +88,7 @@ export async function deliver(
     ctx.onStoreError(error);
     return outcome(received, false, false, 0, `store unavailable: ${errorText(error)}`);
   }
-  const decision = decide(received, incident, state, channel.filter);
+  const decision = decide(received, incident, state, channel.filter, ctx.componentTags);
   if (!decision.send) return outcome(received, false, false, 0, decision.reason);
   const event = decision.event;
   const url = ctx.incidentUrl(incident.id);

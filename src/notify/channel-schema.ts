@@ -17,6 +17,7 @@
  */
 import * as z from "zod";
 import { type Env, resolveEnvRefs } from "../model/env-refs.js";
+import { tagSchema } from "../model/group-rule.js";
 import { NOTIFY_EVENTS, type NotifyEvent, PLACEHOLDERS, unknownPlaceholders } from "./message-format.js";
 
 /** A string that may hold `${ENV_VAR}` references, resolved from `env` at load. */
@@ -93,6 +94,8 @@ const common = {
     .array(z.enum(NOTIFY_EVENTS as [NotifyEvent, ...NotifyEvent[]]))
     .min(1)
     .optional(),
+  /** Only incidents whose named cause or affected components carry one of these tags (default: every incident). */
+  tags: z.array(tagSchema).min(1).optional(),
   /** Incidents whose top confidence stays below this are not sent to this channel (default 0). */
   minConfidence: z.number().min(0).max(1).optional(),
   /** Own wording; `{{placeholder}}` substitution only. Missing parts use the default wording. */

@@ -19,6 +19,8 @@ export interface Notification {
 export interface ChannelFilter {
   events: readonly NotifyEvent[];
   minConfidence: number;
+  /** Only incidents whose named cause or affected components carry one of these; absent: every incident. */
+  tags?: readonly string[];
 }
 
 /** A maintenance window beginning or ending, for channels configured with `maintenance: true`. */

@@ -17,6 +17,7 @@ import {
 } from "./channel-delivery.js";
 import { type AnnouncementOutcome, deliverAnnouncement } from "./maintenance-delivery.js";
 import type { NotifyEvent } from "./message-format.js";
+import type { ComponentTags } from "./notify-decision.js";
 
 export interface IncidentNotice {
   type: NotifyEvent;
@@ -31,6 +32,8 @@ export interface NotifierOptions {
   backoff?: Partial<Backoff>;
   /** The incident's page, for `{{url}}` and links; no link when omitted. */
   incidentUrl?: (incidentId: string) => string;
+  /** The model's tags of a component (after reloads), for channels with `tags`; default: none has any. */
+  componentTags?: ComponentTags;
   /** Told when the store fails under the notifier (default: ignored; deliveries go on). */
   onStoreError?: (error: unknown) => void;
   /** Told of each outcome as it settles, channel by channel (metrics, logs). */
@@ -56,6 +59,7 @@ export class Notifier {
       backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
       incidentUrl: options.incidentUrl ?? (() => ""),
       onStoreError: options.onStoreError ?? (() => {}),
+      componentTags: options.componentTags ?? (() => undefined),
       hurry: this.#hurry.signal,
       stop: this.#stop.signal,
     };

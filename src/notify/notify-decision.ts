@@ -10,6 +10,8 @@
  *   when earlier sends failed; never twice.
  * A channel that was never told of an open incident (the opening failed, or confidence was below its
  * `minConfidence` then) is sent `opened` on the next event that qualifies.
+ * A channel with `tags` takes an incident only while its named cause or an affected component carries one
+ * of them (`componentTags`); once told, it hears the incident's changes and resolve like any other.
  */
 import type { AlertState, StoredIncident } from "../store/store.js";
 import type { ChannelFilter } from "./channel.js";
@@ -36,6 +38,7 @@ export function decide(
   incident: StoredIncident,
   stored: AlertState | null,
   filter: ChannelFilter,
+  componentTags: ComponentTags = () => undefined,
 ): Decision {
   const state = stored?.delivered === NOTHING_DELIVERED ? null : stored;
   const wants = (e: NotifyEvent) => filter.events.includes(e);
@@ -46,7 +49,7 @@ export function decide(
     if (state?.delivered === "resolved") return skip("resolve already delivered");
     if (!wants("resolved")) return skip("channel does not take resolved");
     if (state) return send("resolved", `closes the ${state.delivered} delivered`);
-    if (peakConfidence(incident) >= filter.minConfidence)
+    if (peakConfidence(incident) >= filter.minConfidence && carriesTags(incident, filter, componentTags))
       return send("resolved", "owed: the incident qualified");
     return skip("never qualified for this channel");
   }
@@ -55,6 +58,8 @@ export function decide(
   const confidence = incident.epicenter[0]?.confidence ?? 0;
   if (confidence < filter.minConfidence) return skip("below the channel's minConfidence");
   const announced = state !== null && state.delivered !== "resolved";
+  if (!announced && !carriesTags(incident, filter, componentTags))
+    return skip("no component it names or affects carries the channel's tags");
 
   if (!announced) {
     if (wants("opened")) {
@@ -72,6 +77,26 @@ export function decide(
   if (state.digest === epicenterDigest(incident)) return skip("same top epicenter");
   if (!wants("changed")) return skip("channel does not take changed");
   return send("changed", "top epicenter changed");
+}
+
+/** A component's tags (the model's); undefined when it has none or is unknown. */
+export type ComponentTags = (component: string) => readonly string[] | undefined;
+
+/** Whether the incident's named causes (now or earlier) or affected components carry one of the filter's tags. */
+export function carriesTags(
+  incident: StoredIncident,
+  filter: ChannelFilter,
+  componentTags: ComponentTags,
+): boolean {
+  if (!filter.tags) return true;
+  const wanted = new Set(filter.tags);
+  const ids = new Set([
+    ...incident.epicenter.map((e) => e.component),
+    ...incident.history.flatMap((h) => h.epicenter.map((e) => e.component)),
+    ...incident.affected,
+  ]);
+  for (const id of ids) if (componentTags(id)?.some((t) => wanted.has(t))) return true;
+  return false;
 }
 
 /** The highest top confidence the incident ever had. */

@@ -119,6 +119,17 @@ function dayOf(text: string, ms: number): string {
 }
 
 /** The reason [from, to) cannot be a report's window, or undefined when it can. */
+/**
+ * `--tag` / `?tag=`: the components carrying the tag; when none does, a message naming the tags in use (so a
+ * typo is not taken for a report on nothing).
+ */
+export function withTag(components: readonly ComponentSpec[], tag: string): ComponentSpec[] | string {
+  const tagged = components.filter((c) => c.tags?.includes(tag));
+  if (tagged.length > 0) return tagged;
+  const inUse = [...new Set(components.flatMap((c) => c.tags ?? []))].sort();
+  return `no observed component carries tag "${tag}"; ${inUse.length > 0 ? `tags in use: ${inUse.join(", ")}` : "no component has tags"}`;
+}
+
 export function slaWindowProblem(from: number, to: number): string | undefined {
   if (to <= from) return "to must be after from";
   if (to - from > MAX_SLA_DAYS * DAY_MS) return `a report spans at most ${MAX_SLA_DAYS} days`;

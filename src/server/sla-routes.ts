@@ -1,8 +1,9 @@
 /**
- * GET /api/v1/reports/sla?from=&to=&component=: availability per observed component over [from, to) with the
+ * GET /api/v1/reports/sla?from=&to=&component=&tag=: availability per observed component over [from, to) with the
  * incidents that cost it (sla-report.ts), for a read token. `epicenter report sla` prints the same JSON.
  */
 import * as z from "zod";
+import { tagSchema } from "../model/group-rule.js";
 import { closestId } from "../model/ids.js";
 import { ApiError } from "./api-errors.js";
 import { iso } from "./api-render.js";
@@ -14,6 +15,7 @@ import {
   type SlaReport,
   slaReport,
   slaWindowProblem,
+  withTag,
 } from "./sla-report.js";
 
 const slaTime = (bound: string) =>
@@ -39,6 +41,7 @@ export const slaQuery = z
       .max(200)
       .optional()
       .meta({ description: "Only this component (default: every observed one)" }),
+    tag: tagSchema.optional().meta({ description: "Only observed components with this tag" }),
   })
   .superRefine((q, ctx) => {
     const problem = slaWindowProblem(q.from, q.to);
@@ -117,7 +120,7 @@ export const slaRoutes: Route[] = [
     response: slaResponse,
     responses: {
       200: "`{from, to, excluded, components: [{id, name, availability, hours, seenHours, upHours, unknownHours, excludedHours, downMinutes, incidents: [{id, title, openedAt, resolvedAt, minutes}]}]}`",
-      404: "No such component",
+      404: "No such component, or no observed component with the tag",
     },
     handler: async ({ c, hub, query, now }) => {
       const model = hub.components();
@@ -134,6 +137,11 @@ export const slaRoutes: Route[] = [
           );
         }
         components = [spec];
+      }
+      if (query.tag !== undefined) {
+        const tagged = withTag(components, query.tag);
+        if (typeof tagged === "string") throw new ApiError(404, "not_found", tagged, { path: "tag" });
+        components = tagged;
       }
       // A component's own maintenance windows do not count against it.
       const exclude = maintenanceExclusions(hub.maintenance.windows(query.from, query.to));

@@ -7,7 +7,7 @@ import type SMTPTransport from "nodemailer/lib/smtp-transport/index.js";
 import { DeliveryError, type Notification, type NotifyChannel } from "../channel.js";
 import type { ChannelConfig } from "../channel-schema.js";
 import { composeMessage, escapeHtml } from "../message-format.js";
-import { errorText } from "./http-post.js";
+import { channelFilter, errorText } from "./http-post.js";
 
 export type EmailConfig = Extract<ChannelConfig, { type: "email" }>;
 
@@ -87,7 +87,7 @@ export function emailChannel(config: EmailConfig): NotifyChannel {
   return {
     name: config.name,
     type: config.type,
-    filter: { events: config.events, minConfidence: config.minConfidence },
+    filter: channelFilter(config),
     send: (n, signal) => sender.send(emailMessage(n, config), signal),
     async close() {
       sender.close();

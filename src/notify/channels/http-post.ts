@@ -1,6 +1,6 @@
 /** One HTTP POST for the webhook-style channels, through undici; turns every failure into a DeliveryError. */
 import { type Dispatcher, request } from "undici";
-import { DeliveryError, type Notification, type NotifyChannel } from "../channel.js";
+import { type ChannelFilter, DeliveryError, type Notification, type NotifyChannel } from "../channel.js";
 import type { ChannelConfig } from "../channel-schema.js";
 
 /** How much of a response body is kept in a delivery record. */
@@ -63,16 +63,27 @@ export interface HttpRequest {
   headers: Record<string, string>;
 }
 
+/** What a configured channel wants to hear about (its events, minConfidence and tags). */
+export function channelFilter(
+  config: Pick<ChannelConfig, "events" | "minConfidence" | "tags">,
+): ChannelFilter {
+  return {
+    events: config.events,
+    minConfidence: config.minConfidence,
+    ...(config.tags ? { tags: config.tags } : {}),
+  };
+}
+
 /** A channel that POSTs what `build` makes of each notification to `url`. */
 export function httpChannel(
-  config: Pick<ChannelConfig, "name" | "type" | "events" | "minConfidence" | "template">,
+  config: Pick<ChannelConfig, "name" | "type" | "events" | "minConfidence" | "template" | "tags">,
   url: string,
   build: (notification: Notification) => HttpRequest,
 ): NotifyChannel {
   return {
     name: config.name,
     type: config.type,
-    filter: { events: config.events, minConfidence: config.minConfidence },
+    filter: channelFilter(config),
     send: (n, signal) => {
       const req = build(n);
       return httpPost(url, req.body, req.headers, signal);
