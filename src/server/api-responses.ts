@@ -333,10 +333,6 @@ export const serviceRow = z.strictObject({
   belief,
   incidentId: z.string().nullable(),
   observed: z.array(vantageState),
-});
-
-export const summaryIncident = incident.extend({ servicesHit: z.number().int() });
-
   /** Its group (its `group`, else the first segment of its id) and tags. */
   group: z.string(),
   tags: ids,
@@ -349,6 +345,10 @@ export const serviceGroup = z.strictObject({
   rule: z.enum(["any", "all", "atLeast"]),
   k: z.number().int().optional(),
   services: z.number().int(),
+});
+
+export const summaryIncident = incident.extend({ servicesHit: z.number().int() });
+
 export const summaryResponse = z.strictObject({
   at: isoTime,
   counts: z.strictObject({
@@ -361,12 +361,12 @@ export const summaryResponse = z.strictObject({
   }),
   vantages: ids,
   incidents: z.array(summaryIncident),
+  /** Every group of monitored services (whatever the filters), worst first. */
+  groups: z.array(serviceGroup),
   services: z.strictObject({
     total: z.number().int(),
     offset: z.number().int(),
     limit: z.number().int(),
-  /** Every group of monitored services (whatever the filters), worst first. */
-  groups: z.array(serviceGroup),
     items: z.array(serviceRow),
   }),
 });
