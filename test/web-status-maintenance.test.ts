@@ -4,7 +4,8 @@
  * an editor makes two windows through the API, one on now and one in two days whose title is markup; the
  * page (not logged in) shows them under "Maintenance in progress" and "Scheduled maintenance" with their
  * services, start and end in the reader's zone and in UTC, the title as text; summary.json lists them in
- * Statuspage's shape; no serious axe-core violation. The screenshot stays in the test's temp folder (its
+ * Statuspage's shape; no serious axe-core violation; and the dashboard's page of an incident that opened
+ * within a window says so. The screenshot stays in the test's temp folder (its
  * path is logged); the browser profile beside it is removed.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -18,7 +19,7 @@ import { type Listening, listen } from "../src/server/serve-http.js";
 import { createApp } from "../src/server/server-app.js";
 import { statusSummaryResponse } from "../src/server/status-responses.js";
 import { browserMissing, ensureWebBuild, launchChromium } from "./browser-fixture.js";
-import { openServerHub, type ServerHub } from "./server-hub.js";
+import { incident, openServerHub, type ServerHub } from "./server-hub.js";
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -32,16 +33,21 @@ let served: ServerHub;
 let http: Listening;
 let browser: BrowserContext;
 let page: Page;
+let editor: string;
 const problems: string[] = [];
 
 describe.skipIf(browserMissing("web-status-maintenance"))("maintenance on the public status page", () => {
   beforeAll(async () => {
     ensureWebBuild();
     dir = mkdtempSync(join(tmpdir(), "epicenter-web-maintenance-"));
-    served = await openServerHub({ now: NOW });
+    // Opened half an hour ago, while the API's window (from an hour ago) covered acme/api, which it hit.
+    served = await openServerHub({
+      now: NOW,
+      incidents: [incident("inc-m", NOW - 30 * 60_000, NOW - 20 * 60_000, "aws/us-east-1")],
+    });
     const app = createApp({ hub: served.hub, auth: { anonymousRead: false }, now: () => served.now });
     http = await listen(app, { port: 0, host: "127.0.0.1" });
-    const editor = (await createToken(served.store, { name: "ops", role: "editor", now: NOW })).secret;
+    editor = (await createToken(served.store, { name: "ops", role: "editor", now: NOW })).secret;
     const make = async (body: object) => {
       const res = await fetch(`${http.url}/api/v1/maintenances`, {
         method: "POST",
@@ -125,5 +131,18 @@ describe.skipIf(browserMissing("web-status-maintenance"))("maintenance on the pu
     const shot = join(dir, "status-maintenance.png");
     await page.screenshot({ path: shot, fullPage: true });
     console.log(`web-status-maintenance: screenshot ${shot}`);
+  }, 60_000);
+
+  it("the incident page of an incident that opened within a window names it", async () => {
+    await page.goto(`${http.url}/login`);
+    await page.getByRole("tab", { name: "API token" }).click();
+    await page.getByLabel("Token", { exact: true }).fill(editor);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.getByRole("button", { name: "Log out" }).waitFor();
+    await page.goto(`${http.url}/incidents/inc-m`);
+    const mark = page.getByTestId("incident-maintenance");
+    await mark.waitFor({ timeout: 15_000 });
+    expect(await mark.textContent()).toBe("It opened during planned maintenance: API node upgrade.");
+    expect(problems).toEqual([]);
   }, 60_000);
 });
