@@ -23,36 +23,55 @@ export const systemResolver: HostResolver = async (hostname) => {
   return all.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 };
 
-/** A resolver that asks one name server (`host:port`) directly for A and AAAA records. */
+/**
+ * A resolver that asks one name server (`host:port`) directly for A and AAAA records. One c-ares channel
+ * serves every question (making one reads the system's resolver configuration: too dear per check); a
+ * question whose check is aborted is given up at once and left to end at its own timeout (cancelling would
+ * cancel every other check's question on the channel too).
+ */
 export function nameServerResolver(server: string, timeoutMs = 5000): HostResolver {
+  const resolver = new Resolver({ timeout: timeoutMs, tries: 1 });
+  resolver.setServers([server]);
+  const query = (type: "resolve4" | "resolve6", hostname: string, family: 4 | 6) =>
+    new Promise<ResolvedAddress[]>((ok, ko) =>
+      resolver[type](hostname, (error, list) => {
+        if (error?.code === "ENODATA") ok([]);
+        else if (error) ko(error);
+        else ok(list.map((address) => ({ address, family })));
+      }),
+    );
   return async (hostname, signal) => {
-    const resolver = new Resolver({ timeout: timeoutMs, tries: 1 });
-    resolver.setServers([server]);
-    const cancel = () => resolver.cancel();
-    signal?.addEventListener("abort", cancel, { once: true });
-    const ask = (fn: (h: string) => Promise<string[]>, family: 4 | 6) =>
-      fn(hostname).then(
-        (list) => list.map((address) => ({ address, family })),
-        (error: NodeJS.ErrnoException) => {
-          if (error.code === "ENODATA") return [];
-          throw error;
-        },
-      );
-    const promised = {
-      resolve4: (h: string) =>
-        new Promise<string[]>((ok, ko) => resolver.resolve4(h, (e, a) => (e ? ko(e) : ok(a)))),
-      resolve6: (h: string) =>
-        new Promise<string[]>((ok, ko) => resolver.resolve6(h, (e, a) => (e ? ko(e) : ok(a)))),
-    };
-    try {
-      const [v4, v6] = await Promise.all([ask(promised.resolve4, 4), ask(promised.resolve6, 6)]);
-      const all = [...v4, ...v6];
-      if (all.length === 0) throw Object.assign(new Error(`no address for ${hostname}`), { code: "ENODATA" });
-      return all;
-    } finally {
-      signal?.removeEventListener("abort", cancel);
-    }
+    const answers = Promise.all([query("resolve4", hostname, 4), query("resolve6", hostname, 6)]);
+    const [v4, v6] = await (signal ? untilAborted(answers, signal) : answers);
+    const all = [...v4, ...v6];
+    if (all.length === 0) throw Object.assign(new Error(`no address for ${hostname}`), { code: "ENODATA" });
+    return all;
   };
+}
+
+/** `promise`, or an AbortError as soon as `signal` aborts (the promise left to settle unobserved). */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => {});
+    return Promise.reject(abortError("dns"));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      promise.catch(() => {});
+      reject(abortError("dns"));
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 export interface TargetOptions {

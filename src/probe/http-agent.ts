@@ -81,8 +81,12 @@ export class HttpAgents {
     this.#pending = undefined;
   }
 
-  /** Stops tracing and closes every pool (idle connections at once, busy ones when their requests end). */
-  async close(): Promise<void> {
+  /**
+   * Stops tracing and closes every pool (idle connections at once, busy ones when their requests end, or
+   * destroyed after `graceMs`: a connection still being set up to a blackholed target would hold a close
+   * for the whole connect timeout).
+   */
+  async close(graceMs = 1000): Promise<void> {
     if (this.#subscribed) {
       diagnostics.unsubscribe("undici:request:create", this.#onCreate);
       diagnostics.unsubscribe("undici:client:sendHeaders", this.#onSendHeaders);
@@ -92,7 +96,17 @@ export class HttpAgents {
     const agents = [...this.#all];
     this.#all.clear();
     for (const slot of Object.keys(this.#defaults) as DefaultSlot[]) this.#defaults[slot] = undefined;
-    await Promise.all(agents.map((a) => a.close()));
+    await Promise.all(
+      agents.map(async (a) => {
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<"late">((resolve) => {
+          timer = setTimeout(() => resolve("late"), graceMs);
+        });
+        const closed = a.close().catch(() => {});
+        if ((await Promise.race([closed, late])) === "late") await a.destroy().catch(() => {});
+        clearTimeout(timer);
+      }),
+    );
   }
 
   #sharedAgent(

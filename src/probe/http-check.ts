@@ -6,6 +6,7 @@
  */
 import type { ErrorClass, Phases } from "../model/observation.js";
 import type { CheckResult, HttpCheck } from "./check-types.js";
+import { untilAborted } from "./guarded-connect.js";
 import { type RequestTrace, sharedHttpAgents } from "./http-agent.js";
 import { contextResolver } from "./name-server.js";
 import type { ProbeContext } from "./probe-context.js";
@@ -104,7 +105,9 @@ export async function guardedFetch(
     }
     let response: Awaited<typeof result>;
     try {
-      response = await result;
+      // undici leaves a request whose connection is still being set up (a blackholed TLS handshake, a SYN
+      // never answered) waiting for the connector past the check's deadline; the check ends at it.
+      response = await untilAborted(result, ctx.signal);
     } catch (error) {
       // Nothing sent yet means the connection was still being set up (resolved, guarded, connected).
       const { errorClass, message } = classifyError(

@@ -66,6 +66,8 @@ export function classifyError(
     stage === "dns" || (code !== "ECONNREFUSED" && code !== "ECANCELLED") ? dnsFailure(code) : undefined;
   if (dns) return { errorClass: "dns", message: dns };
   if (code === "ECONNREFUSED") return { errorClass: "connect-refused", message };
+  // Reset while the connection was being set up (TCP or TLS): refused by a middlebox or an overloaded door.
+  if (code === "ECONNRESET" && stage === "connect") return { errorClass: "connect-refused", message };
   if (code === "ETIMEDOUT" || code === "UND_ERR_CONNECT_TIMEOUT")
     return { errorClass: stage === "exchange" ? "timeout" : "connect-timeout", message };
   if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT")
