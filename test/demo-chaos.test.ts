@@ -170,7 +170,9 @@ describe("the chaos loop", () => {
     expect(most).toBe(1);
     expect(events.map((e) => e.type)).toEqual(calls.map((c) => (c.startsWith("+") ? "fail" : "restore")));
     const first = events[0]!;
-    expect(first.line).toBe(`chaos: failing aws/us-east-1 (region) for ${formatDuration(first.durationMs)}`);
+    expect(first.line).toBe(
+      `chaos: failing aws/us-east-1 (region) for ${formatDuration(first.durationMs)} (connections blackholed or reset, or HTTP 503)`,
+    );
     expect(events[1]!.line).toBe(`chaos: aws/us-east-1 restored after ${formatDuration(first.durationMs)}`);
     const blind = events.find((e) => e.target.kind === "vantage" && e.type === "fail")!;
     expect(blind.line).toMatch(
@@ -225,7 +227,7 @@ describe("chaos on the real demo world", () => {
     expect(lines).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^chaos: failing aws/us-east-1 \\(region\\) for \\d+m(\\d+s)?: ${down.length} services down, ${degraded.length} degraded$`,
+          `^chaos: failing aws/us-east-1 \\(region\\) for \\d+m(\\d+s)?: ${down.length} services down, ${degraded.length} degraded \\(connections blackholed or reset, or HTTP 503\\)$`,
         ),
       ),
     ]);

@@ -42,7 +42,7 @@ describe("the demo world over real HTTP", () => {
 
   beforeAll(async () => {
     const started = performance.now();
-    world = await startDemoWorld({ degradedDelayMs: 1_200 });
+    world = await startDemoWorld({ degradedDelayMs: 1_200, simple: true });
     console.log(
       `demo world: ${world.checks.length} servers listening in ${(performance.now() - started).toFixed(0)} ms`,
     );

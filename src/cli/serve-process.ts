@@ -276,6 +276,8 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
             http,
             ...(policy ? { policy } : {}),
             ...(nameServer ? { nameServer } : {}),
+            // The demo's names resolve through its own name server; its certificates come from its CA.
+            ...world?.probeContext(),
           });
         },
         ...(config && config.anchors.length > 0 ? { anchors: config.anchors } : {}),

@@ -8,6 +8,7 @@ import { compileGraph } from "../model/graph.js";
 import type { ComponentSpec } from "../model/model-types.js";
 import { propagateAll, UP } from "../model/propagate.js";
 import { seededRandom } from "../simulate/random.js";
+import { failuresInWords } from "./demo-failure-modes.js";
 
 export type ChaosKind = "region" | "cloud-service" | "cdn" | "dns" | "vantage";
 
@@ -224,7 +225,8 @@ function failLine(world: ChaosWorld, step: ChaosStep): string {
     return `chaos: blinding ${step.id} (the watcher's own network fails) for ${length}`;
   const impact = world.impact?.();
   const hit = impact ? `: ${impact.down.length} services down, ${impact.degraded.length} degraded` : "";
-  return `chaos: failing ${step.id} (${step.kind}) for ${length}${hit}`;
+  const how = failuresInWords(step.kind);
+  return `chaos: failing ${step.id} (${step.kind}) for ${length}${hit}${how ? ` (${how})` : ""}`;
 }
 
 /** "3m", "2m30s", "45s". */

@@ -33,9 +33,13 @@ export async function startDnsServer(
     });
   });
   const port = socket.address().port;
+  let closed: Promise<void> | undefined;
   return {
     server: address.includes(":") ? `[${address}]:${port}` : `${address}:${port}`,
     zones,
-    close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
+    close: () => {
+      closed ??= new Promise<void>((resolve) => socket.close(() => resolve()));
+      return closed;
+    },
   };
 }

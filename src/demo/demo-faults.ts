@@ -9,6 +9,7 @@ import type { ComponentSpec, Status } from "../model/model-types.js";
 import { DEGRADED, DOWN, propagateAll, STATUS_NAMES } from "../model/propagate.js";
 import type { Fault } from "../simulate/scenario-types.js";
 import { faultSet } from "../simulate/truth.js";
+import { type FailureMode, failureMode } from "./demo-failure-modes.js";
 import type { DemoVantage } from "./demo-model.js";
 import { DemoWorldError } from "./demo-world-error.js";
 
@@ -35,6 +36,8 @@ export class DemoFaults {
   readonly #blind = new Set<string>();
   #status: Uint8Array;
   #faultCount = 0;
+  /** The kind of the component fault injected last: what the impaired services' failures look like. */
+  #causeKind: string | undefined;
 
   /** `seed`: of the partial-impact hash (which dependents a partial fault strikes). */
   constructor(components: ComponentSpec[], vantages: readonly DemoVantage[], seed: number) {
@@ -97,6 +100,16 @@ export class DemoFaults {
     return this.#status[c]!;
   }
 
+  /**
+   * How component c (graph index) fails now (demo-failure-modes.ts), picked by the kind of the latest
+   * component fault; undefined while it is up.
+   */
+  modeOf(c: number): FailureMode | undefined {
+    const state = this.#status[c];
+    if (state !== DOWN && state !== DEGRADED) return undefined;
+    return failureMode(this.#causeKind, state === DOWN ? "down" : "degraded", c);
+  }
+
   /** The true state of a component now. */
   status(id: string): Status {
     const c = this.graph.index.get(id);
@@ -122,6 +135,8 @@ export class DemoFaults {
     const all = [...this.#faults.values()];
     const components = all.filter((f) => f.target === "component");
     this.#status = propagateAll(this.graph, faultSet(this.graph, this.#seed, components));
+    const latest = components.at(-1);
+    this.#causeKind = latest ? this.graph.kind[this.graph.index.get(latest.id)!] : undefined;
     this.#blind.clear();
     for (const f of all)
       if (f.target === "vantage") this.#blind.add(this.#vantages.find((v) => v.id === f.id)!.localAddress);
