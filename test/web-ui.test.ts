@@ -89,6 +89,8 @@ describe.skipIf(browserMissing("web-ui"))("the dashboard during a demo outage of
     await timeline.waitFor({ timeout: 15_000 });
     const text = (await timeline.textContent()) ?? "";
     expect(text).toMatch(/First symptoms: demo\//);
+    // The region fails its real ways (issue 14): services join with the error class their probes saw.
+    expect(text).toMatch(/\((connect-timeout|connect-refused|http-5xx)\)/);
     expect(text).toMatch(/Incident opened/);
     expect(text).toMatch(/First hypotheses[\s\S]*aws\/us-east-1[\s\S]*\d+%/);
     expect(text.indexOf("First symptoms")).toBeLessThan(text.indexOf("Incident opened"));
