@@ -108,9 +108,7 @@ export function configFromSource(source: YamlSource, inputs: ConfigInputs = {}):
   );
   const ids = new Set(components.map((c) => c.id));
   throwIfAny(
-    checkChecks(checks, ids, vantageIds).map((p) =>
-      source.issue([...where[p.check]!, ...p.path], p.message),
-    ),
+    checkChecks(checks, ids, vantageIds).map((p) => source.issue([...where[p.check]!, ...p.path], p.message)),
   );
   const maintenance = parsed.data.maintenance ?? [];
   const latest = latestMaintenanceEnd(inputs.now ?? Date.now());
