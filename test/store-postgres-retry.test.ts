@@ -1,7 +1,11 @@
 /** The PostgreSQL writer's retry on a lost connection: which errors count, and that others pass through. */
 import { describe, expect, it } from "vitest";
 import type { Observation } from "../src/model/observation.js";
-import { isConnectionError, RetryingObservationWriter } from "../src/store/postgres/postgres-retry.js";
+import {
+  isConflictAbort,
+  isConnectionError,
+  RetryingObservationWriter,
+} from "../src/store/postgres/postgres-retry.js";
 
 function coded(message: string, code?: string): Error {
   return Object.assign(new Error(message), code ? { code } : {});
@@ -50,6 +54,28 @@ describe("RetryingObservationWriter", () => {
     });
     await expect(strict.write([])).rejects.toThrow("value too long");
     expect(bad).toBe(1);
+  });
+
+  it("tries again a transaction aborted by a deadlock or a serialization conflict", async () => {
+    expect(isConflictAbort(coded("deadlock detected", "40P01"))).toBe(true);
+    expect(isConflictAbort(coded("could not serialize access", "40001"))).toBe(true);
+    expect(isConflictAbort(coded("duplicate key value", "23505"))).toBe(false);
+    expect(isConflictAbort("deadlock detected")).toBe(false);
+    const failures = [coded("deadlock detected", "40P01"), coded("could not serialize access", "40001")];
+    let calls = 0;
+    const writer = new RetryingObservationWriter(
+      {
+        write: async () => {
+          calls++;
+          const next = failures.shift();
+          if (next) throw next;
+          return [];
+        },
+      },
+      { backoffMs: 1 },
+    );
+    await writer.write([]);
+    expect(calls).toBe(3);
   });
 
   it("gives up after its attempts", async () => {
