@@ -60,6 +60,8 @@ const STORY_FAULTS: Record<StoryShape, 0 | 1 | 2 | 3> = {
   "step-down": 1,
   handover: 2,
   quiet: 0,
+  harsh: 1,
+  ramp: 1,
 };
 
 /**

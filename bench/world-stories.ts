@@ -11,8 +11,13 @@
  * - `step-down`: a large cause whose impact steps down to 10-20% for hours after the bulk recovers.
  * - `handover`: one cause ends as another, unrelated one starts.
  * - `quiet`: nothing fails but the watching (and perhaps a vantage).
+ * - `harsh`: the old stories (1 to 3 concurrent faults) in a world with hidden edges on 30% of sites and
+ *   twice the noise: flips up to 0.10 and missing checks up to 0.25.
+ * - `ramp`: one large cause that grows the way real ones do (DNS records expiring cache by cache, a
+ *   control plane losing capacity): a quarter of its edges struck, then half, then all, over 10 to 20
+ *   minutes, before it ends at once; it must be named within 3 minutes of striking all.
  *
- * Every shape has flip noise up to 0.04, missing checks up to 0.10 and 3 to 6 vantages.
+ * Every shape but `harsh` has flip noise up to 0.04, missing checks up to 0.10; all have 3 to 6 vantages.
  */
 import { compileGraph } from "../src/model/graph.js";
 import type { ComponentSpec } from "../src/model/model-types.js";
@@ -28,6 +33,8 @@ export const STORY_SHAPES = [
   "step-down",
   "handover",
   "quiet",
+  "harsh",
+  "ramp",
 ] as const;
 export type StoryShape = (typeof STORY_SHAPES)[number];
 
@@ -43,12 +50,15 @@ const LARGE = ["region", "network", "cloud-service", "cdn", "dns"] as const;
 export function generateStory(o: StoryOptions): Scenario {
   const random = seededRandom(Math.imul(o.seed, 0x27d4eb2f) ^ 0x165667b1);
   const vantages = 3 + Math.floor(random() * 4);
-  const noise = { flip: round3(0.01 + 0.03 * random()), missing: round3(0.02 + 0.08 * random()) };
+  const harsh = o.shape === "harsh";
+  const noise = harsh
+    ? { flip: round3(0.04 + 0.06 * random()), missing: round3(0.1 + 0.15 * random()) }
+    : { flip: round3(0.01 + 0.03 * random()), missing: round3(0.02 + 0.08 * random()) };
   const base = {
     seed: o.seed,
     services: o.services,
     vantages,
-    shape: { hidden: 0.1 },
+    shape: { hidden: harsh ? 0.3 : 0.1 },
     name: `story-${o.shape}-${o.services}-s${o.seed}`,
   };
   let scenario: Scenario;
@@ -58,6 +68,18 @@ export function generateStory(o: StoryOptions): Scenario {
       break;
     case "quiet":
       scenario = generateScenario({ ...base, faults: 0 });
+      break;
+    case "harsh":
+      scenario = generateScenario({ ...base, faults: (1 + Math.floor(random() * 3)) as 1 | 2 | 3 });
+      break;
+    case "ramp":
+      scenario = generateScenario({
+        ...base,
+        faults: 1,
+        kinds: LARGE,
+        targets: [largeTarget(o, random, 10)],
+      });
+      ramp(scenario, random);
       break;
     case "hidden-onset":
       scenario = generateScenario({ ...base, faults: 1, kinds: LARGE, targets: [largeTarget(o, random)] });
@@ -142,6 +164,34 @@ function stepDown(scenario: Scenario, random: () => number): void {
   const tail = component(scenario.faults.length, head.id, head.end, end, round2(0.1 + 0.1 * random()));
   tail.state = head.state;
   scenario.faults.push(tail);
+}
+
+/**
+ * The cause strikes a quarter of its edges, then half, then all of them, each step 5 to 10 minutes long;
+ * three faults on one component that touch, so one episode and one expected incident (on the first).
+ */
+function ramp(scenario: Scenario, random: () => number): void {
+  const head = scenario.faults.find((f) => f.target === "component")!;
+  const step = () => Math.round(300 + random() * 300);
+  const second = head.at + step();
+  const third = second + step();
+  const end = Math.max(head.end, third + 900);
+  head.end = second;
+  head.impact = 0.25;
+  const middle = component(scenario.faults.length, head.id, second, third, 0.5);
+  const full = component(
+    scenario.faults.length + 1,
+    head.id,
+    third,
+    Math.min(end, scenario.duration - 1200),
+    1,
+  );
+  for (const f of [middle, full]) f.state = head.state;
+  scenario.faults.push(middle, full);
+  // The accepted answers were reckoned for the full cause: it must be named within 3 minutes of reaching
+  // it, and whatever is named before then is judged as every entry is.
+  const expected = scenario.expect.incidents[0]!;
+  expected.within = third - head.at + 180;
 }
 
 /** The second cause starts within two minutes either side of the first one's end. */
