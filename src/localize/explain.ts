@@ -128,8 +128,19 @@ export class Explainer {
       const current = chosen[i]!;
       // A fault that explains what it explained last time, at about the same cost, was swapped then; a known
       // cause (maintenance) is not swapped for a guess.
-      if (isSettled(settled.get(current.component), current) || this.#known.has(current.component)) continue;
+      if (this.#known.has(current.component)) continue;
       this.#hypothesis.retract(current);
+      if (isSettled(settled.get(current.component), current)) {
+        // Kept as it was, unless a fault chosen after it now explains its symptoms: then it no longer pays
+        // for itself (a part of a cause's blast radius, named first while the cause struck only it).
+        if (this.#hypothesis.trial(evidence, current.component, current.state).cost < 0) {
+          this.#hypothesis.commit(current);
+          continue;
+        }
+        chosen.splice(i, 1);
+        i--;
+        continue;
+      }
       const local = this.candidates(current.explains.length > 0 ? current.explains : [current.component]);
       const best = this.#bestChoice(evidence, local, states, bound);
       if (best && best.cost < 0) {

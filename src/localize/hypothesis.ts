@@ -8,6 +8,7 @@
 import type { Graph } from "../model/graph.js";
 import { DEGRADED, DOWN, type FaultSet, Propagator, UP } from "../model/propagate.js";
 import type { EvidenceCosts } from "./explain-types.js";
+import { sparedEdgesCost } from "./impact-cost.js";
 
 /** What a fault and its spared edges cost, in nats. */
 export interface FaultPrices {
@@ -120,8 +121,13 @@ export class Hypothesis {
     const slots: number[] = [];
     for (let d = g.depStart[c]!; d < g.depStart[c + 1]!; d++) slots.push(g.depSlots[d]!);
     for (const s of slots) this.#spared[s] = 1;
+    // When c already is in this state (through the committed faults), propagation from c alone stops at c,
+    // and its dependents would keep states that ignore the edges just spared: the first strike or spare of
+    // each would then be priced from a state that never held. Re-evaluate them now.
+    const dirty = [c];
+    if (this.#status[c] === state) for (const s of slots) dirty.push(g.itemOwner[g.slotItem[s]!]!);
     this.#fault[c] = state;
-    this.#prop.update(this.#status, [c], this.#faults, journal);
+    this.#prop.update(this.#status, dirty, this.#faults, journal);
     let cost = prices.prior(c) + this.#delta(evidence, journal, 0);
     // An edge into a part of the model where nothing observed is impaired can only predict impairments the
     // evidence denies: spare it without trying (paying for it only if something observed is below).
@@ -135,7 +141,9 @@ export class Hypothesis {
     for (const s of open) {
       const spare = prices.spareCost(c, s);
       const delta = this.#toggle(evidence, s, 0, journal);
-      if (delta < spare) cost += delta;
+      // A tie strikes: an edge whose sparing is free and changes nothing (its dependent is impaired through
+      // another fault too) is this fault's as well, so it still explains that dependent if the other goes.
+      if (delta <= spare) cost += delta;
       else {
         this.#toggle(evidence, s, 1, journal);
         cost += spare;
@@ -154,6 +162,23 @@ export class Hypothesis {
         else this.#toggle(evidence, s, 1, journal);
       }
     }
+    // The spared edges that were paid for, priced together as a partial fault's (impact-cost.ts).
+    let paid = 0;
+    let paying = 0;
+    let struckWatched = 0;
+    for (const s of slots) {
+      const owner = g.itemOwner[g.slotItem[s]!]!;
+      if (!this.#watched[owner]) continue;
+      if (this.#spared[s] === 0) struckWatched++;
+      else {
+        const price = prices.spareCost(c, s);
+        if (price > 0) {
+          paid += price;
+          paying++;
+        }
+      }
+    }
+    if (paying > 1) cost += sparedEdgesCost(struckWatched, paying, paid) - paid;
     const discount = prices.recoveryDiscount(c);
     if (discount !== 0) {
       const recovered = (s: number) => {
