@@ -6,7 +6,10 @@
 import { DEGRADED, DOWN, UP } from "../model/propagate.js";
 
 export interface EvidenceOptions {
-  /** Chance a check reports the opposite of the truth (flaky checks, transient errors). */
+  /**
+   * Chance a check reports the opposite of the truth (flaky checks, transient errors): the least the filter
+   * assumes. It learns the rate the checks really show (see `adapt`) and assumes that when it is higher.
+   */
   flipRate: number;
   /** Chance a check reports a neighbouring state (degraded instead of up or down). */
   blurRate: number;
@@ -17,12 +20,25 @@ export interface EvidenceOptions {
 export const DEFAULT_EVIDENCE: EvidenceOptions = { flipRate: 0.03, blurRate: 0.01, switchRate: 0.01 };
 
 const FLOOR = 1e-12;
+/** A belief this sure is taken as the truth when counting how often checks contradict it. */
+const FIRM = 0.99;
+/** The configured flip rate counts as this many checks of evidence, so a few early flips move nothing. */
+const PRIOR_CHECKS = 2000;
+/** Counts are halved past this many checks, so the learnt rate follows the watching as it changes. */
+const HALF_LIFE_CHECKS = 200_000;
+/** The highest flip rate assumed: beyond it a check says too little to be worth weighing. */
+const MAX_FLIP = 0.25;
 
 export class Evidence {
   /** belief[3*i + s]: probability that observed component i is in state s. */
   readonly belief: Float64Array;
-  readonly #emit: Float64Array;
+  #emit: Float64Array;
   readonly #options: EvidenceOptions;
+  /** Checks of components whose belief was firm, and how many of them contradicted it as a flip does. */
+  #firmChecks = 0;
+  #contradicting = 0;
+  /** The flip rate the emissions assume now. */
+  #flipRate: number;
 
   constructor(
     readonly count: number,
@@ -35,9 +51,33 @@ export class Evidence {
       this.belief[3 * i + 1] = 0.01;
       this.belief[3 * i + 2] = 0.01;
     }
-    const { flipRate: e, blurRate: d } = this.#options;
-    // emit[3*truth + seen]
-    this.#emit = new Float64Array([1 - e - d, d, e, e, 1 - e - d, d, e, d, 1 - e - d]);
+    this.#flipRate = this.#options.flipRate;
+    this.#emit = emissions(this.#flipRate, this.#options.blurRate);
+  }
+
+  /** The flip rate the filter assumes now (at least the configured one). */
+  get flipRate(): number {
+    return this.#flipRate;
+  }
+
+  /**
+   * Learns how noisy the checks are: the share of checks that contradict a firm belief (down seen of a
+   * component surely up, or up of one surely down), smoothed by the configured rate. A filter that assumes
+   * 3% flips in a watching that flips 10% turns every burst of two or three flips into a failure, and each
+   * into an incident of its own site; assuming the rate it sees, it asks for the evidence that rate needs.
+   * Call once per evaluation, after its updates.
+   */
+  adapt(): void {
+    if (this.#firmChecks > HALF_LIFE_CHECKS) {
+      this.#firmChecks /= 2;
+      this.#contradicting /= 2;
+    }
+    const base = this.#options.flipRate;
+    const seen = (this.#contradicting + PRIOR_CHECKS * base) / (this.#firmChecks + PRIOR_CHECKS);
+    const rate = Math.min(MAX_FLIP, Math.max(base, seen));
+    if (Math.abs(rate - this.#flipRate) < 0.002) return;
+    this.#flipRate = rate;
+    this.#emit = emissions(rate, this.#options.blurRate);
   }
 
   /** The passage of one evaluation step: every belief drifts a little toward "anything can happen". */
@@ -50,6 +90,11 @@ export class Evidence {
   /** Bayes update of component i with one check that saw `seen`. */
   update(i: number, seen: number): void {
     const b = this.belief;
+    const likely = this.likely(i);
+    if (likely !== DEGRADED && b[3 * i + likely]! > FIRM) {
+      this.#firmChecks++;
+      if (seen === (likely === UP ? DOWN : UP)) this.#contradicting++;
+    }
     const e = this.#emit;
     const u = b[3 * i]! * e[seen]!;
     const g = b[3 * i + 1]! * e[3 + seen]!;
@@ -72,6 +117,11 @@ export class Evidence {
   probability(i: number, state: number): number {
     return this.belief[3 * i + state]!;
   }
+}
+
+/** emit[3*truth + seen] for a flip rate e and a blur rate d. */
+function emissions(e: number, d: number): Float64Array {
+  return new Float64Array([1 - e - d, d, e, e, 1 - e - d, d, e, d, 1 - e - d]);
 }
 
 export interface VantageVerdict {

@@ -241,6 +241,7 @@ export class Localizer {
       }
     }
     for (const row of this.#seen) row.fill(-1);
+    ev.adapt();
 
     const impaired: number[] = [];
     let signature = "";
