@@ -107,7 +107,9 @@ describe.skipIf(browserMissing("web-views"))(
       await view.waitFor({ timeout: 15_000 });
       const centre = view.locator("a.node[data-ring='0']");
       expect(await centre.getAttribute("data-id")).toBe("aws/us-east-1");
-      expect(await centre.getAttribute("aria-label")).toMatch(/named cause, 100% confidence/);
+      // The named cause with its confidence: the first place, whatever runners-up share the rest.
+      const said = /named cause, (\d+)% confidence/.exec((await centre.getAttribute("aria-label")) ?? "");
+      expect(Number(said?.[1])).toBeGreaterThanOrEqual(50);
       const box = (await view.locator("svg").boundingBox())!;
       const middle = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
       const at = async (id: string) => {
