@@ -13,7 +13,10 @@ function watch(evidence: Evidence, count: number, flip: number, rounds: number, 
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < count; i++) {
       evidence.predict(i);
-      for (let v = 0; v < 4; v++) evidence.update(i, random() < flip ? DOWN : UP);
+      evidence.updateRound(
+        i,
+        Array.from({ length: 4 }, () => (random() < flip ? DOWN : UP)),
+      );
     }
     evidence.adapt();
   }
@@ -36,6 +39,20 @@ describe("evidence learns how noisy the checks are (evidence.ts)", () => {
     watch(evidence, 200, flip, 50, seed);
     expect(evidence.flipRate).toBeGreaterThanOrEqual(0.03);
     expect(evidence.flipRate).toBeLessThan(0.035);
+  });
+
+  it("does not take outages for noise: every vantage seeing a change at once is not counted", () => {
+    // 50 components, each failing and recovering every 10 rounds, seen so by all 4 vantages, no flips.
+    const evidence = new Evidence(50);
+    for (let r = 0; r < 400; r++) {
+      const state = Math.floor(r / 10) % 2 === 0 ? UP : DOWN;
+      for (let i = 0; i < 50; i++) {
+        evidence.predict(i);
+        evidence.updateRound(i, [state, state, state, state]);
+      }
+      evidence.adapt();
+    }
+    expect(evidence.flipRate).toBe(0.03);
   });
 
   it("raises no incident in a quiet world watched through checks that flip 9% of the time", () => {

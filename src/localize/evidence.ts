@@ -20,8 +20,11 @@ export interface EvidenceOptions {
 export const DEFAULT_EVIDENCE: EvidenceOptions = { flipRate: 0.03, blurRate: 0.01, switchRate: 0.01 };
 
 const FLOOR = 1e-12;
-/** A belief this sure is taken as the truth when counting how often checks contradict it. */
-const FIRM = 0.99;
+/**
+ * A belief this sure is taken as the truth when counting how often checks contradict it (weighed before a
+ * round's checks, after `predict` has drifted it: a settled belief is then just under 0.98).
+ */
+const FIRM = 0.95;
 /** The configured flip rate counts as this many checks of evidence, so a few early flips move nothing. */
 const PRIOR_CHECKS = 2000;
 /** Counts are halved past this many checks, so the learnt rate follows the watching as it changes. */
@@ -62,7 +65,7 @@ export class Evidence {
 
   /**
    * Learns how noisy the checks are: the share of checks that contradict a firm belief (down seen of a
-   * component surely up, or up of one surely down), smoothed by the configured rate. A filter that assumes
+   * component surely up, or up of one surely down; see `updateRound`), smoothed by the configured rate. A filter that assumes
    * 3% flips in a watching that flips 10% turns every burst of two or three flips into a failure, and each
    * into an incident of its own site; assuming the rate it sees, it asks for the evidence that rate needs.
    * Call once per evaluation, after its updates.
@@ -90,11 +93,6 @@ export class Evidence {
   /** Bayes update of component i with one check that saw `seen`. */
   update(i: number, seen: number): void {
     const b = this.belief;
-    const likely = this.likely(i);
-    if (likely !== DEGRADED && b[3 * i + likely]! > FIRM) {
-      this.#firmChecks++;
-      if (seen === (likely === UP ? DOWN : UP)) this.#contradicting++;
-    }
     const e = this.#emit;
     const u = b[3 * i]! * e[seen]!;
     const g = b[3 * i + 1]! * e[3 + seen]!;
@@ -103,6 +101,28 @@ export class Evidence {
     b[3 * i] = Math.max(u / total, FLOOR);
     b[3 * i + 1] = Math.max(g / total, FLOOR);
     b[3 * i + 2] = Math.max(d / total, FLOOR);
+  }
+
+  /**
+   * One round of component i: the checks every trusted vantage made of it (`seen`, in any order), each a
+   * Bayes update, and the noise they show. Checks that contradict a firm belief count as flips unless all
+   * of the round's checks (two or more) do: a component changing state is seen so by every vantage at once,
+   * independent flips seldom are (with flip rate e, all r of them with e^r), so an outage's start and end
+   * are not taken for noise in a world where outages are frequent.
+   */
+  updateRound(i: number, seen: ArrayLike<number>): void {
+    const b = this.belief;
+    const likely = this.likely(i);
+    if (seen.length >= 2 && likely !== DEGRADED && b[3 * i + likely]! > FIRM) {
+      const against = likely === UP ? DOWN : UP;
+      let contradicting = 0;
+      for (let k = 0; k < seen.length; k++) if (seen[k] === against) contradicting++;
+      if (contradicting < seen.length) {
+        this.#firmChecks += seen.length;
+        this.#contradicting += contradicting;
+      }
+    }
+    for (let k = 0; k < seen.length; k++) this.update(i, seen[k]!);
   }
 
   /** The most probable state of component i. */

@@ -233,12 +233,15 @@ export class Localizer {
     });
     const ev = this.#evidence;
     const n = this.#observed.length;
+    const checks: number[] = [];
     for (let i = 0; i < n; i++) {
       ev.predict(i);
+      checks.length = 0;
       for (let v = 0; v < this.#seen.length; v++) {
         const s = this.#seen[v]![i]!;
-        if (s >= 0 && !verdicts[v]!.blind) ev.update(i, s);
+        if (s >= 0 && !verdicts[v]!.blind) checks.push(s);
       }
+      ev.updateRound(i, checks);
     }
     for (const row of this.#seen) row.fill(-1);
     ev.adapt();
