@@ -5,7 +5,7 @@
  * tables list every region and vantage; a blind vantage and more regions hit are drawn as such (their states
  * injected into the real answer: the demo's outage has neither, and test/world-map.test.ts checks how the API
  * decides them). No serious or critical axe-core violation in either theme, nothing sideways at 360 px.
- * Saves docs/screenshots/world.png.
+ * Saves world.png to $EPICENTER_SCREENSHOTS (default bench/out/screenshots).
  */
 import { mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -138,8 +138,10 @@ describe.skipIf(browserMissing("web-world"))("the World page during a demo outag
     expect(rows.filter(([, s]) => s === "likely up").length).toBe(api.regions.length - hit.length);
     expect(await page.getByTestId("world-vantages").locator("tbody tr").count()).toBe(api.vantages.length);
 
-    mkdirSync(join(ROOT, "docs", "screenshots"), { recursive: true });
-    const shot = join(ROOT, "docs", "screenshots", "world.png");
+    // Like web-ui.test.ts's: README's copy in docs/screenshots is refreshed from it by hand, not by npm test.
+    const shots = process.env.EPICENTER_SCREENSHOTS ?? join(ROOT, "bench", "out", "screenshots");
+    mkdirSync(shots, { recursive: true });
+    const shot = join(shots, "world.png");
     await page.setViewportSize({ width: 1000, height: 900 });
     await map.locator("svg[role=img]").waitFor();
     await page.waitForTimeout(200);
