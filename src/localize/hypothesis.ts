@@ -8,7 +8,6 @@
 import type { Graph } from "../model/graph.js";
 import { DEGRADED, DOWN, type FaultSet, Propagator, UP } from "../model/propagate.js";
 import type { EvidenceCosts } from "./explain-types.js";
-import { sparedEdgesCost } from "./impact-cost.js";
 
 /** What a fault and its spared edges cost, in nats. */
 export interface FaultPrices {
@@ -162,23 +161,6 @@ export class Hypothesis {
         else this.#toggle(evidence, s, 1, journal);
       }
     }
-    // The spared edges that were paid for, priced together as a partial fault's (impact-cost.ts).
-    let paid = 0;
-    let paying = 0;
-    let struckWatched = 0;
-    for (const s of slots) {
-      const owner = g.itemOwner[g.slotItem[s]!]!;
-      if (!this.#watched[owner]) continue;
-      if (this.#spared[s] === 0) struckWatched++;
-      else {
-        const price = prices.spareCost(c, s);
-        if (price > 0) {
-          paid += price;
-          paying++;
-        }
-      }
-    }
-    if (paying > 1) cost += sparedEdgesCost(struckWatched, paying, paid) - paid;
     const discount = prices.recoveryDiscount(c);
     if (discount !== 0) {
       const recovered = (s: number) => {
