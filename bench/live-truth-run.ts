@@ -28,6 +28,8 @@ export interface LiveTruthRunOptions {
   settleRounds?: number;
   /** Told each chaos and incident line as it is printed (with its wall-clock time). */
   onLine?: (line: string, at: number) => void;
+  /** Run the demo's older world (plain HTTP, quick 503s) instead of its real failure modes. */
+  simple?: boolean;
 }
 
 export interface LiveTruthRecord {
@@ -124,6 +126,7 @@ export async function runLiveTruth(options: LiveTruthRunOptions): Promise<LiveTr
     demo: {
       checkIntervalMs: options.checkIntervalMs,
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(options.simple ? { simple: true } : {}),
       plan: {
         firstAfterMs: options.firstAfterMs,
         first: "aws/us-east-1",

@@ -49,7 +49,14 @@ export interface HubProcessOptions {
   /** The vantage this process's agent runs as (default: the config's first, or vantage/local). */
   vantage?: string;
   /** Demo only: seed and timing of the chaos plan, whether to run chaos at all, and (tests) faster checks. */
-  demo?: { seed?: number; chaos?: boolean; plan?: Partial<ChaosPlanOptions>; checkIntervalMs?: number };
+  demo?: {
+    seed?: number;
+    chaos?: boolean;
+    plan?: Partial<ChaosPlanOptions>;
+    checkIntervalMs?: number;
+    /** The demo's older world: plain HTTP by address, every fault a quick 503 (demo-world.ts `simple`). */
+    simple?: boolean;
+  };
   /** The localizer's round (default: from the check intervals). */
   roundMs?: number;
   /** `nats://...` for hub replicas and remote agents (default EPICENTER_BUS_URL); the in-process bus without. */
@@ -111,7 +118,12 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
   const { log, warn } = options;
   const env = options.env ?? {};
   const config = options.configFile ? loadConfigFile(options.configFile, { env }) : null;
-  const world = config ? null : await startDemoWorld(options.demo?.seed ? { seed: options.demo.seed } : {});
+  const world = config
+    ? null
+    : await startDemoWorld({
+        ...(options.demo?.seed ? { seed: options.demo.seed } : {}),
+        ...(options.demo?.simple ? { simple: true } : {}),
+      });
   const cleanup: (() => Promise<void> | void)[] = [];
   const stop = async () => {
     for (const step of cleanup.reverse()) {
