@@ -1,6 +1,7 @@
 /**
- * The baselines of bench:probes, against the same targets: a bare undici loop (what Node itself can do,
- * the ceiling) and Prometheus' blackbox_exporter driven by concurrent GETs of /probe, its CPU read from
+ * The baselines of bench:probes, against the same targets: bare loops (what Node itself can do, the
+ * ceilings: undici over keep-alive connections, or net.connect / tls.connect and one request per
+ * connection) and Prometheus' blackbox_exporter driven by concurrent GETs of /probe, its CPU read from
  * /proc/<pid>/stat. The exporter is the Debian package, installed with apt-get when missing.
  */
 import { execFileSync, spawn } from "node:child_process";
@@ -8,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import tls from "node:tls";
 import { Agent, Pool, request } from "undici";
 
 export const BLACKBOX = "/usr/bin/prometheus-blackbox-exporter";
@@ -71,6 +73,33 @@ export async function bareUndici(urls: string[], concurrency: number, seconds: n
   return run;
 }
 
+/**
+ * The fresh-connection ceiling: connect (TCP, or TLS verified against `trust`), send one GET with
+ * Connection: close, read the answer, close. The same work a fresh check does, without anything else.
+ */
+export function freshOnce(urls: URL[], trust?: tls.SecureContext): (i: number) => Promise<boolean> {
+  return (i) =>
+    new Promise<boolean>((resolve) => {
+      const url = urls[i % urls.length]!;
+      const at = { host: url.hostname, port: Number(url.port) };
+      const socket = trust ? tls.connect({ ...at, secureContext: trust }) : net.connect(at);
+      let got = "";
+      const done = (ok: boolean) => {
+        socket.destroy();
+        resolve(ok);
+      };
+      socket.once(trust ? "secureConnect" : "connect", () =>
+        socket.write(`GET ${url.pathname}?m=${i} HTTP/1.1\r\nhost: ${url.host}\r\nconnection: close\r\n\r\n`),
+      );
+      socket.on("data", (chunk: Buffer) => {
+        got += chunk.toString("latin1");
+        if (got.endsWith("\r\n\r\nok\n")) done(got.startsWith("HTTP/1.1 200"));
+      });
+      socket.once("error", () => done(false));
+      socket.once("close", () => resolve(false));
+    });
+}
+
 /** Installs the exporter with apt-get if it is missing; returns why not when that fails. */
 export function ensureBlackbox(log: (line: string) => void): string | null {
   if (existsSync(BLACKBOX)) return null;
@@ -105,17 +134,24 @@ function clockTicks(): number {
   return ticksPerSecond;
 }
 
-/** Runs blackbox_exporter on a free loopback port and drives `concurrency` /probe GETs at it. */
+/**
+ * Runs blackbox_exporter on a free loopback port and drives `concurrency` /probe GETs of its `http_2xx`
+ * module at it. The exporter opens a new connection per probe (its http prober disables keep-alive), as
+ * a fresh check does; over TLS it verifies the targets against `caFile` (the module's tls_config.ca_file).
+ */
 export async function blackbox(
   urls: string[],
   concurrency: number,
   seconds: number,
+  caFile?: string,
 ): Promise<LoopRun & { version: string }> {
   const dir = mkdtempSync(join(tmpdir(), "epicenter-blackbox-"));
   const config = join(dir, "blackbox.yml");
+  const tlsConfig = caFile ? `      tls_config:\n        ca_file: ${JSON.stringify(caFile)}\n` : "";
   writeFileSync(
     config,
-    "modules:\n  http_2xx:\n    prober: http\n    timeout: 10s\n    http:\n      preferred_ip_protocol: ip4\n",
+    "modules:\n  http_2xx:\n    prober: http\n    timeout: 10s\n    http:\n      preferred_ip_protocol: ip4\n" +
+      tlsConfig,
   );
   const port = await freePort();
   const version = execFileSync(BLACKBOX, ["--version"], {
