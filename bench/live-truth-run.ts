@@ -30,6 +30,8 @@ export interface LiveTruthRunOptions {
   onLine?: (line: string, at: number) => void;
   /** Run the demo's older world (plain HTTP, quick 503s) instead of its real failure modes. */
   simple?: boolean;
+  /** The chaos plan's kinds, in turn (default: the plan's, two of each component kind per blind vantage). */
+  cycle?: readonly ChaosKind[];
 }
 
 export interface LiveTruthRecord {
@@ -132,6 +134,7 @@ export async function runLiveTruth(options: LiveTruthRunOptions): Promise<LiveTr
         first: "aws/us-east-1",
         durationMs: options.durationMs,
         gapMs: options.gapMs,
+        ...(options.cycle ? { cycle: options.cycle } : {}),
       },
     },
     roundMs,
