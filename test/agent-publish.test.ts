@@ -7,6 +7,7 @@ import type { Observation } from "../src/model/observation.js";
 import { resultObservations, startAgent } from "../src/probe/agent.js";
 import type { Check, StatuspageCheck } from "../src/probe/check-types.js";
 import { runCheck } from "../src/probe/run-check.js";
+import { silentTcp } from "./probe-fixtures.js";
 import { type CountingServer, httpCheck, startCountingServer, until } from "./schedule-fixtures.js";
 
 const TOKEN = "s3cret-token";
@@ -74,6 +75,27 @@ afterAll(async () => {
 });
 
 describe("agent", () => {
+  it("stamps an observation with when its run began: a timeout says what the target was like when asked", async () => {
+    const silent = await silentTcp();
+    const url = `http://127.0.0.1:${silent.port}/`;
+    const got: { at: number; received: number; status: string }[] = [];
+    const agent = startAgent({
+      vantage: "probe/here",
+      checks: [httpCheck("acme/slow#1", url, { intervalMs: 1000, timeoutMs: 400 })],
+      runner: runCheck,
+      publish: async (batch) => {
+        for (const o of batch) got.push({ at: o.at, received: Date.now(), status: o.status });
+      },
+      batchMs: 10,
+    });
+    await until(() => got.length >= 1);
+    await agent.stop(1000);
+    await silent.close();
+    expect(got[0]!.status).toBe("down");
+    // The run took its whole timeout: stamped at its end, it would be within a batch of its arrival.
+    expect(got[0]!.received - got[0]!.at).toBeGreaterThanOrEqual(400);
+  });
+
   it("publishes its checks' observations and its own health to a hub over HTTP", async () => {
     const checks: Check[] = [
       httpCheck("acme/api#1", `${target.url}/ok?api`, { intervalMs: 200 }),

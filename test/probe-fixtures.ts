@@ -180,6 +180,13 @@ export async function silentUdp(): Promise<{ server: string; close: () => void }
   return { server: `127.0.0.1:${socket.address().port}`, close: () => socket.close() };
 }
 
+/** A TCP server on 127.0.0.1 that accepts connections and never reads or answers: a blackholed target. */
+export async function silentTcp(): Promise<{ port: number; close: () => Promise<void> }> {
+  const server = net.createServer((socket) => socket.on("error", () => {}));
+  const port = await listen(server);
+  return { port, close: () => close(server) };
+}
+
 /** A port on 127.0.0.1 nothing listens on (bound, then closed). */
 export async function closedPort(): Promise<number> {
   const server = net.createServer();

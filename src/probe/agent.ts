@@ -12,6 +12,7 @@ import { LagWindow } from "./lag-window.js";
 import { ObservationBatcher, type PublishFn, type RefusedObservation } from "./observation-batcher.js";
 import { Scheduler } from "./scheduler.js";
 import type { ScheduledResult, SchedulerOptions } from "./scheduler-options.js";
+import { startStallMeter } from "./stall-meter.js";
 
 export interface AgentOptions {
   /** The vantage's id (`probe/us-east`); observations carry it. */
@@ -44,8 +45,12 @@ export interface AgentOptions {
   batchMs?: number;
   batchMax?: number;
   bufferMax?: number;
-  /** Scheduler tuning (concurrency, perHost, confirmDelayMs). */
-  scheduler?: Pick<SchedulerOptions, "concurrency" | "perHost" | "confirmDelayMs" | "now">;
+  /**
+   * Scheduler tuning (concurrency, perHost, confirmDelayMs). `stalls`: this process's stall meter (default
+   * one of the agent's own on the real clock; none when `now` is given without it, as a made-up clock's
+   * jumps are no stalls).
+   */
+  scheduler?: Pick<SchedulerOptions, "concurrency" | "perHost" | "confirmDelayMs" | "now" | "stalls">;
 }
 
 export interface AgentStats {
@@ -155,13 +160,25 @@ export function startAgent(options: AgentOptions): Agent {
   if (options.pending?.length) batcher.add(options.pending);
   const lags = new LagWindow();
   const counts = { checksRun: 0, failures: 0 };
-  const local = options.localAddress ? { localAddress: options.localAddress } : {};
+  const ownStalls =
+    options.scheduler?.stalls || options.scheduler?.now ? undefined : startStallMeter(monotonic);
+  const stalls = options.scheduler?.stalls ?? ownStalls;
+  // Both schedulers: the source address, and the stalls whose failures are checked again.
+  const local = {
+    ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+    ...(stalls ? { stalls } : {}),
+  };
 
   const onResult = (r: ScheduledResult) => {
     counts.checksRun++;
     if (r.result.status === "down") counts.failures++;
     lags.add(r.finishedAt, r.lagMs);
-    batcher.add(resultObservations(vantage, r.check, r.result, Math.round(clock())));
+    // Stamped when the run began: a timeout or a slow answer says what the target was like when it was
+    // asked, not seconds later when the verdict came in (after the target may have recovered). Stamping
+    // at the end made a region's blackholed checks, started before it recovered, look like failures of
+    // the part still failing after it, and the localizer renamed the tail of its incident (live-truth).
+    const at = Math.round(clock() - (monotonic() - r.startedAt));
+    batcher.add(resultObservations(vantage, r.check, r.result, at));
   };
   const scheduler = new Scheduler({ ...options.scheduler, ...local, runner: options.runner, onResult });
 
@@ -235,6 +252,7 @@ export function startAgent(options: AgentOptions): Agent {
       const began = monotonic();
       const runs = deadlineMs * 0.7;
       await Promise.all([scheduler.stop(runs), anchorScheduler.stop(runs)]);
+      ownStalls?.stop();
       await batcher.close(Math.max(0, deadlineMs - (monotonic() - began)));
       return stats();
     },

@@ -1,6 +1,7 @@
 /** What the scheduler takes (options) and tells (each reported run, its counters); its own file, as hub-options.ts. */
 import type { CheckRunner } from "./check-attempts.js";
 import type { Check, CheckResult } from "./check-types.js";
+import type { StallMeter } from "./stall-meter.js";
 
 /** One reported run of a check (after confirmation re-runs, if any). Times are the scheduler clock's, ms. */
 export interface ScheduledResult {
@@ -31,6 +32,11 @@ export interface SchedulerOptions {
   abortGraceMs?: number;
   /** Monotonic clock, epoch-based ms (default performance.timeOrigin + performance.now()). */
   now?: () => number;
+  /**
+   * This process's stalls on the same clock (stall-meter.ts): a failure seen during one is checked again at
+   * once before it is reported. Default none (the agent passes its own).
+   */
+  stalls?: StallMeter;
 }
 
 export interface SchedulerStats {
@@ -45,6 +51,8 @@ export interface SchedulerStats {
   missed: number;
   /** Confirmation re-runs. */
   confirmRuns: number;
+  /** Re-runs of a failure seen while the process was stalled. */
+  stallRuns: number;
   /** Attempts ended by their timeout. */
   timeouts: number;
   /** Runs dropped at stop. */

@@ -2,14 +2,23 @@
  * Runs checks on time, tens of thousands in one process: one timer over a heap of due times (the plan in
  * schedule-plan.ts), a global concurrency cap plus one per host so a slow or hanging target only ever holds
  * its own host's slots, a hard timeout per attempt (check-attempts.ts), a quick confirmation re-run before
- * a `down` is reported, and a stop that lets in-flight checks finish until a deadline, then abandons them.
+ * a `down` is reported, one more at once for a failure seen while this process was stalled (stall-log.ts),
+ * and a stop that lets in-flight checks finish until a deadline, then abandons them.
  */
 import { type Attempt, CheckAttempts, SHUTDOWN } from "./check-attempts.js";
-import type { Check } from "./check-types.js";
+import type { Check, CheckResult } from "./check-types.js";
 import { DueHeap } from "./due-heap.js";
 import { HostGate, hostKey } from "./host-gate.js";
 import { assignPhases, dueAt, nextSlot, type Slot, slotAtOrAfter } from "./schedule-plan.js";
 import type { SchedulerOptions, SchedulerStats } from "./scheduler-options.js";
+import type { StallMeter } from "./stall-meter.js";
+
+/**
+ * A failure is checked again at once when the process was stalled for this share of the check's timeout
+ * (and at least STALL_MIN_MS) while its attempt ran: the target may have answered while nobody read it.
+ */
+const STALL_SHARE = 0.1;
+const STALL_MIN_MS = 100;
 
 interface Entry {
   check: Check;
@@ -31,10 +40,16 @@ interface Run {
   due: number;
   startedAt: number;
   attempt: number;
+  /** When the current attempt started. */
+  attemptAt: number;
+  /** The next attempt is the stall re-run (see STALL_SHARE), and whether this run has had it. */
+  again: boolean;
+  stallChecked: boolean;
 }
 
 export class Scheduler {
-  readonly #o: Required<Omit<SchedulerOptions, "localAddress">> & { localAddress?: string };
+  readonly #o: Required<Omit<SchedulerOptions, "localAddress" | "stalls">> & { localAddress?: string };
+  readonly #stalls: StallMeter | undefined;
   readonly #entries = new Map<string, Entry>();
   readonly #heap = new DueHeap();
   readonly #gate: HostGate<Run>;
@@ -54,6 +69,7 @@ export class Scheduler {
     skipped: 0,
     missed: 0,
     confirmRuns: 0,
+    stallRuns: 0,
     abandoned: 0,
   };
 
@@ -66,6 +82,7 @@ export class Scheduler {
       now: () => performance.timeOrigin + performance.now(),
       ...options,
     };
+    this.#stalls = options.stalls;
     this.#attempts = new CheckAttempts({
       runner: this.#o.runner,
       now: () => this.#o.now(),
@@ -191,20 +208,36 @@ export class Scheduler {
   #begin(entry: Entry, due: number): void {
     entry.running = true;
     this.#runs++;
-    const run = entry.run ?? { entry, check: entry.check, host: "", due: 0, startedAt: 0, attempt: 0 };
+    const run = entry.run ?? {
+      entry,
+      check: entry.check,
+      host: "",
+      due: 0,
+      startedAt: 0,
+      attempt: 0,
+      attemptAt: 0,
+      again: false,
+      stallChecked: false,
+    };
     entry.run = run;
     run.check = entry.check;
     run.due = due;
     run.startedAt = 0;
     run.attempt = 1;
+    run.again = false;
+    run.stallChecked = false;
     run.host = entry.host;
     this.#gate.acquire(run);
   }
 
   /** The run holds a slot: its attempt starts. */
   #go(run: Run): void {
-    if (run.attempt === 1) {
-      run.startedAt = this.#o.now();
+    run.attemptAt = this.#o.now();
+    if (run.again) {
+      run.again = false;
+      this.#stats.stallRuns++;
+    } else if (run.attempt === 1) {
+      run.startedAt = run.attemptAt;
       this.#stats.started++;
     } else this.#stats.confirmRuns++;
     this.#attempts.run(run.check).then((result) => this.#after(run, result));
@@ -215,6 +248,12 @@ export class Scheduler {
     const { check } = run;
     if (result === SHUTDOWN) this.#end(run, true);
     else if (result.status !== "down" || run.attempt > check.confirm) {
+      if (this.#stalledThrough(run, result)) {
+        run.again = true;
+        run.host = run.entry.host;
+        this.#gate.acquire(run);
+        return;
+      }
       const finishedAt = this.#o.now();
       this.#stats.reported++;
       const { due, startedAt, attempt } = run;
@@ -240,6 +279,25 @@ export class Scheduler {
           this.#gate.acquire(run);
         }
       });
+  }
+
+  /**
+   * Whether a failing result was seen while this process was stalled, so it is checked again (once a run)
+   * before it is reported: a down (a timeout fires before the answer waiting in its socket is read; a
+   * name server's answer is dropped as late) when the stall took STALL_SHARE of the timeout, a degraded
+   * when without the stall it would not have been slow. A status page's own report is never re-run.
+   */
+  #stalledThrough(run: Run, result: CheckResult): boolean {
+    if (!this.#stalls || run.stallChecked || this.#stopping) return false;
+    if (result.status === "up" || result.errorClass === "reported") return false;
+    run.stallChecked = true;
+    const { check } = run;
+    const stalled = this.#stalls.stalledMs(run.attemptAt, this.#o.now());
+    if (stalled >= Math.max(STALL_MIN_MS, check.timeoutMs * STALL_SHARE)) return true;
+    const over = check.type === "http" ? check.degradedOverMs : undefined;
+    return (
+      result.status === "degraded" && over !== undefined && stalled > 0 && result.latencyMs - stalled <= over
+    );
   }
 
   #end(run: Run, abandoned: boolean): void {
