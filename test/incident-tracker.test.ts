@@ -81,6 +81,69 @@ describe("incident tracker", () => {
     ]);
   });
 
+  it("with tailAfter, a narrower name that comes as the incident shrinks waits longer than one that comes with new failures", () => {
+    const region = cause("aws/eu-west-1", ["s1", "s2", "s3", "s4"]);
+    // The region recovers; the checks of s1 and s2 started before it did and report their timeouts late.
+    const tail = cause("aws/eu-west-1/ec2", ["s1", "s2"]);
+    const t = new IncidentTracker({ changeAfter: 2, tailAfter: 4 });
+    t.observe(0, [region]);
+    t.observe(10, [region]);
+    for (const at of [20, 30, 40]) expect(t.observe(at, [tail])).toEqual([]);
+    expect(t.incidents[0]?.epicenter[0]?.component).toBe("aws/eu-west-1");
+    // A tail that outlasts any late check is a cause of its own that stayed: taken on the fourth evaluation.
+    expect(t.observe(50, [tail]).map((e) => e.incident.epicenter[0]?.component)).toEqual([
+      "aws/eu-west-1/ec2",
+    ]);
+
+    // Without the shrink (the narrower cause holds a member the incident did not), changeAfter applies.
+    const u = new IncidentTracker({ changeAfter: 2, tailAfter: 4 });
+    u.observe(0, [region]);
+    u.observe(10, [region]);
+    const other = cause("aws/eu-west-1/ec2", ["s1", "s2", "s5"]);
+    expect(u.observe(20, [other])).toEqual([]);
+    expect(u.observe(30, [other]).map((e) => e.incident.epicenter[0]?.component)).toEqual([
+      "aws/eu-west-1/ec2",
+    ]);
+
+    // The default (replays) renames a shrinking incident at once, as before.
+    const r = new IncidentTracker();
+    r.observe(0, [region]);
+    r.observe(10, [region]);
+    expect(r.observe(20, [tail]).map((e) => e.incident.epicenter[0]?.component)).toEqual([
+      "aws/eu-west-1/ec2",
+    ]);
+  });
+
+  it("with tailAfter, what is left failing of a recovering incident stays in it instead of opening incidents", () => {
+    const region = cause("aws/us-east-1", ["s1", "s2", "s3", "s4", "s5"]);
+    // After the region recovers, two of its services are still believed down for a few rounds (their checks
+    // answered late), each explained on its own.
+    const stragglers = [cause("aws/us-east-1/ec2", ["s1"]), cause("aws/us-east-1/dynamodb", ["s3"])];
+    const run = (t: IncidentTracker) => {
+      const events: string[] = [];
+      const log = (es: ReturnType<IncidentTracker["observe"]>) =>
+        events.push(...es.map((e) => `${e.type} ${e.incident.epicenter[0]?.component}`));
+      log(t.observe(0, [region]));
+      log(t.observe(10, [region]));
+      for (const at of [20, 30, 40]) log(t.observe(at, stragglers));
+      for (const at of [50, 60, 70]) log(t.observe(at, []));
+      return events;
+    };
+    expect(run(new IncidentTracker({ changeAfter: 2, tailAfter: 4 }))).toEqual([
+      "opened aws/us-east-1",
+      "resolved aws/us-east-1",
+    ]);
+    // Replays (tailAfter 1): a cause still there after the rest recovered is a fault of its own.
+    expect(run(new IncidentTracker())).toEqual([
+      "opened aws/us-east-1",
+      "opened aws/us-east-1/ec2",
+      "opened aws/us-east-1/dynamodb",
+      "resolved aws/us-east-1",
+      "resolved aws/us-east-1/ec2",
+      "resolved aws/us-east-1/dynamodb",
+    ]);
+  });
+
   it("absorbs a lone self-blaming component that fails together with a larger cause", () => {
     const t = new IncidentTracker({ coOnset: 2 });
     const big = cause("net", ["a", "b", "c"]);

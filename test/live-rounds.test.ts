@@ -85,6 +85,21 @@ describe("live rounds", () => {
     expect(rounds.localizer.observations).toBe(3);
   });
 
+  it("keeps a round's newest observation of a check by its own time: a late, older failure does not overwrite it", () => {
+    const { rounds, events } = world();
+    for (let k = 0; k < 10; k++) {
+      const at = T0 + k * ROUND;
+      for (const v of vantages) for (const s of services) rounds.add(obs(at + 3000, v, s, "up"));
+      // Each round, the previous round's timeouts of the region's services arrive after the newer answers
+      // (checks started before a recovery, answering late): their round has closed, so they join this one.
+      if (k > 0)
+        for (const v of vantages)
+          for (const s of services.slice(0, 3)) rounds.add(obs(at - ROUND + 9000, v, s, "down"));
+      rounds.tick(at + ROUND + 2500);
+    }
+    expect(events).toEqual([]);
+  });
+
   it("ignores what the model does not know and takes a vantage's own health", () => {
     const { rounds, events } = world();
     expect(rounds.add(obs(T0, "vantage/z", "shop/a", "up"))).toBe(false);

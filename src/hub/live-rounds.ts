@@ -2,7 +2,7 @@
  * Live time for the localizer: observations arrive from agents at any moment and slightly out of order; the
  * localizer wants rounds, one observation per vantage and component each (scenario.md's `interval`). This
  * buckets observations into fixed rounds of `roundMs` on the wall clock, keeps the latest result of each
- * (vantage, component) per round, and closes a round `graceMs` after its end, so a batch still in flight
+ * (vantage, component) per round (the newest by its own time), and closes a round `graceMs` after its end, so a batch still in flight
  * from an agent is counted in its own round. An observation for a round already closed joins the open one.
  * Pure: the caller passes the time.
  */
@@ -28,7 +28,7 @@ export class LiveRounds {
   readonly #graceMs: number;
   readonly #component: Map<string, number>;
   readonly #vantage: Map<string, number>;
-  /** Round start (ms) → `${vantage},${component}` → status code. */
+  /** Round start (ms) → vantage·components + component → the newest observation's at·4 + status code. */
   readonly #rounds = new Map<number, Map<number, number>>();
   readonly #components: number;
   /** Start of the oldest round not yet closed. */
@@ -72,7 +72,13 @@ export class LiveRounds {
       round = new Map();
       this.#rounds.set(start, round);
     }
-    round.set(v * this.#components + c, STATUS_CODE[o.status]);
+    // The newest observation of the round wins, by when it was made rather than when it came: a late one
+    // (a timeout, a batch held up) must not overwrite a newer answer of the same check.
+    const key = v * this.#components + c;
+    const held = round.get(key);
+    const at = Math.round(o.at);
+    const value = at * 4 + STATUS_CODE[o.status];
+    if (held === undefined || Math.floor(held / 4) <= at) round.set(key, value);
     return true;
   }
 
@@ -84,9 +90,9 @@ export class LiveRounds {
     for (const start of due) {
       const round = this.#rounds.get(start)!;
       this.#rounds.delete(start);
-      for (const [key, status] of round) {
+      for (const [key, value] of round) {
         const v = Math.floor(key / this.#components);
-        this.localizer.observe(start, v, key - v * this.#components, status);
+        this.localizer.observe(start, v, key - v * this.#components, value % 4);
       }
       if (this.#maintenance) this.localizer.setMaintenance(this.#inMaintenance(start));
       // Evaluate now rather than when the next round's first observation arrives.

@@ -6,6 +6,7 @@
 import type { IncidentEvent } from "../localize/incident-tracker.js";
 import type { SuspectedDependencies } from "../localize/suspected-dependencies.js";
 import { compileGraph, type Graph } from "../model/graph.js";
+import type { Check } from "../probe/check-types.js";
 import { summarizeImpact, WhatIf } from "../whatif/what-if.js";
 import { HUB_VANTAGE } from "./heartbeats.js";
 import { HubInputError, type WhatIfAnswer } from "./hub-api.js";
@@ -41,13 +42,21 @@ export class ModelRun {
       ? [...model.vantages, HUB_VANTAGE]
       : model.vantages;
     this.roundMs = options.roundMs ?? defaultRound(model.checks);
+    const graceMs = options.graceMs ?? 2000;
     this.rounds = new LiveRounds(
       { graph: this.graph, vantages: this.vantages },
       {
         roundMs: this.roundMs,
-        graceMs: options.graceMs ?? 2000,
-        // Live checks are spread over the round: see TrackerOptions.changeAfter.
-        localizer: { tracker: { changeAfter: 2, suspected: options.suspected } },
+        graceMs,
+        // Live checks are spread over the round and answer up to a timeout late: see TrackerOptions
+        // changeAfter and tailAfter.
+        localizer: {
+          tracker: {
+            changeAfter: 2,
+            tailAfter: tailRounds(model.checks, this.roundMs, graceMs),
+            suspected: options.suspected,
+          },
+        },
         onEvent: options.onEvent,
         ...(options.maintenance ? { maintenance: options.maintenance } : {}),
       },
@@ -70,4 +79,15 @@ export class ModelRun {
       observedHit: summary.entries.filter((e) => e.observed).map((e) => e.id),
     };
   }
+}
+
+/**
+ * Rounds a narrower name for a shrinking incident must hold (TrackerOptions.tailAfter): past the round in
+ * which the cause recovered, a check started before it may answer with its timeout, and its batch may come
+ * within the grace; one round more to see it answer again.
+ */
+export function tailRounds(checks: ReadonlyArray<Check>, roundMs: number, graceMs: number): number {
+  let timeout = 0;
+  for (const c of checks) if (c.type !== "heartbeat" && c.timeoutMs > timeout) timeout = c.timeoutMs;
+  return Math.max(2, Math.ceil((timeout + graceMs) / roundMs) + 1);
 }

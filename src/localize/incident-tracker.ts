@@ -62,6 +62,15 @@ export interface TrackerOptions {
    */
   changeAfter: number;
   /**
+   * Consecutive evaluations a new first place must hold when it comes as the incident shrinks (nothing
+   * newly failing, fewer failing than at the last evaluation). A cause recovers all at once, but its checks
+   * do not report at once: one started before the recovery answers with a timeout up to a check timeout
+   * later, and for as long the part still reported failing looks like a narrower cause (a region's tail
+   * looks like its ec2). Live, the hub sets it to outlast a check's timeout and the round's grace; at least
+   * `changeAfter`; 1 in replays, whose checks all answer at the instant of their round.
+   */
+  tailAfter: number;
+  /**
    * Evaluations from an incident's onset during which a cause that explains its failures may take it over
    * however much more it affects (its cause is still growing); later, only a cause whose failures are mostly
    * the incident's own may.
@@ -86,6 +95,7 @@ export const DEFAULT_TRACKER: TrackerOptions = {
   confidenceStep: 0.05,
   coOnset: 2,
   changeAfter: 1,
+  tailAfter: 1,
   growWindow: 4,
   minOpenConfidence: 0.5,
 };
@@ -108,8 +118,11 @@ interface Tracked {
   onsetStep: number;
   /** Lone components whose self-blame this incident absorbed (see `coOnset`). */
   absorbed: Set<string>;
-  /** A new first place waiting out `changeAfter`, and for how many evaluations it has held. */
-  challenger: { component: string; seen: number } | null;
+  /**
+   * A new first place waiting out `changeAfter`, for how many evaluations it has held, and whether it came
+   * as the incident shrank (then it waits out `tailAfter`).
+   */
+  challenger: { component: string; seen: number; tail: boolean } | null;
 }
 
 interface Pending {
@@ -150,9 +163,23 @@ export class IncidentTracker {
         if (target) matched.add(target);
         targets.set(cause, target);
       }
+    // Live, what is left of a recovering incident is its own: the first such cause continues it (a rename
+    // waits out tailAfter), the others join it rather than open incidents of their own.
+    const remains = new Map<Cause, Tracked>();
+    if (this.#o.tailAfter > 1)
+      for (const cause of causes) {
+        if (targets.get(cause) || this.#absorbedBy(cause)) continue;
+        const host = this.#remainsOf(cause);
+        if (!host) continue;
+        if (matched.has(host)) remains.set(cause, host);
+        else {
+          matched.add(host);
+          targets.set(cause, host);
+        }
+      }
     matched.clear();
     for (const cause of causes) {
-      const host = this.#absorbedBy(cause);
+      const host = this.#absorbedBy(cause) ?? remains.get(cause);
       if (host) {
         this.#absorb(host, cause);
         this.#suspect(host, cause.affected, at, step);
@@ -164,6 +191,7 @@ export class IncidentTracker {
         continue;
       }
       matched.add(target);
+      const shrinking = target.misses === 0 && shrinks(target.current, cause.affected);
       target.misses = 0;
       target.current = new Set(cause.affected);
       const inc = target.incident;
@@ -178,13 +206,16 @@ export class IncidentTracker {
       for (const r of firstPlace(cause.ranked)) target.names.add(r.component);
       inc.affected = [...target.affected].sort();
       this.#suspect(target, cause.suspected ?? [], at, step);
-      if (this.#holdsBack(target, cause.ranked)) continue;
+      if (this.#holdsBack(target, cause.ranked, shrinking)) continue;
       if (this.#differs(inc.epicenter, cause.ranked)) {
         inc.epicenter = cause.ranked;
         inc.history.push({ at, epicenter: cause.ranked });
         events.push({ type: "changed", incident: inc });
       }
     }
+    // What joined an incident as its remains is still failing with it: the next evaluation's tail is
+    // measured against it too.
+    for (const [cause, host] of remains) for (const a of cause.affected) host.current.add(a);
     for (const t of this.#tracked) {
       if (matched.has(t) || t.incident.resolvedAt !== null) continue;
       if (++t.misses >= this.#o.resolveAfter) {
@@ -227,6 +258,21 @@ export class IncidentTracker {
   /** The open incidents. */
   open(): Incident[] {
     return this.incidents.filter((i) => i.resolvedAt === null);
+  }
+
+  /**
+   * The open incident, its cause seen at the last evaluation, of whose failures this cause holds only some
+   * and nothing else: its tail, as its checks answer late (see `tailAfter`).
+   */
+  #remainsOf(cause: Cause): Tracked | undefined {
+    if (cause.vantage || cause.affected.length === 0) return undefined;
+    return this.#tracked.find(
+      (t) =>
+        t.incident.resolvedAt === null &&
+        !t.incident.vantage &&
+        t.misses === 0 &&
+        shrinks(t.current, cause.affected),
+    );
   }
 
   /** The open incident that absorbed this lone cause before, if any. */
@@ -335,18 +381,23 @@ export class IncidentTracker {
     return best;
   }
 
-  /** True while a new first place has not yet held for `changeAfter` evaluations (the incident keeps its own). */
-  #holdsBack(t: Tracked, ranked: Ranked[]): boolean {
+  /**
+   * True while a new first place has not yet held for `changeAfter` evaluations, or `tailAfter` when it came
+   * as the incident shrank (the incident keeps its own).
+   */
+  #holdsBack(t: Tracked, ranked: Ranked[], shrinking: boolean): boolean {
     const top = ranked[0]?.component;
-    if (this.#o.changeAfter <= 1 || top === undefined || top === t.incident.epicenter[0]?.component) {
+    const { changeAfter } = this.#o;
+    const tailAfter = Math.max(changeAfter, this.#o.tailAfter);
+    if (tailAfter <= 1 || top === undefined || top === t.incident.epicenter[0]?.component) {
       t.challenger = null;
       return false;
     }
     t.challenger =
       t.challenger?.component === top
-        ? { component: top, seen: t.challenger.seen + 1 }
-        : { component: top, seen: 1 };
-    if (t.challenger.seen >= this.#o.changeAfter) {
+        ? { component: top, seen: t.challenger.seen + 1, tail: t.challenger.tail }
+        : { component: top, seen: 1, tail: shrinking };
+    if (t.challenger.seen >= (t.challenger.tail ? tailAfter : changeAfter)) {
       t.challenger = null;
       return false;
     }
@@ -361,6 +412,13 @@ export class IncidentTracker {
     }
     return false;
   }
+}
+
+/** Whether `now` holds only members of `before`, and fewer: the incident is recovering, nothing new fails. */
+function shrinks(before: ReadonlySet<string>, now: ReadonlyArray<string>): boolean {
+  if (now.length >= before.size) return false;
+  for (const a of now) if (!before.has(a)) return false;
+  return true;
 }
 
 /** The alternatives that share the highest confidence. */
