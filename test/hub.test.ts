@@ -199,7 +199,9 @@ describe("embedded hub", () => {
         model,
         clock: () => now,
         tickMs: 3_600_000,
-        leaderLock: memoryLeaderLock(locks, "hub", 6000, () => now),
+        // The lock outlives the test's 10 s steps of the clock: the leader stays the leader (with 6 s it
+        // lapsed every step and the two took turns, so what the "standby" did depended on whose turn it was).
+        leaderLock: memoryLeaderLock(locks, "hub", 60_000, () => now),
         onIncident: (e) => {
           events.push(structuredClone(e));
         },

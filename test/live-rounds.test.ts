@@ -100,6 +100,36 @@ describe("live rounds", () => {
     expect(events).toEqual([]);
   });
 
+  it("closes a round as soon as it has ended with every answer the last rounds held, else after the grace", () => {
+    const { rounds } = world();
+    const fill = (k: number, skip = 0) => {
+      const keys = vantages.flatMap((v) => services.map((s) => [v, s] as const)).slice(skip);
+      for (const [v, s] of keys) rounds.add(obs(T0 + k * ROUND + 3000, v, s, "up"));
+    };
+    // Nothing to expect yet: the first round waits out its grace.
+    fill(0);
+    expect(rounds.ready(T0 + ROUND)).toBe(false);
+    expect(rounds.tick(T0 + ROUND + 1000)).toBe(0);
+    expect(rounds.tick(T0 + ROUND + 2000)).toBe(1);
+    // Full: closed at its end.
+    fill(1);
+    expect(rounds.ready(T0 + ROUND + 5000)).toBe(false); // not ended yet
+    expect(rounds.ready(T0 + 2 * ROUND)).toBe(true);
+    expect(rounds.tick(T0 + 2 * ROUND)).toBe(1);
+    // One answer missing (a check still waiting for its timeout): the grace again.
+    fill(2, 1);
+    expect(rounds.tick(T0 + 3 * ROUND + 1000)).toBe(0);
+    // The missing answer arrives in the grace and counts in its own round, which is now complete.
+    rounds.add(obs(T0 + 2 * ROUND + 9000, vantages[0]!, services[0]!, "down"));
+    expect(rounds.tick(T0 + 3 * ROUND + 1100)).toBe(1);
+    expect(rounds.evaluations).toBe(3);
+    // A late answer for a round already evaluated joins the open one (here completing it).
+    rounds.add(obs(T0 + 2 * ROUND + 9500, vantages[0]!, services[0]!, "down"));
+    fill(3, 1);
+    expect(rounds.tick(T0 + 4 * ROUND)).toBe(1);
+    expect(rounds.evaluations).toBe(4);
+  });
+
   it("ignores what the model does not know and takes a vantage's own health", () => {
     const { rounds, events } = world();
     expect(rounds.add(obs(T0, "vantage/z", "shop/a", "up"))).toBe(false);

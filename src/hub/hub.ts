@@ -228,6 +228,12 @@ export class ReplicatedHub implements Hub {
       this.#failures.add(o);
       if (!this.#run.rounds.add(o)) m.observationsIgnored.inc();
     }
+    // A round that has every answer closes now rather than at the next tick after its grace.
+    const now = this.#clock();
+    if (this.#run.rounds.ready(now)) {
+      const { closed, events } = this.#closeRounds(now);
+      this.#afterRounds(now, closed, events);
+    }
   }
 
   heartbeat(token: string, at: number): Promise<boolean> {
@@ -328,17 +334,32 @@ export class ReplicatedHub implements Hub {
         this.#run.model.checks,
         this.#leadership.replicated,
       );
+    const { closed, events } = this.#closeRounds(now);
+    if (!this.leading)
+      for (const e of await this.#follower.follow(now, this.#store, this.#options.onWarning))
+        this.#events.emit(e);
+    if (this.leading) events.push(...this.#ledger.expire(now));
+    this.#afterRounds(now, closed, events);
+    if (this.leading) await this.#upkeep.run(now, this.#store, this.#options.onWarning);
+    // Every replica follows the windows; only the leader tells the channels.
+    await this.maintenance.tick(now, this.leading ? this.#options.onMaintenance : undefined);
+    await this.#recorder.idle();
+  }
+
+  /** Closes the rounds that are due or complete (LiveRounds.tick), collecting the localizer's events. */
+  #closeRounds(now: number): { closed: number; events: LedgerEvent[] } {
     const timer = this.metricsRegistry.localizerSeconds.startTimer();
     const events: LedgerEvent[] = [];
     this.#pendingEvents = events;
     const closed = this.#run.rounds.tick(now);
     this.#pendingEvents = null;
     if (closed > 0) timer();
-    if (!this.leading)
-      for (const e of await this.#follower.follow(now, this.#store, this.#options.onWarning))
-        this.#events.emit(e);
+    return { closed, events };
+  }
+
+  /** What closing rounds leads to: the leader records the events, every replica tells the new states. */
+  #afterRounds(now: number, closed: number, events: LedgerEvent[]): void {
     if (this.leading) {
-      events.push(...this.#ledger.expire(now));
       if (events.length > 0) this.#recorder.record(events);
       if (closed > 0) this.#suspected.sync(now);
     }
@@ -346,10 +367,6 @@ export class ReplicatedHub implements Hub {
       const changed = this.#states.changed(this.states());
       if (changed.length > 0) this.#events.emit({ type: "state", states: changed });
     }
-    if (this.leading) await this.#upkeep.run(now, this.#store, this.#options.onWarning);
-    // Every replica follows the windows; only the leader tells the channels.
-    await this.maintenance.tick(now, this.leading ? this.#options.onMaintenance : undefined);
-    await this.#recorder.idle();
   }
 
   /** Keeps or seeks the leader lock; on winning it, takes over the stored open incidents. */

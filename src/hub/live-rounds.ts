@@ -1,10 +1,11 @@
 /**
  * Live time for the localizer: observations arrive from agents at any moment and slightly out of order; the
  * localizer wants rounds, one observation per vantage and component each (scenario.md's `interval`). This
- * buckets observations into fixed rounds of `roundMs` on the wall clock, keeps the latest result of each
- * (vantage, component) per round (the newest by its own time), and closes a round `graceMs` after its end, so a batch still in flight
- * from an agent is counted in its own round. An observation for a round already closed joins the open one.
- * Pure: the caller passes the time.
+ * buckets observations into fixed rounds of `roundMs` on the wall clock, keeps the newest result of each
+ * (vantage, component) per round by its own time, and closes a round `graceMs` after its end, so a batch
+ * still in flight from an agent is counted in its own round; or as soon as it has ended holding as many
+ * answers as the fullest of the last rounds (every check has reported: waiting would only delay the
+ * incident). An observation for a round already closed joins the open one. Pure: the caller passes the time.
  */
 import type { IncidentEvent } from "../localize/incident-tracker.js";
 import { Localizer, type LocalizerOptions, type LocalizerView } from "../localize/localizer.js";
@@ -33,6 +34,9 @@ export class LiveRounds {
   readonly #components: number;
   /** Start of the oldest round not yet closed. */
   #open = Number.NEGATIVE_INFINITY;
+  /** How many (vantage, component) answers the last few closed rounds held at most (see `ready`). */
+  #expected = 0;
+  #recent: number[] = [];
   #evaluations = 0;
   readonly #maintenance: ((at: number) => ReadonlySet<string>) | undefined;
 
@@ -82,27 +86,56 @@ export class LiveRounds {
     return true;
   }
 
-  /** Closes every round that ended `graceMs` before `now`, feeding each to the localizer in time order. */
+  /**
+   * Whether the oldest open round has ended and holds as many answers as the fullest of the last rounds:
+   * every check has reported, so it need not wait out the grace (`tick` closes it now). A round missing
+   * an answer (a check still waiting for its timeout, a batch on its way) waits for the grace as before.
+   */
+  ready(now: number): boolean {
+    if (this.#expected === 0 || this.#rounds.size === 0) return false;
+    const oldest = Math.min(...this.#rounds.keys());
+    return oldest + this.#roundMs <= now && this.#rounds.get(oldest)!.size >= this.#expected;
+  }
+
+  /**
+   * Closes every round that ended `graceMs` before `now`, and the oldest ones that are `ready`, feeding
+   * each to the localizer in time order.
+   */
   tick(now: number): number {
     let closed = 0;
-    const due = [...this.#rounds.keys()].filter((s) => s + this.#roundMs + this.#graceMs <= now);
-    due.sort((a, b) => a - b);
-    for (const start of due) {
-      const round = this.#rounds.get(start)!;
-      this.#rounds.delete(start);
-      for (const [key, value] of round) {
-        const v = Math.floor(key / this.#components);
-        this.localizer.observe(start, v, key - v * this.#components, value % 4);
-      }
-      if (this.#maintenance) this.localizer.setMaintenance(this.#inMaintenance(start));
-      // Evaluate now rather than when the next round's first observation arrives.
-      this.localizer.advance(start + 1);
-      this.#evaluations++;
+    while (this.#rounds.size > 0) {
+      const oldest = Math.min(...this.#rounds.keys());
+      if (oldest + this.#roundMs + this.#graceMs > now && !this.ready(now)) break;
+      this.#remember(this.#rounds.get(oldest)!.size);
+      this.#closeRound(oldest);
       closed++;
     }
     const current = this.#roundStart(now - this.#graceMs);
     if (current > this.#open) this.#open = current;
     return closed;
+  }
+
+  /** Notes how many answers a closed round held: `ready` expects the most of the last three. */
+  #remember(size: number): void {
+    this.#recent.push(size);
+    if (this.#recent.length > 3) this.#recent.shift();
+    this.#expected = Math.max(...this.#recent);
+  }
+
+  /** Feeds one round to the localizer and evaluates it. */
+  #closeRound(start: number): void {
+    const round = this.#rounds.get(start)!;
+    this.#rounds.delete(start);
+    for (const [key, value] of round) {
+      const v = Math.floor(key / this.#components);
+      this.localizer.observe(start, v, key - v * this.#components, value % 4);
+    }
+    if (this.#maintenance) this.localizer.setMaintenance(this.#inMaintenance(start));
+    // Evaluate now rather than when the next round's first observation arrives.
+    this.localizer.advance(start + 1);
+    this.#evaluations++;
+    // What comes for it from now on joins the next round.
+    if (start + this.#roundMs > this.#open) this.#open = start + this.#roundMs;
   }
 
   /**
