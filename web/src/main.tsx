@@ -4,6 +4,7 @@ import { createRoot } from "react-dom/client";
 import { getToken, logout } from "./api.js";
 import { IncidentPage } from "./incident-page.js";
 import { LoginPage } from "./login-page.js";
+import { prefetchMap } from "./map-data.js";
 import { NowPage } from "./now-page.js";
 import { navigate, onLinkClick, useLocation } from "./router.js";
 import { SlaPage } from "./sla-page.js";
@@ -13,7 +14,11 @@ import { WhatIfPage } from "./whatif-page.js";
 import "./styles.css";
 
 // cytoscape and uPlot load only with the pages that draw: the Now page stays small.
-const MapPage = lazy(() => import("./map-page.js").then((m) => ({ default: m.MapPage })));
+// Its data is asked for as its chunk starts loading (map-data.ts), not after the chunk has run.
+const MapPage = lazy(() => {
+  prefetchMap();
+  return import("./map-page.js").then((m) => ({ default: m.MapPage }));
+});
 const ComponentPage = lazy(() => import("./component-page.js").then((m) => ({ default: m.ComponentPage })));
 // The World page brings the country shapes (world-atlas, about 100 kB): only when it is opened.
 const WorldPage = lazy(() => import("./world-page.js").then((m) => ({ default: m.WorldPage })));

@@ -8,8 +8,9 @@
  */
 import cytoscape, { type Core, type ElementDefinition } from "cytoscape";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { api, type ComponentState, type GraphData, statusOf, type WhatIfAnswer } from "./api.js";
+import { statusOf } from "./api.js";
 import { NO_BLAST, shownState } from "./beliefs.js";
+import { type MapData, mapData } from "./map-data.js";
 import {
   bundleEdges,
   drawnNodes,
@@ -45,25 +46,6 @@ const WORST_WORDS: Record<string, string> = {
   down: "worst down",
   failing: "failing",
 };
-
-interface MapData {
-  graph: GraphData;
-  states: ComponentState[];
-  blast: WhatIfAnswer | null;
-}
-
-async function loadMap(): Promise<MapData> {
-  const [graph, { states }] = await Promise.all([
-    api<GraphData>("/api/v1/graph"),
-    api<{ states: ComponentState[] }>("/api/v1/states"),
-  ]);
-  const failing = graph.nodes.filter((n) => n.belief === "failing").map((n) => n.id);
-  const blast =
-    failing.length > 0
-      ? await api<WhatIfAnswer>("/api/v1/whatif", { method: "POST", body: { failed: failing } })
-      : null;
-  return { graph, states, blast };
-}
 
 /** The graph's components with one status word each and whether the blast radius holds them. */
 function mapComponents({ graph, states, blast }: MapData): MapComponent[] {
@@ -274,7 +256,7 @@ function initiallyExpanded(grouping: MapGrouping, data: MapData, focus: string |
 export function MapPage() {
   const { search } = useLocation();
   const focus = search.get("focus");
-  const map = useLoad("map", loadMap);
+  const map = useLoad("map", mapData);
   const box = useRef<HTMLDivElement>(null);
   const cyRef = useRef<Core | null>(null);
   const [query, setQuery] = useState(focus ?? "");
