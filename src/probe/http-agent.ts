@@ -1,10 +1,10 @@
 /**
  * undici Agents for HTTP checks: pools per (policy, resolver, source address, TLS verification, reuse), whose
  * connector goes through the target guard, and per-request phase timings (DNS, connect, TLS, first byte)
- * gathered from the connector and undici's diagnostics channels. HTTP checks use these only with `reuse`
- * (fresh ones go out through fresh-request.ts); fresh-connection pools (`reuse: false`, each request sent
- * with `reset`: Connection: close, the socket closed after the answer) never share a socket with keep-alive
- * ones, for callers that still ask for them. The pools and the "next request's trace" slot belong to an HttpAgents
+ * gathered from the connector and undici's diagnostics channels. A fresh-connection check (the default) gets
+ * pools of its own and sends each request with `reset` (Connection: close, the socket closed after the
+ * answer), so it never rides a socket a keep-alive check left open and every run resolves, is guarded,
+ * connects and handshakes anew. The pools and the "next request's trace" slot belong to an HttpAgents
  * instance: a probe runner owns one (ProbeContext.http) and closes it when it stops; runs that pass none
  * share the default one made here.
  */

@@ -2,22 +2,16 @@
  * The http/https runner: one request (redirects followed hop by hop, each hop's connection guarded), its
  * status and body judged against the check's expectations, its phases timed. Unless the check says
  * `reuse`, every request goes out on a connection of its own (resolved, guarded, connected and, for https,
- * handshaken anew, closed after the answer), so each run times and exercises DNS, TCP and TLS: Node's own
- * client does those (fresh-request.ts), undici's pools the keep-alive ones (http-agent.ts).
+ * handshaken anew, closed after the answer), so each run times and exercises DNS, TCP and TLS.
  */
-
-import type { IncomingMessage } from "node:http";
-import type { Dispatcher } from "undici";
 import type { ErrorClass, Phases } from "../model/observation.js";
 import type { CheckResult, HttpCheck } from "./check-types.js";
-import { discardBody, type FreshAnswer, freshRequest } from "./fresh-request.js";
-import { systemResolver, untilAborted } from "./guarded-connect.js";
+import { untilAborted } from "./guarded-connect.js";
 import { type RequestTrace, sharedHttpAgents } from "./http-agent.js";
 import { contextResolver } from "./name-server.js";
 import type { ProbeContext } from "./probe-context.js";
 import { classifyError, ProbeError } from "./probe-errors.js";
 import { startTimer } from "./result-timer.js";
-import { DEFAULT_PROBE_POLICY } from "./target-guard.js";
 import { redactUrl } from "./url-redaction.js";
 
 /** Bodies are read for assertions up to this size; the rest is not downloaded. */
@@ -26,18 +20,11 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** Headers that must not follow a redirect to another origin. */
 const CREDENTIALS = ["authorization", "cookie", "proxy-authorization"];
 
-/**
- * Where one hop goes, as undici's dispatcher and Node's http client take it (strings only: kept for every
- * check, and URLs are big).
- */
+/** Where one hop goes, as undici's dispatcher takes it (strings only: kept for every check, and URLs are big). */
 interface Hop {
   href: string;
   protocol: string;
   origin: string;
-  /** As URL gives it: an IPv6 literal in brackets. */
-  hostname: string;
-  /** Empty for the scheme's default port. */
-  port: string;
   path: string;
 }
 
@@ -46,14 +33,7 @@ const firstHops = new WeakMap<object, Hop & { source: string }>();
 
 function hopTo(url: URL): Hop {
   const path = url.search ? `${url.pathname}${url.search}` : url.pathname;
-  return {
-    href: url.href,
-    protocol: url.protocol,
-    origin: url.origin,
-    hostname: url.hostname,
-    port: url.port,
-    path,
-  };
+  return { href: url.href, protocol: url.protocol, origin: url.origin, path };
 }
 
 function firstHop(check: { url: string }): Hop {
@@ -94,57 +74,36 @@ export async function guardedFetch(
   let body = check.body;
   // Never changed in place: a cross-origin redirect gets a copy without credentials.
   let headers = check.headers;
+  const http = ctx.http ?? sharedHttpAgents();
   const reuse = check.reuse === true;
-  const policy = ctx.policy ?? DEFAULT_PROBE_POLICY;
-  const resolver = contextResolver(ctx) ?? systemResolver;
-  // Keep-alive checks ride undici's pools; fresh ones (the default) Node's own client, a connection each.
-  const http = reuse ? (ctx.http ?? sharedHttpAgents()) : undefined;
-  const dispatcher = http?.agentFor({
+  const dispatcher = http.agentFor({
     tlsVerify: check.tlsVerify,
     reuse,
-    policy,
-    resolver,
+    policy: ctx.policy,
+    resolver: contextResolver(ctx),
     localAddress: ctx.localAddress,
   });
   for (let hop = 0; ; hop++) {
     if (target.protocol !== "http:" && target.protocol !== "https:")
       throw new ProbeError("protocol", `cannot follow to ${target.protocol} (${shortUrl(target.href)})`);
-    let trace: RequestTrace;
-    let result: Promise<Answer>;
-    if (http === undefined || dispatcher === undefined) {
-      trace = {};
-      result = freshRequest(
-        target,
-        {
-          method,
-          headers,
-          body,
-          signal: ctx.signal,
-          policy,
-          resolver,
-          localAddress: ctx.localAddress,
-          tlsVerify: check.tlsVerify,
-        },
-        trace,
-      );
-    } else {
-      trace = http.traceNext();
-      try {
-        // The dispatcher's own request (what undici's request() calls after parsing the url each time).
-        result = dispatcher.request({
-          origin: target.origin,
-          path: target.path,
-          method: method as "GET",
-          headers,
-          body: body ?? null,
-          signal: ctx.signal,
-          reset: false,
-        });
-      } finally {
-        http.untraced();
-      }
+    const trace = http.traceNext();
+    let result: ReturnType<typeof dispatcher.request>;
+    try {
+      // The dispatcher's own request (what undici's request() calls after parsing the url each time).
+      result = dispatcher.request({
+        origin: target.origin,
+        path: target.path,
+        method: method as "GET",
+        headers,
+        body: body ?? null,
+        signal: ctx.signal,
+        // Connection: close, and the socket is destroyed after the answer: the next run connects anew.
+        reset: !reuse,
+      });
+    } finally {
+      http.untraced();
     }
-    let response: Answer;
+    let response: Awaited<typeof result>;
     try {
       // undici leaves a request whose connection is still being set up (a blackholed TLS handshake, a SYN
       // never answered) waiting for the connector past the check's deadline; the check ends at it.
@@ -161,7 +120,7 @@ export async function guardedFetch(
     }
     const location = response.headers.location;
     if (check.followRedirects && REDIRECTS.has(response.statusCode) && typeof location === "string") {
-      await discard(response.body).catch(() => {});
+      await response.body.dump().catch(() => {});
       if (hop >= check.maxRedirects)
         throw new ProbeError(
           "protocol",
@@ -182,25 +141,13 @@ export async function guardedFetch(
     let text = { text: "", truncated: false };
     try {
       if (readBody) text = await readLimited(response.body, bodyLimit);
-      else await discard(response.body);
+      else await response.body.dump();
     } catch (error) {
-      // Node's client ends a body cut short by the check's deadline with ECONNRESET "aborted": a timeout.
-      const { errorClass, message } = classifyError(
-        ctx.signal.aborted ? (ctx.signal.reason ?? error) : error,
-        "exchange",
-      );
+      const { errorClass, message } = classifyError(error, "exchange");
       throw new ProbeError(errorClass, message, { cause: error });
     }
     return { status: response.statusCode, body: text.text, truncated: text.truncated, url: target.href };
   }
-}
-
-type BodyReadable = Dispatcher.ResponseData["body"];
-/** An answer's head and body, from undici (keep-alive) or from Node's client (fresh). */
-type Answer = Pick<FreshAnswer, "statusCode" | "headers"> & { body: BodyReadable | IncomingMessage };
-
-function discard(body: BodyReadable | IncomingMessage): Promise<unknown> {
-  return "dump" in body ? body.dump() : discardBody(body);
 }
 
 /**
