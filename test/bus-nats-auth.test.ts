@@ -82,7 +82,10 @@ describe.skipIf(reason)(`NATS permissions per vantage${reason ? ` (skipped: ${re
       checks: [],
       probes: { deny: ["private"], allow: [], ca: [] },
     });
-    while (seen.length < 2) await new Promise((r) => setTimeout(r, 20));
+    // The watch reads the current value first: when that read already sees the new one, the new one is
+    // all it reports (nothing lost, nothing repeated), so wait for it rather than for two values.
+    const updated = () => seen.some((a) => (a as { probes?: unknown } | null)?.probes !== undefined);
+    while (!updated()) await new Promise((r) => setTimeout(r, 20));
     await watch.stop();
 
     await agent.publish([obs("probe/eu-west", 1)]);
